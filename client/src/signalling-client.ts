@@ -1,0 +1,131 @@
+/**
+ * Request/response and notifications over the signalling WebSocket. Every
+ * message from the server is validated against the same schemas the server
+ * validates requests with (server/src/protocol).
+ */
+import type { TSchema } from '@sinclair/typebox';
+import {
+  isNotificationMethod,
+  Notifications,
+  Requests,
+  ServerEnvelope,
+  type ErrorBody,
+  type RequestData,
+  type RequestMethod,
+  type ResponseData,
+  type ServerNotification,
+} from '../../server/src/protocol/messages.js';
+import { describeFirstError, interpretedChecker, type Checker } from '../../server/src/protocol/validation.js';
+
+export class RequestError extends Error {
+  constructor(readonly body: ErrorBody) {
+    super(body.message);
+    this.name = 'RequestError';
+  }
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+const envelopeChecker = interpretedChecker(ServerEnvelope);
+const checkers = new Map<TSchema, Checker<TSchema>>();
+const checkerFor = (schema: TSchema) => {
+  let checker = checkers.get(schema);
+  if (!checker) checkers.set(schema, (checker = interpretedChecker(schema)));
+  return checker;
+};
+
+interface Pending {
+  method: RequestMethod;
+  resolve(data: unknown): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class SignallingClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private notificationHandler: (notification: ServerNotification) => void = () => {};
+  private closeHandler: (event: CloseEvent) => void = () => {};
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.addEventListener('message', (event) => this.receive(event.data));
+    ws.addEventListener('close', (event) => {
+      for (const { reject, timer } of this.pending.values()) {
+        clearTimeout(timer);
+        reject(new Error('the connection to the server was lost'));
+      }
+      this.pending.clear();
+      this.closeHandler(event);
+    });
+  }
+
+  static connect(roomId: string): Promise<SignallingClient> {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = new WebSocket(`${scheme}://${location.host}/ws?room=${encodeURIComponent(roomId)}`);
+    return new Promise((resolve, reject) => {
+      ws.addEventListener('open', () => resolve(new SignallingClient(ws)), { once: true });
+      ws.addEventListener('error', () => reject(new Error('could not reach the server')), { once: true });
+    });
+  }
+
+  onNotification(handler: (notification: ServerNotification) => void): void {
+    this.notificationHandler = handler;
+  }
+
+  onClose(handler: (event: CloseEvent) => void): void {
+    this.closeHandler = handler;
+  }
+
+  request<M extends RequestMethod>(method: M, data: RequestData<M>): Promise<ResponseData<M>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`the server did not answer ${method} in time`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { method, resolve: resolve as (data: unknown) => void, reject, timer });
+      this.ws.send(JSON.stringify({ type: 'request', id, method, data }));
+    });
+  }
+
+  close(): void {
+    this.ws.close(1000, 'left');
+  }
+
+  private receive(raw: unknown): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(String(raw));
+    } catch {
+      console.error('signalling: ignoring a message that is not JSON');
+      return;
+    }
+    if (!envelopeChecker.Check(message)) {
+      console.error('signalling: ignoring a malformed message:', describeFirstError(envelopeChecker, message));
+      return;
+    }
+    if (message.type === 'notification') {
+      if (!isNotificationMethod(message.method)) return console.warn(`signalling: unknown notification ${message.method}`);
+      const checker = checkerFor(Notifications[message.method]);
+      if (!checker.Check(message.data)) {
+        return console.error(`signalling: bad ${message.method} notification:`, describeFirstError(checker, message.data));
+      }
+      this.notificationHandler(message as ServerNotification);
+      return;
+    }
+    if (message.id === null) {
+      if (!message.ok) console.error('signalling: server error:', message.error.message);
+      return;
+    }
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    clearTimeout(pending.timer);
+    if (!message.ok) return pending.reject(new RequestError(message.error));
+    const checker = checkerFor(Requests[pending.method].response);
+    if (!checker.Check(message.data)) {
+      pending.reject(new Error(`invalid ${pending.method} response: ${describeFirstError(checker, message.data)}`));
+      return;
+    }
+    pending.resolve(message.data);
+  }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Run every test: unit, signalling, the worker build's self-tests and the
+# end-to-end calls in real headless Chromium. Sets up what is missing first.
+# The tests run inside a private, loopback-only network namespace, so no
+# traffic leaves the machine and only 127.0.0.1 ICE candidates exist.
+set -euo pipefail
+source "$(dirname "$0")/lib/setup.sh"
+
+require_node
+ensure_packages "${BUILD_PACKAGES[@]}" chromium fonts-dejavu-core iproute2 util-linux
+ensure_worker
+ensure_node_modules
+build_parley
+say "type-checking server, client and tests"
+(cd "$PARLEY_ROOT" && npm run --silent typecheck >&2)
+
+cd "$PARLEY_ROOT"
+mapfile -t files < <(find server/test -name '*.test.ts' | LC_ALL=C sort)
+say "running ${#files[@]} test files in a loopback-only network namespace"
+exec unshare --net -- sh -c 'ip link set lo up && exec node --import tsx --test --test-reporter=spec "$@"' sh "${files[@]}"

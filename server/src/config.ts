@@ -1,0 +1,78 @@
+/**
+ * Configuration from the environment, validated against one schema. The
+ * schema's descriptions and defaults are the configuration reference.
+ */
+import os from 'node:os';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+
+export const ConfigSchema = Type.Object({
+  PARLEY_HOST: Type.String({ default: '0.0.0.0', minLength: 1, description: 'Address the HTTP and WebSocket server listens on.' }),
+  PARLEY_PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'Port of the HTTP and WebSocket server (0 picks a free one).' }),
+  PARLEY_PUBLIC_URL: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', description: 'Base URL that meeting links use. Defaults to the Host of the request that created the room.' }),
+  ),
+  PARLEY_RTC_LISTEN_IP: Type.String({ default: '0.0.0.0', minLength: 2, maxLength: 45, pattern: '^[0-9A-Fa-f.:]+$', description: 'Local address mediasoup binds its RTP/ICE sockets to.' }),
+  PARLEY_RTC_ANNOUNCED_ADDRESS: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 253, description: 'Address or hostname announced to browsers in ICE candidates (the public IP behind NAT). Defaults to the first non-internal IPv4 address, else 127.0.0.1.' }),
+  ),
+  PARLEY_RTC_MIN_PORT: Type.Integer({ default: 40000, minimum: 1024, maximum: 65535, description: 'Lowest UDP/TCP port for media.' }),
+  PARLEY_RTC_MAX_PORT: Type.Integer({ default: 49999, minimum: 1024, maximum: 65535, description: 'Highest UDP/TCP port for media.' }),
+  PARLEY_WORKERS: Type.Integer({ default: os.availableParallelism(), minimum: 1, maximum: 256, description: 'Number of mediasoup worker processes (default: one per core).' }),
+  PARLEY_LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info', description: 'Log level of the server (pino).' },
+  ),
+  PARLEY_MAX_PEERS_PER_ROOM: Type.Integer({ default: 50, minimum: 1, maximum: 1000, description: 'Participants allowed in one room.' }),
+});
+
+export type Config = Static<typeof ConfigSchema> & { PARLEY_RTC_ANNOUNCED_ADDRESS: string };
+
+/** Read by the scripts in scripts/, not by the server. */
+const SCRIPT_SETTINGS = ['PARLEY_CACHE_DIR'];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function firstExternalIpv4(): string | undefined {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    const external = addresses?.find((address) => address.family === 'IPv4' && !address.internal);
+    if (external) return external.address;
+  }
+  return undefined;
+}
+
+/** Reads PARLEY_* variables; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties);
+  const raw: Record<string, unknown> = {};
+  for (const name of known) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const unknown = Object.keys(env).filter(
+    (name) => name.startsWith('PARLEY_') && !known.includes(name) && !SCRIPT_SETTINGS.includes(name),
+  );
+  const candidate = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, { ...raw }));
+  const problems = [...Value.Errors(ConfigSchema, candidate)].map((error) => {
+    const choices = (error.schema.anyOf as { const?: unknown }[] | undefined)?.map((choice) => choice.const);
+    const message = choices ? `must be one of ${choices.join(', ')}` : error.message;
+    return `${error.path.slice(1)}=${JSON.stringify(raw[error.path.slice(1)] ?? null)}: ${message}`;
+  });
+  problems.push(...unknown.map((name) => `${name}: unknown setting`));
+  if (problems.length === 0) {
+    const config = candidate as Static<typeof ConfigSchema>;
+    if (config.PARLEY_RTC_MIN_PORT > config.PARLEY_RTC_MAX_PORT) {
+      problems.push('PARLEY_RTC_MIN_PORT must not be above PARLEY_RTC_MAX_PORT');
+    } else {
+      return {
+        ...config,
+        PARLEY_RTC_ANNOUNCED_ADDRESS: config.PARLEY_RTC_ANNOUNCED_ADDRESS ?? firstExternalIpv4() ?? '127.0.0.1',
+      };
+    }
+  }
+  throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,25 @@
+/** Every error a request can get back, with the code a client can act on. */
+export const ErrorCodes = [
+  'bad_message', // not JSON, not an object, or fails its schema
+  'message_too_large',
+  'unknown_method',
+  'invalid_state', // valid message, wrong moment (e.g. produce before join)
+  'not_found', // an id that does not belong to this peer or room
+  'room_not_found',
+  'room_full',
+  'too_many_requests',
+  'media_error', // mediasoup refused the parameters
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ErrorCodes)[number];
+
+/** A failure that is reported to the peer as a typed error response. */
+export class SignallingError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SignallingError';
+  }
+}

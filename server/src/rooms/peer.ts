@@ -1,0 +1,59 @@
+/**
+ * One participant's media on this node. A peer moves through explicit
+ * states: `connected` (socket open, attached to a room) -> `joined` (named,
+ * may send and receive media) -> `closed`.
+ */
+import type { types } from 'mediasoup';
+import type { MediaSource, NotificationData, NotificationMethod, PeerInfo } from '../protocol/messages.js';
+
+export type PeerState = 'connected' | 'joined' | 'closed';
+export type Direction = 'send' | 'recv';
+
+export type Notify = <M extends NotificationMethod>(method: M, data: NotificationData<M>) => void;
+
+export interface PeerProducer {
+  producer: types.Producer;
+  source: MediaSource;
+}
+
+export class Peer {
+  state: PeerState = 'connected';
+  displayName = '';
+  rtpCapabilities: types.RtpCapabilities | undefined;
+  readonly transports = new Map<Direction, types.WebRtcTransport>();
+  readonly producers = new Map<string, PeerProducer>();
+  readonly consumers = new Map<string, types.Consumer>();
+  /** Producers this peer receives or is about to receive, so none is consumed twice. */
+  readonly consumedProducerIds = new Set<string>();
+
+  constructor(
+    readonly id: string,
+    readonly notify: Notify,
+  ) {}
+
+  transportById(transportId: string): types.WebRtcTransport | undefined {
+    return [...this.transports.values()].find((transport) => transport.id === transportId);
+  }
+
+  info(): PeerInfo {
+    return {
+      id: this.id,
+      displayName: this.displayName,
+      producers: [...this.producers.values()].map(({ producer, source }) => ({
+        id: producer.id,
+        source,
+        paused: producer.paused,
+      })),
+    };
+  }
+
+  /** Closing the transports closes every producer and consumer on them. */
+  close(): void {
+    this.state = 'closed';
+    for (const transport of this.transports.values()) transport.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+    this.consumedProducerIds.clear();
+  }
+}

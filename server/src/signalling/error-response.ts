@@ -1,0 +1,27 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { SignallingError } from '../protocol/errors.js';
+import type { ErrorBody } from '../protocol/messages.js';
+
+/**
+ * What the peer is told when a request fails. Our own errors carry their
+ * code; mediasoup rejects bad parameters with its own errors, reported as
+ * `media_error`; anything else is logged and reported without details.
+ */
+export function errorResponseBody(error: unknown, logger: FastifyBaseLogger): ErrorBody {
+  if (error instanceof SignallingError) return { code: error.code, message: error.message };
+  if (error instanceof Error && isMediasoupError(error)) {
+    logger.warn({ err: error }, 'mediasoup refused a request');
+    return { code: 'media_error', message: error.message.slice(0, 300) };
+  }
+  logger.error({ err: error }, 'request failed');
+  return { code: 'internal_error', message: 'the server could not complete this request' };
+}
+
+// mediasoup validates parameters with TypeError/UnsupportedError and relays
+// worker refusals as Errors thrown from its Channel.
+function isMediasoupError(error: Error): boolean {
+  return (
+    ['TypeError', 'UnsupportedError', 'InvalidStateError', 'WorkerClosedError'].includes(error.name) ||
+    (error.stack ?? '').includes('/mediasoup/node/lib/')
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * Two real Chromium participants join by link through a real mediasoup
+ * worker, decode each other's video and audio, and see each other leave.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { Parley } from '../../src/server.js';
+import { inboundTotals, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
+import { createRoom, startTestParley } from '../helpers/parley.js';
+
+let parley: Parley;
+let browser: Browser;
+
+before(async () => {
+  parley = await startTestParley();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await parley?.close();
+});
+
+async function join(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await page.getByRole('button', { name: 'Leave' }).waitFor();
+}
+
+test('two browsers hold a call by link, with video and audio both ways', async () => {
+  const room = await createRoom(parley);
+  const alice = await openParticipant(browser, parley.url);
+  const bob = await openParticipant(browser, parley.url);
+
+  await join(alice.page, room.url, 'Alice');
+  await join(bob.page, room.url, 'Bob');
+
+  await alice.page.getByRole('group', { name: 'Bob' }).waitFor();
+  await bob.page.getByRole('group', { name: 'Alice' }).waitFor();
+
+  for (const [who, page] of [['Alice', alice.page], ['Bob', bob.page]] as const) {
+    const first = await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded > 0 && t.audioBytes > 0, 30_000, `${who} to receive media`);
+    const later = await waitUntil(
+      () => inboundTotals(page),
+      (t) => t.framesDecoded >= first.framesDecoded + 20 && t.audioSamples > first.audioSamples,
+      20_000,
+      `${who}'s decoded frames to keep growing`,
+    );
+    assert.ok(later.audioBytes > first.audioBytes, `${who} keeps receiving audio`);
+  }
+
+  await bob.page.getByRole('button', { name: 'Leave' }).click();
+  await bob.page.getByText('You left the meeting.').waitFor();
+  await alice.page.getByRole('group', { name: 'Bob' }).waitFor({ state: 'detached' });
+  assert.equal(await alice.page.getByRole('group', { name: 'Bob' }).count(), 0);
+
+  await alice.context.close();
+  await bob.context.close();
+});

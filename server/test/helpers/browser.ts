@@ -1,0 +1,89 @@
+/**
+ * Real headless Chromium (Debian's /usr/bin/chromium) with fake camera and
+ * microphone. Run inside a loopback-only network namespace (scripts/test.sh):
+ * with --allow-loopback-in-peer-connection only 127.0.0.1 candidates exist.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** Playwright gives every launch a fresh, temporary --user-data-dir. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A participant in its own browser context, with camera and mic granted
+ * (pages without them gather no ICE candidates) and every
+ * RTCPeerConnection recorded so the test can read its stats.
+ */
+export async function openParticipant(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  await context.grantPermissions(['camera', 'microphone'], { origin });
+  await context.addInitScript(() => {
+    const connections: RTCPeerConnection[] = [];
+    (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections = connections;
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args);
+        connections.push(this);
+      }
+    };
+  });
+  return { context, page: await context.newPage() };
+}
+
+export interface InboundTotals {
+  framesDecoded: number;
+  videoBytes: number;
+  audioBytes: number;
+  audioSamples: number;
+}
+
+/** Sums the inbound-rtp stats of every open peer connection in the page. */
+export function inboundTotals(page: Page): Promise<InboundTotals> {
+  return page.evaluate(async () => {
+    const totals = { framesDecoded: 0, videoBytes: 0, audioBytes: 0, audioSamples: 0 };
+    const connections = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections;
+    for (const connection of connections) {
+      if (connection.connectionState === 'closed') continue;
+      (await connection.getStats()).forEach((report: Record<string, unknown>) => {
+        if (report['type'] !== 'inbound-rtp') return;
+        if (report['kind'] === 'video') {
+          totals.framesDecoded += Number(report['framesDecoded'] ?? 0);
+          totals.videoBytes += Number(report['bytesReceived'] ?? 0);
+        } else {
+          totals.audioBytes += Number(report['bytesReceived'] ?? 0);
+          totals.audioSamples += Number(report['totalSamplesReceived'] ?? 0);
+        }
+      });
+    }
+    return totals;
+  });
+}
+
+/** Polls `probe` until `done` holds, failing with the last value after `timeoutMs`. */
+export async function waitUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!done(value)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    value = await probe();
+  }
+  return value;
+}

@@ -1,0 +1,21 @@
+/** Starts a real Parley (real mediasoup worker) in this process, on loopback. */
+import { loadConfig } from '../../src/config.js';
+import { startParley, type Parley } from '../../src/server.js';
+
+export async function startTestParley(overrides: Record<string, string> = {}): Promise<Parley> {
+  const config = loadConfig({
+    PARLEY_HOST: '127.0.0.1',
+    PARLEY_PORT: '0',
+    PARLEY_RTC_LISTEN_IP: '127.0.0.1',
+    PARLEY_RTC_ANNOUNCED_ADDRESS: '127.0.0.1',
+    PARLEY_WORKERS: '1',
+    ...overrides,
+  });
+  return startParley(config, { logger: { level: process.env['TEST_LOG_LEVEL'] ?? 'warn' } });
+}
+
+export async function createRoom(parley: Parley): Promise<{ id: string; url: string }> {
+  const response = await fetch(`${parley.url}/api/rooms`, { method: 'POST' });
+  if (response.status !== 201) throw new Error(`POST /api/rooms answered ${response.status}`);
+  return (await response.json()) as { id: string; url: string };
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+test('defaults fill in everything that is not set', () => {
+  const config = loadConfig({});
+  assert.equal(config.PARLEY_PORT, 8080);
+  assert.equal(config.PARLEY_RTC_MIN_PORT, 40000);
+  assert.ok(config.PARLEY_WORKERS >= 1);
+  assert.ok(config.PARLEY_RTC_ANNOUNCED_ADDRESS.length > 0);
+});
+
+test('strings from the environment are converted and checked', () => {
+  const config = loadConfig({ PARLEY_PORT: '9000', PARLEY_WORKERS: '3', PARLEY_LOG_LEVEL: 'debug' });
+  assert.equal(config.PARLEY_PORT, 9000);
+  assert.equal(config.PARLEY_WORKERS, 3);
+});
+
+test('every bad value is named in one clear error', () => {
+  assert.throws(
+    () => loadConfig({ PARLEY_PORT: 'eighty', PARLEY_WORKERS: '0', PARLEY_LOG_LEVEL: 'loud', PARLEY_PROT: '1' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /PARLEY_PORT="eighty"/);
+      assert.match(error.message, /PARLEY_WORKERS="0"/);
+      assert.match(error.message, /PARLEY_LOG_LEVEL="loud": must be one of fatal, error, warn, info/);
+      assert.match(error.message, /PARLEY_PROT: unknown setting/);
+      return true;
+    },
+  );
+});
+
+test('an inverted RTC port range is refused', () => {
+  assert.throws(() => loadConfig({ PARLEY_RTC_MIN_PORT: '50000', PARLEY_RTC_MAX_PORT: '40000' }), /must not be above/);
+});
