@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
-require_node
+ensure_node
 ensure_packages "${BUILD_PACKAGES[@]}" curl
 ensure_worker
 ensure_node_modules

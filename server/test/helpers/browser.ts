@@ -44,7 +44,13 @@ export async function openParticipant(browser: Browser, origin: string): Promise
       }
     };
   });
-  return { context, page: await context.newPage() };
+  const page = await context.newPage();
+  // Browser-side errors go to the test log, where a failure can be explained.
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') console.error(`[browser] ${message.text()}`);
+  });
+  page.on('pageerror', (error) => console.error(`[browser] uncaught: ${error.message}`));
+  return { context, page };
 }
 
 export interface InboundTotals {
