@@ -1,10 +1,19 @@
 /**
- * The media side of a meeting: joins the room, sends the local tracks and
- * receives everyone else's through mediasoup-client. Consumers arrive
- * paused; each is resumed once its track is wired up.
+ * The media and signalling side of a meeting: enters the room (through the
+ * lobby if need be), sends camera, microphone and screen, and receives
+ * everyone else's through mediasoup-client. Consumers arrive paused; each is
+ * resumed once its track is wired up.
  */
 import { Device, types } from 'mediasoup-client';
-import type { MediaSource, PeerInfo, ServerNotification } from '../../server/src/protocol/messages.js';
+import type {
+  MediaSource,
+  NotificationData,
+  RequestData,
+  RequestMethod,
+  ResponseData,
+  ServerNotification,
+} from '../../server/src/protocol/messages.js';
+import { saveCredential, savedCredential } from './credential-store.js';
 import { SignallingClient } from './signalling-client.js';
 
 export interface RemoteTrack {
@@ -17,13 +26,26 @@ export interface RemoteTrack {
 
 export interface CallEvents {
   progress(step: string): void;
-  peerJoined(peer: PeerInfo): void;
-  peerLeft(peerId: string): void;
+  waiting(): void;
+  joined(welcome: NotificationData<'joined'>, peerId: string): void;
+  /** Any notification the view shows as it is (people, lobby, chat, speakers...). */
+  notification(notification: ServerNotification): void;
   trackAdded(track: RemoteTrack): void;
   trackRemoved(track: RemoteTrack): void;
   trackPaused(track: RemoteTrack): void;
+  /** A local source stopped or was paused from outside the controls (host, or the browser's own stop). */
+  localMediaChanged(source: MediaSource): void;
   ended(reason: string): void;
 }
+
+/** Camera simulcast: three layers, a quarter, half and full resolution. */
+const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
+
+const DISPLAY_MEDIA_TIMEOUT_MS = 30_000;
 
 export class CallSession {
   private readonly device = new Device();
@@ -32,13 +54,19 @@ export class CallSession {
   private resolveRecvTransport!: (transport: types.Transport) => void;
   private readonly producers = new Map<MediaSource, types.Producer>();
   private readonly remote = new Map<string, RemoteTrack & { consumer: types.Consumer }>();
+  private readonly visibilityChanges = new Map<string, Promise<void>>();
   private leaving = false;
+  private admitted!: Promise<NotificationData<'joined'>>;
+  private settleAdmission!: { resolve(welcome: NotificationData<'joined'>): void; reject(error: Error): void };
 
   private constructor(
+    private readonly roomId: string,
     private readonly signalling: SignallingClient,
     private readonly events: CallEvents,
   ) {
     this.recvTransport = new Promise((resolve) => (this.resolveRecvTransport = resolve));
+    this.admitted = new Promise((resolve, reject) => (this.settleAdmission = { resolve, reject }));
+    this.admitted.catch(() => {});
     signalling.onNotification((notification) => {
       this.handle(notification).catch((error: unknown) => console.error('notification failed', error));
     });
@@ -47,23 +75,19 @@ export class CallSession {
     });
   }
 
-  /** Connects, joins under `displayName` and starts sending `tracks`. */
-  static async join(roomId: string, displayName: string, tracks: MediaStreamTrack[], events: CallEvents): Promise<CallSession> {
+  /** Opens the signalling connection; `start` then enters the meeting. */
+  static async connect(roomId: string, events: CallEvents): Promise<CallSession> {
     events.progress('Connecting to the server…');
-    const signalling = await SignallingClient.connect(roomId);
-    const call = new CallSession(signalling, events);
-    try {
-      await call.start(displayName, tracks);
-    } catch (error) {
-      call.leave();
-      throw error;
-    }
-    return call;
+    return new CallSession(roomId, await SignallingClient.connect(roomId), events);
+  }
+
+  request<M extends RequestMethod>(method: M, data: RequestData<M>): Promise<ResponseData<M>> {
+    return this.signalling.request(method, data);
   }
 
   isSending(source: MediaSource): boolean {
     const producer = this.producers.get(source);
-    return Boolean(producer && !producer.paused);
+    return Boolean(producer && !producer.closed && !producer.paused);
   }
 
   /** Mutes or unmutes a local source; the server pauses the producer too. */
@@ -72,59 +96,121 @@ export class CallSession {
     if (!producer) return;
     if (sending) {
       producer.resume();
-      await this.signalling.request('resumeProducer', { producerId: producer.id });
+      await this.request('resumeProducer', { producerId: producer.id });
     } else {
       producer.pause();
-      await this.signalling.request('pauseProducer', { producerId: producer.id });
+      await this.request('pauseProducer', { producerId: producer.id });
     }
+  }
+
+  /** Shares a screen or tab, with its audio when the browser offers it. */
+  async startScreenShare(): Promise<void> {
+    const stream = await withTimeout(
+      navigator.mediaDevices.getDisplayMedia({ video: true, audio: true }),
+      DISPLAY_MEDIA_TIMEOUT_MS,
+      'No screen was chosen in time.',
+    );
+    const [video] = stream.getVideoTracks();
+    if (!video) throw new Error('The browser shared no video.');
+    video.addEventListener('ended', () => void this.stopScreenShare());
+    await this.produce(video, 'screen');
+    const [audio] = stream.getAudioTracks();
+    if (audio) await this.produce(audio, 'screen-audio');
+  }
+
+  async stopScreenShare(): Promise<void> {
+    for (const source of ['screen', 'screen-audio'] as const) {
+      const producer = this.producers.get(source);
+      if (!producer) continue;
+      this.producers.delete(source);
+      producer.track?.stop();
+      producer.close();
+      if (!this.leaving) await this.request('closeProducer', { producerId: producer.id }).catch(() => {});
+    }
+    this.events.localMediaChanged('screen');
+  }
+
+  /**
+   * A hidden tile's consumer is paused; a visible one gets the layer that
+   * fits it. Changes to one consumer are applied in the order they were made.
+   */
+  showConsumer(consumerId: string, visible: boolean, spatialLayer: number): Promise<void> {
+    const previous = this.visibilityChanges.get(consumerId) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => this.applyVisibility(consumerId, visible, spatialLayer));
+    this.visibilityChanges.set(consumerId, next);
+    return next;
+  }
+
+  private async applyVisibility(consumerId: string, visible: boolean, spatialLayer: number): Promise<void> {
+    const remote = this.remote.get(consumerId);
+    if (!remote || remote.consumer.closed) return;
+    if (!visible) return void (await this.request('pauseConsumer', { consumerId }));
+    await this.request('setConsumerPreferredLayers', { consumerId, spatialLayer });
+    await this.request('resumeConsumer', { consumerId });
   }
 
   leave(): void {
     if (this.leaving) return;
     this.leaving = true;
-    this.signalling.request('leave', {}).catch(() => {}).finally(() => this.signalling.close());
+    this.signalling
+      .request('leave', {})
+      .catch(() => {})
+      .finally(() => this.signalling.close());
+    for (const producer of this.producers.values()) if (producer.kind === 'video') producer.track?.stop();
     this.sendTransport?.close();
     this.recvTransport.then((transport) => transport.close());
   }
 
-  private async start(displayName: string, tracks: MediaStreamTrack[]): Promise<void> {
-    const { rtpCapabilities } = await this.signalling.request('getRouterRtpCapabilities', {});
+  /** Enters under `displayName` (through the lobby if need be) and starts sending `tracks`. */
+  async start(displayName: string, tracks: MediaStreamTrack[]): Promise<void> {
+    const { rtpCapabilities } = await this.request('getRouterRtpCapabilities', {});
     await this.device.load({ routerRtpCapabilities: rtpCapabilities as types.RtpCapabilities });
     this.events.progress('Joining the meeting…');
-    const { peers } = await this.signalling.request('join', {
+    const answer = await this.request('join', {
       displayName,
       rtpCapabilities: this.device.recvRtpCapabilities as never,
+      credential: savedCredential(this.roomId),
     });
-    for (const peer of peers) this.events.peerJoined(peer);
+    saveCredential(this.roomId, answer.credential);
+    if (answer.status === 'waiting') this.events.waiting();
+    const welcome = await this.admitted;
+    saveCredential(this.roomId, welcome.credential);
+    this.events.joined(welcome, answer.peerId);
     this.events.progress('Connecting media…');
     this.resolveRecvTransport(await this.createTransport('recv'));
     this.sendTransport = await this.createTransport('send');
-    for (const track of tracks) {
-      const source: MediaSource = track.kind === 'audio' ? 'mic' : 'camera';
-      const producer = await this.sendTransport.produce({ track, appData: { source } });
-      this.producers.set(source, producer);
-    }
+    for (const track of tracks) await this.produce(track, track.kind === 'audio' ? 'mic' : 'camera');
+  }
+
+  private async produce(track: MediaStreamTrack, source: MediaSource): Promise<void> {
+    if (!this.sendTransport) throw new Error('not connected yet');
+    const producer = await this.sendTransport.produce({
+      track,
+      appData: { source },
+      ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+      // The browser's own "stop sharing" ends the track; end the share with it.
+      stopTracks: source !== 'mic',
+    });
+    this.producers.set(source, producer);
   }
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    const options = await this.signalling.request('createWebRtcTransport', { direction });
-    const transportOptions = options as unknown as types.TransportOptions;
+    const options = (await this.request('createWebRtcTransport', { direction })) as unknown as types.TransportOptions;
     const transport =
-      direction === 'send' ? this.device.createSendTransport(transportOptions) : this.device.createRecvTransport(transportOptions);
+      direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.signalling
-        .request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
-        .then(() => callback(), errback);
+      this.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(
+        () => callback(),
+        errback,
+      );
     });
     transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      this.signalling
-        .request('produce', {
-          transportId: transport.id,
-          kind,
-          rtpParameters: rtpParameters as never,
-          source: appData['source'] as MediaSource,
-        })
-        .then(({ producerId }) => callback({ id: producerId }), errback);
+      this.request('produce', {
+        transportId: transport.id,
+        kind,
+        rtpParameters: rtpParameters as never,
+        source: appData['source'] as MediaSource,
+      }).then(({ producerId }) => callback({ id: producerId }), errback);
     });
     transport.on('connectionstatechange', (state) => {
       if (state === 'failed' && !this.leaving) this.events.ended('The media connection failed.');
@@ -134,10 +220,22 @@ export class CallSession {
 
   private async handle(notification: ServerNotification): Promise<void> {
     switch (notification.method) {
-      case 'peerJoined':
-        return this.events.peerJoined(notification.data.peer);
-      case 'peerLeft':
-        return this.events.peerLeft(notification.data.peerId);
+      case 'joined':
+        return this.settleAdmission.resolve(notification.data);
+      case 'denied':
+        this.leaving = true;
+        this.settleAdmission.reject(new Error(notification.data.reason));
+        return this.events.ended(notification.data.reason);
+      case 'promoted':
+        saveCredential(this.roomId, notification.data.credential);
+        return this.events.notification(notification);
+      case 'mediaStoppedByHost': {
+        const { source } = notification.data;
+        if (source === 'screen' || source === 'screen-audio') await this.stopScreenShare();
+        else this.producers.get(source)?.pause();
+        this.events.localMediaChanged(source);
+        return this.events.notification(notification);
+      }
       case 'newConsumer': {
         const { consumerId, producerId, peerId, kind, source, rtpParameters, producerPaused } = notification.data;
         const transport = await this.recvTransport;
@@ -150,13 +248,15 @@ export class CallSession {
         const remote = { consumerId, peerId, source, track: consumer.track, paused: producerPaused, consumer };
         this.remote.set(consumerId, remote);
         this.events.trackAdded(remote);
-        await this.signalling.request('resumeConsumer', { consumerId });
+        // Video is resumed by its tile once it knows its size (showConsumer).
+        if (kind === 'audio') await this.request('resumeConsumer', { consumerId });
         return;
       }
       case 'consumerClosed': {
         const remote = this.remote.get(notification.data.consumerId);
         if (!remote) return;
         this.remote.delete(remote.consumerId);
+        this.visibilityChanges.delete(remote.consumerId);
         remote.consumer.close();
         return this.events.trackRemoved(remote);
       }
@@ -170,6 +270,18 @@ export class CallSession {
       case 'sessionClosed':
         this.leaving = true;
         return this.events.ended(notification.data.reason);
+      default:
+        return this.events.notification(notification);
     }
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
 }

@@ -1,112 +1,257 @@
 /**
- * The meeting: a grid with one tile per participant, and the controls.
- * Names are rendered as text only.
+ * The meeting screen: a stage for screen shares, a grid of camera tiles with
+ * the active speaker first, the people and chat panels, and the controls.
  */
-import type { PeerInfo } from '../../server/src/protocol/messages.js';
+import type {
+  MediaSource,
+  NotificationData,
+  PeerInfo,
+  RoomSettings,
+  ServerNotification,
+} from '../../server/src/protocol/messages.js';
+import { ChatPanel } from './call/chat-panel.js';
+import { PeoplePanel } from './call/people-panel.js';
+import { Tile } from './call/tiles.js';
 import { CallSession, type RemoteTrack } from './call-session.js';
 import { h, mount } from './dom.js';
 
-interface Tile {
-  root: HTMLElement;
-  video: HTMLVideoElement;
-  audio: HTMLAudioElement;
-  micState: HTMLElement;
-}
-
-function createTile(label: string, isLocal: boolean): Tile {
-  const video = h('video', { autoplay: true, playsinline: true, muted: true });
-  const audio = h('audio', { autoplay: true });
-  const micState = h('span', { class: 'mic-state', 'aria-label': 'Microphone off', hidden: true }, '🔇');
-  const root = h(
-    'figure',
-    { class: isLocal ? 'tile local' : 'tile', role: 'group', 'aria-label': label },
-    video,
-    audio,
-    h('figcaption', {}, h('span', { class: 'name' }, label), micState),
-  );
-  return { root, video, audio, micState };
-}
-
 export async function showCall(roomId: string, displayName: string, stream: MediaStream | undefined): Promise<void> {
-  const grid = h('section', { class: 'grid', 'aria-label': 'Participants' });
   const status = h('p', { role: 'status', class: 'call-status' });
-  const tiles = new Map<string, Tile>();
-  const local = createTile(`${displayName} (you)`, true);
-  local.video.srcObject = stream ?? null;
-  grid.append(local.root);
+  mount(h('section', { class: 'card' }, h('h1', {}, 'Parley'), status));
+
+  const stage = h('section', { class: 'stage', 'aria-label': 'Screen shares' });
+  const grid = h('section', { class: 'grid', 'aria-label': 'Participants video' });
+  const cameraTiles = new Map<string, Tile>();
+  const screenTiles = new Map<string, Tile>();
+  const names = new Map<string, string>();
+  const local = new Tile(`${displayName} (you)`, 'local');
+  local.setLocalStream(stream ?? null);
+  let selfId = '';
+  let role: PeerInfo['role'] = 'participant';
+  let handRaised = false;
+  let room: RoomSettings = { locked: false, lobby: true };
+  let call: CallSession | undefined;
+
+  const report = (message: string) => (status.textContent = message);
+  const people = new PeoplePanel(
+    () => selfId,
+    (method, data) => call!.request(method as never, data as never),
+    report,
+  );
+  const chat = new ChatPanel(async (text) => void (await call!.request('sendChat', { text })));
 
   const micButton = h('button', { type: 'button', 'aria-pressed': 'false' }, 'Mute microphone');
   const cameraButton = h('button', { type: 'button', 'aria-pressed': 'false' }, 'Turn camera off');
+  const shareButton = h('button', { type: 'button' }, 'Share screen');
+  const handButton = h('button', { type: 'button', 'aria-pressed': 'false' }, 'Raise hand');
+  const inviteButton = h('button', { type: 'button' }, 'Copy invite link');
+  const lockButton = h('button', { type: 'button', hidden: true }, 'Lock meeting');
+  const lobbyButton = h('button', { type: 'button', hidden: true }, 'Turn lobby off');
+  const endButton = h('button', { type: 'button', class: 'danger', hidden: true }, 'End meeting for all');
   const leaveButton = h('button', { type: 'button', class: 'danger' }, 'Leave');
-  micButton.disabled = !stream?.getAudioTracks().length;
-  cameraButton.disabled = !stream?.getVideoTracks().length;
-  mount(h('div', { class: 'call' }, status, grid, h('nav', { class: 'controls', 'aria-label': 'Call controls' }, micButton, cameraButton, leaveButton)));
 
-  const tileFor = (peer: PeerInfo) => {
-    let tile = tiles.get(peer.id);
+  const selfInfo = (): PeerInfo => ({
+    id: selfId,
+    displayName,
+    role,
+    handRaised,
+    producers: (['mic', 'camera', 'screen'] as const)
+      .filter((source) => call?.isSending(source))
+      .map((source) => ({ id: source, source, paused: false })),
+  });
+  const refreshControls = () => {
+    const sending = (source: MediaSource) => call?.isSending(source) ?? false;
+    micButton.textContent = sending('mic') ? 'Mute microphone' : 'Unmute microphone';
+    micButton.setAttribute('aria-pressed', String(!sending('mic')));
+    cameraButton.textContent = sending('camera') ? 'Turn camera off' : 'Turn camera on';
+    cameraButton.setAttribute('aria-pressed', String(!sending('camera')));
+    local.setCameraOff(!sending('camera'));
+    shareButton.textContent = sending('screen') ? 'Stop sharing' : 'Share screen';
+    handButton.textContent = handRaised ? 'Lower hand' : 'Raise hand';
+    handButton.setAttribute('aria-pressed', String(handRaised));
+    for (const button of [lockButton, lobbyButton, endButton]) button.hidden = role !== 'host';
+    lockButton.textContent = room.locked ? 'Unlock meeting' : 'Lock meeting';
+    lobbyButton.textContent = room.lobby ? 'Turn lobby off' : 'Turn lobby on';
+    people.setHost(role === 'host');
+    if (selfId) people.upsert(selfInfo());
+  };
+  const cameraTile = (peer: PeerInfo) => {
+    names.set(peer.id, peer.displayName);
+    let tile = cameraTiles.get(peer.id);
     if (!tile) {
-      tile = createTile(peer.displayName, false);
-      tiles.set(peer.id, tile);
+      tile = new Tile(peer.displayName, 'camera');
+      cameraTiles.set(peer.id, tile);
       grid.append(tile.root);
+    }
+    tile.setHandRaised(peer.handRaised);
+    return tile;
+  };
+  const tileFor = (remote: RemoteTrack): Tile | undefined => {
+    if (remote.source === 'mic' || remote.source === 'camera') return cameraTiles.get(remote.peerId);
+    let tile = screenTiles.get(remote.peerId);
+    if (!tile) {
+      tile = new Tile(`${names.get(remote.peerId) ?? 'Someone'}'s screen`, 'screen');
+      screenTiles.set(remote.peerId, tile);
+      stage.append(tile.root);
     }
     return tile;
   };
-  const showTrack = (remote: RemoteTrack) => {
-    const tile = tiles.get(remote.peerId);
-    if (!tile) return;
-    if (remote.source === 'mic') {
-      tile.audio.srcObject = new MediaStream([remote.track]);
-      tile.micState.hidden = !remote.paused;
-    } else {
-      tile.video.srcObject = new MediaStream([remote.track]);
-      tile.root.classList.toggle('camera-off', remote.paused);
+  const showConsumer = (consumerId: string, visible: boolean, layer: number) =>
+    void call?.showConsumer(consumerId, visible, layer).catch((error: unknown) => report((error as Error).message));
+
+  const onNotification = (notification: ServerNotification) => {
+    switch (notification.method) {
+      case 'peerJoined':
+      case 'peerUpdated': {
+        const { peer } = notification.data;
+        cameraTile(peer);
+        return people.upsert(peer);
+      }
+      case 'peerLeft': {
+        const { peerId } = notification.data;
+        cameraTiles.get(peerId)?.remove();
+        cameraTiles.delete(peerId);
+        screenTiles.get(peerId)?.remove();
+        screenTiles.delete(peerId);
+        return people.remove(peerId);
+      }
+      case 'lobbyChanged':
+        return people.setLobby(notification.data.waiting);
+      case 'roomUpdated':
+        room = notification.data.room;
+        return refreshControls();
+      case 'promoted':
+        role = 'host';
+        report('You are now a host.');
+        return refreshControls();
+      case 'mediaStoppedByHost':
+        return report(
+          notification.data.source === 'mic'
+            ? 'A host muted your microphone.'
+            : notification.data.source === 'camera'
+              ? 'A host turned off your camera.'
+              : 'A host stopped your screen share.',
+        );
+      case 'chatMessage':
+        return chat.add(notification.data.message);
+      case 'speakers': {
+        const { peerIds } = notification.data;
+        people.setSpeakers(peerIds);
+        local.setSpeaking(peerIds.includes(selfId));
+        for (const [peerId, tile] of cameraTiles) tile.setSpeaking(peerIds.includes(peerId));
+        // Active-speaker layout: the loudest speaker's tile comes first.
+        const loudest = peerIds[0] && cameraTiles.get(peerIds[0]);
+        if (loudest) grid.insertBefore(loudest.root, grid.firstChild);
+        return;
+      }
     }
   };
 
-  let call: CallSession;
+  const enterMeeting = (welcome: NotificationData<'joined'>, peerId: string) => {
+    selfId = peerId;
+    role = welcome.role;
+    room = welcome.room;
+    for (const peer of welcome.peers) {
+      cameraTile(peer);
+      people.upsert(peer);
+    }
+    for (const message of welcome.chatHistory) chat.add(message);
+    grid.prepend(local.root);
+    mount(
+      h(
+        'div',
+        { class: 'call' },
+        status,
+        h('main', { class: 'meeting' }, stage, grid),
+        h('aside', { class: 'side' }, people.root, chat.root),
+        h(
+          'nav',
+          { class: 'controls', 'aria-label': 'Call controls' },
+          micButton,
+          cameraButton,
+          shareButton,
+          handButton,
+          inviteButton,
+          lockButton,
+          lobbyButton,
+          endButton,
+          leaveButton,
+        ),
+      ),
+    );
+    status.textContent = '';
+  };
+
   try {
-    call = await CallSession.join(roomId, displayName, stream?.getTracks() ?? [], {
-      progress: (step) => (status.textContent = step),
-      peerJoined: (peer) => void tileFor(peer),
-      peerLeft: (peerId) => {
-        tiles.get(peerId)?.root.remove();
-        tiles.delete(peerId);
+    call = await CallSession.connect(roomId, {
+      progress: report,
+      waiting: () => {
+        const leave = h('button', { type: 'button', class: 'danger' }, 'Leave');
+        leave.addEventListener('click', () => {
+          call?.leave();
+          showEnded('You left the lobby.', stream);
+        });
+        mount(h('section', { class: 'card lobby-wait' }, h('h1', {}, 'Waiting to join'), h('p', { role: 'status' }, 'Waiting for the host to let you in…'), leave));
       },
-      trackAdded: showTrack,
-      trackPaused: showTrack,
+      joined: enterMeeting,
+      notification: onNotification,
+      trackAdded: (remote) => tileFor(remote)?.attach(remote, showConsumer),
+      trackPaused: (remote) => tileFor(remote)?.update(remote),
       trackRemoved: (remote) => {
-        const tile = tiles.get(remote.peerId);
-        if (tile && remote.source === 'mic') tile.audio.srcObject = null;
-        if (tile && remote.source === 'camera') tile.video.srcObject = null;
+        if (remote.source === 'screen') {
+          screenTiles.get(remote.peerId)?.remove();
+          screenTiles.delete(remote.peerId);
+          return;
+        }
+        const tile = remote.source === 'screen-audio' ? screenTiles.get(remote.peerId) : cameraTiles.get(remote.peerId);
+        tile?.detach(remote);
       },
+      localMediaChanged: () => refreshControls(),
       ended: (reason) => showEnded(reason, stream),
     });
+    await call.start(displayName, stream?.getTracks() ?? []);
   } catch (error) {
+    call?.leave();
     showEnded(`Could not join the meeting: ${(error as Error).message}`, stream);
     return;
   }
+  const session = call;
   status.textContent = '';
+  micButton.disabled = !stream?.getAudioTracks().length;
+  cameraButton.disabled = !stream?.getVideoTracks().length;
+  refreshControls();
 
-  const toggle = (button: HTMLButtonElement, source: 'mic' | 'camera', labels: [string, string]) => {
+  const onClick = (button: HTMLButtonElement, action: () => Promise<unknown>) =>
     button.addEventListener('click', async () => {
-      const sending = !call.isSending(source);
       button.disabled = true;
       try {
-        await call.setSending(source, sending);
-        button.setAttribute('aria-pressed', String(!sending));
-        button.textContent = sending ? labels[0] : labels[1];
-        if (source === 'camera') local.root.classList.toggle('camera-off', !sending);
+        await action();
       } catch (error) {
-        status.textContent = `Could not change ${source}: ${(error as Error).message}`;
+        report((error as Error).message);
       } finally {
         button.disabled = false;
+        refreshControls();
       }
     });
-  };
-  toggle(micButton, 'mic', ['Mute microphone', 'Unmute microphone']);
-  toggle(cameraButton, 'camera', ['Turn camera off', 'Turn camera on']);
+  onClick(micButton, () => session.setSending('mic', !session.isSending('mic')));
+  onClick(cameraButton, () => session.setSending('camera', !session.isSending('camera')));
+  onClick(shareButton, () => (session.isSending('screen') ? session.stopScreenShare() : session.startScreenShare()));
+  onClick(handButton, async () => {
+    await session.request('setHandRaised', { raised: !handRaised });
+    handRaised = !handRaised;
+  });
+  onClick(inviteButton, async () => {
+    await navigator.clipboard.writeText(`${location.origin}/r/${roomId}`);
+    report('Invite link copied.');
+  });
+  onClick(lockButton, () => session.request('setRoomLocked', { locked: !room.locked }));
+  onClick(lobbyButton, () => session.request('setLobbyEnabled', { enabled: !room.lobby }));
+  onClick(endButton, async () => {
+    if (!confirm('End the meeting for everyone?')) return;
+    await session.request('endMeeting', {});
+  });
   leaveButton.addEventListener('click', () => {
-    call.leave();
+    session.leave();
     showEnded('You left the meeting.', stream);
   });
 }

@@ -25,6 +25,10 @@ export const ConfigSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info', description: 'Log level of the server (pino).' },
   ),
+  PARLEY_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: 'Secret that signs meeting credentials (at least 32 characters). Unset: a random one per process, so links stop working after a restart. Every node of one deployment needs the same value.' }),
+  ),
+  PARLEY_CREDENTIAL_TTL_HOURS: Type.Integer({ default: 24, minimum: 1, maximum: 24 * 365, description: 'How long host links and participant credentials stay valid.' }),
   PARLEY_MAX_PEERS_PER_ROOM: Type.Integer({ default: 50, minimum: 1, maximum: 1000, description: 'Participants allowed in one room.' }),
 });
 

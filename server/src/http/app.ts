@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
+import type { Credentials } from '../auth/credentials.js';
 import type { Config } from '../config.js';
 import { newRoomId, ROOM_ID_PATTERN } from '../rooms/room-id.js';
 import type { RoomStore } from '../rooms/room-store.js';
@@ -17,10 +18,11 @@ const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 export interface AppDeps {
   config: Config;
   store: RoomStore;
+  credentials: Credentials;
   pool: () => WorkerPool | undefined;
 }
 
-export function buildApp({ config, store, pool }: AppDeps, logger: boolean | object): FastifyInstance {
+export function buildApp({ config, store, credentials, pool }: AppDeps, logger: boolean | object): FastifyInstance {
   const app = Fastify({ logger: logger as boolean, bodyLimit: 16 * 1024, trustProxy: false });
 
   app.register(fastifyStatic, { root: CLIENT_DIR, index: false, wildcard: false, prefix: '/' });
@@ -28,16 +30,33 @@ export function buildApp({ config, store, pool }: AppDeps, logger: boolean | obj
   app.post(
     '/api/rooms',
     {
+      // No body at all means the defaults.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
-        response: { 201: Type.Object({ id: Type.String(), url: Type.String() }) },
+        body: Type.Object(
+          { lobby: Type.Optional(Type.Boolean({ description: 'Newcomers wait until a host admits them (default true).' })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            id: Type.String(),
+            url: Type.String({ description: 'The participant link to share.' }),
+            hostUrl: Type.String({ description: 'The link for the host; it carries the host credential. Keep it private.' }),
+          }),
+        },
       },
     },
     async (request, reply) => {
+      const { lobby = true } = request.body as { lobby?: boolean };
       const id = newRoomId();
-      await store.createRoom({ id, createdAt: Date.now() });
+      await store.createRoom({ id, createdAt: Date.now(), lobby, locked: false });
+      const hostCredential = await credentials.issue(id, 'host');
       const base = config.PARLEY_PUBLIC_URL ?? `${request.protocol}://${request.host}`;
+      const url = new URL(`/r/${id}`, base).toString();
       reply.code(201);
-      return { id, url: new URL(`/r/${id}`, base).toString() };
+      return { id, url, hostUrl: `${url}#host=${hostCredential}` };
     },
   );
 

@@ -7,7 +7,12 @@ export const ErrorCodes = [
   'not_found', // an id that does not belong to this peer or room
   'room_not_found',
   'room_full',
+  'room_locked', // the host locked the room: no new entrants, not even to the lobby
+  'credential_invalid', // expired, tampered, or for another room
+  'credential_revoked', // denied or removed: this credential no longer gets in
+  'forbidden', // a host control from someone who is not a host
   'too_many_requests',
+  'rate_limited', // e.g. chat faster than allowed
   'media_error', // mediasoup refused the parameters
   'internal_error',
 ] as const;

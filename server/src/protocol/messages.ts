@@ -10,7 +10,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ErrorCodes } from './errors.js';
-import { MAX_DISPLAY_NAME_LENGTH, MAX_ID_LENGTH } from './limits.js';
+import { MAX_CHAT_LENGTH, MAX_CREDENTIAL_LENGTH, MAX_DISPLAY_NAME_LENGTH, MAX_ID_LENGTH } from './limits.js';
 import { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from './mediasoup-schemas.js';
 
 const Id = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH });
@@ -18,14 +18,43 @@ const Empty = Type.Object({}, { additionalProperties: false });
 const strict = <T extends Parameters<typeof Type.Object>[0]>(properties: T) =>
   Type.Object(properties, { additionalProperties: false });
 
-export const MediaSource = Type.Union([Type.Literal('mic'), Type.Literal('camera')]);
+export const MediaSource = Type.Union([
+  Type.Literal('mic'),
+  Type.Literal('camera'),
+  Type.Literal('screen'),
+  Type.Literal('screen-audio'),
+]);
 export type MediaSource = Static<typeof MediaSource>;
 
+export const Role = Type.Union([Type.Literal('host'), Type.Literal('participant')]);
+export type Role = Static<typeof Role>;
+
 export const DisplayName = Type.String({ minLength: 1, maxLength: MAX_DISPLAY_NAME_LENGTH, pattern: '\\S' });
+const Credential = Type.String({ minLength: 1, maxLength: MAX_CREDENTIAL_LENGTH });
 
 const ProducerInfo = strict({ id: Id, source: MediaSource, paused: Type.Boolean() });
-export const PeerInfo = strict({ id: Id, displayName: DisplayName, producers: Type.Array(ProducerInfo) });
+export const PeerInfo = strict({
+  id: Id,
+  displayName: DisplayName,
+  role: Role,
+  handRaised: Type.Boolean(),
+  producers: Type.Array(ProducerInfo),
+});
 export type PeerInfo = Static<typeof PeerInfo>;
+
+export const RoomSettings = strict({ locked: Type.Boolean(), lobby: Type.Boolean() });
+export type RoomSettings = Static<typeof RoomSettings>;
+
+export const ChatMessage = strict({
+  id: Id,
+  peerId: Id,
+  displayName: DisplayName,
+  text: Type.String({ minLength: 1, maxLength: MAX_CHAT_LENGTH }),
+  sentAt: Type.Integer({ minimum: 0 }),
+});
+export type ChatMessage = Static<typeof ChatMessage>;
+
+const WaitingPeer = strict({ peerId: Id, displayName: DisplayName });
 
 const TransportOptions = strict({
   id: Id,
@@ -34,12 +63,28 @@ const TransportOptions = strict({
   dtlsParameters: DtlsParameters,
 });
 
+const PeerTarget = strict({ peerId: Id });
+
 /** Each request method: the schema of its data and of its response data. */
 export const Requests = {
   getRouterRtpCapabilities: { request: Empty, response: strict({ rtpCapabilities: RtpCapabilities }) },
+  /**
+   * Asks to enter. `joined` means in the meeting now; `waiting` means in the
+   * lobby until a host admits (notification `joined`) or denies (`denied`).
+   * The credential in the answer lets this person back in after a dropped
+   * connection or a reload.
+   */
   join: {
-    request: strict({ displayName: DisplayName, rtpCapabilities: RtpCapabilities }),
-    response: strict({ peerId: Id, peers: Type.Array(PeerInfo) }),
+    request: strict({
+      displayName: DisplayName,
+      rtpCapabilities: RtpCapabilities,
+      credential: Type.Optional(Credential),
+    }),
+    response: strict({
+      peerId: Id,
+      status: Type.Union([Type.Literal('joined'), Type.Literal('waiting')]),
+      credential: Credential,
+    }),
   },
   createWebRtcTransport: {
     request: strict({ direction: Type.Union([Type.Literal('send'), Type.Literal('recv')]) }),
@@ -61,8 +106,30 @@ export const Requests = {
   },
   pauseProducer: { request: strict({ producerId: Id }), response: Empty },
   resumeProducer: { request: strict({ producerId: Id }), response: Empty },
+  closeProducer: { request: strict({ producerId: Id }), response: Empty },
+  /** Resumes a consumer: after creation, or after pauseConsumer (a hidden tile). */
   resumeConsumer: { request: strict({ consumerId: Id }), response: Empty },
+  pauseConsumer: { request: strict({ consumerId: Id }), response: Empty },
+  /** The simulcast layer that fits the tile the consumer is shown in. */
+  setConsumerPreferredLayers: {
+    request: strict({ consumerId: Id, spatialLayer: Type.Integer({ minimum: 0, maximum: 3 }) }),
+    response: Empty,
+  },
+  sendChat: { request: strict({ text: Type.String({ minLength: 1, maxLength: MAX_CHAT_LENGTH }) }), response: Empty },
+  setHandRaised: { request: strict({ raised: Type.Boolean() }), response: Empty },
   leave: { request: Empty, response: Empty },
+  // Host controls; every one is authorised on the server.
+  admit: { request: PeerTarget, response: Empty },
+  admitAll: { request: Empty, response: Empty },
+  deny: { request: PeerTarget, response: Empty },
+  promote: { request: PeerTarget, response: Empty },
+  muteParticipant: { request: PeerTarget, response: Empty },
+  stopCamera: { request: PeerTarget, response: Empty },
+  stopScreenShare: { request: PeerTarget, response: Empty },
+  removeParticipant: { request: PeerTarget, response: Empty },
+  setRoomLocked: { request: strict({ locked: Type.Boolean() }), response: Empty },
+  setLobbyEnabled: { request: strict({ enabled: Type.Boolean() }), response: Empty },
+  endMeeting: { request: Empty, response: Empty },
 } as const satisfies Record<string, { request: TSchema; response: TSchema }>;
 
 export type RequestMethod = keyof typeof Requests;
@@ -71,8 +138,30 @@ export type ResponseData<M extends RequestMethod> = Static<(typeof Requests)[M][
 
 /** Each notification the server pushes, with the schema of its data. */
 export const Notifications = {
+  /** You are in the meeting (directly, or admitted from the lobby). */
+  joined: strict({
+    role: Role,
+    peers: Type.Array(PeerInfo),
+    chatHistory: Type.Array(ChatMessage),
+    room: RoomSettings,
+    /** Replaces the credential from `join`: it now admits you without waiting. */
+    credential: Credential,
+  }),
+  /** A host turned you away from the lobby. */
+  denied: strict({ reason: Type.String({ maxLength: 256 }) }),
   peerJoined: strict({ peer: PeerInfo }),
+  peerUpdated: strict({ peer: PeerInfo }),
   peerLeft: strict({ peerId: Id }),
+  /** To hosts: who is waiting in the lobby now. */
+  lobbyChanged: strict({ waiting: Type.Array(WaitingPeer) }),
+  roomUpdated: strict({ room: RoomSettings }),
+  /** You became a host; keep this credential to come back as one. */
+  promoted: strict({ credential: Credential }),
+  /** A host muted your mic, stopped your camera or ended your screen share. */
+  mediaStoppedByHost: strict({ producerId: Id, source: MediaSource }),
+  chatMessage: strict({ message: ChatMessage }),
+  /** Participants whose microphone is producing sound, loudest first. */
+  speakers: strict({ peerIds: Type.Array(Id) }),
   newConsumer: strict({
     consumerId: Id,
     producerId: Id,
@@ -85,8 +174,11 @@ export const Notifications = {
   consumerClosed: strict({ consumerId: Id }),
   consumerPaused: strict({ consumerId: Id }),
   consumerResumed: strict({ consumerId: Id }),
-  /** The server is ending this session (room closed, media worker lost, ...). */
-  sessionClosed: strict({ reason: Type.String({ maxLength: 256 }) }),
+  /** The server is ending this session. */
+  sessionClosed: strict({
+    reason: Type.String({ maxLength: 256 }),
+    cause: Type.Union([Type.Literal('removed'), Type.Literal('ended'), Type.Literal('server')]),
+  }),
 } as const satisfies Record<string, TSchema>;
 
 export type NotificationMethod = keyof typeof Notifications;

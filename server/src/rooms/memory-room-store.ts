@@ -1,12 +1,20 @@
-import type { ParticipantRecord, RoomRecord, RoomStore } from './room-store.js';
+import type { ChatMessage } from '../protocol/messages.js';
+import type { ParticipantRecord, RoomRecord, RoomSettings, RoomStore } from './room-store.js';
+
+interface RoomEntry {
+  room: RoomRecord;
+  participants: Map<string, ParticipantRecord>;
+  revoked: Set<string>;
+  chat: ChatMessage[];
+}
 
 /** Room state for a single node, kept in this process. */
 export class MemoryRoomStore implements RoomStore {
-  private readonly rooms = new Map<string, { room: RoomRecord; participants: Map<string, ParticipantRecord> }>();
+  private readonly rooms = new Map<string, RoomEntry>();
 
   async createRoom(room: RoomRecord): Promise<void> {
     if (this.rooms.has(room.id)) throw new Error(`room ${room.id} already exists`);
-    this.rooms.set(room.id, { room: { ...room }, participants: new Map() });
+    this.rooms.set(room.id, { room: { ...room }, participants: new Map(), revoked: new Set(), chat: [] });
   }
 
   async getRoom(roomId: string): Promise<RoomRecord | undefined> {
@@ -14,14 +22,19 @@ export class MemoryRoomStore implements RoomStore {
     return entry && { ...entry.room };
   }
 
+  async updateRoom(roomId: string, settings: Partial<RoomSettings>): Promise<RoomRecord | undefined> {
+    const entry = this.rooms.get(roomId);
+    if (!entry) return undefined;
+    Object.assign(entry.room, settings);
+    return { ...entry.room };
+  }
+
   async deleteRoom(roomId: string): Promise<void> {
     this.rooms.delete(roomId);
   }
 
   async addParticipant(roomId: string, participant: ParticipantRecord): Promise<void> {
-    const entry = this.rooms.get(roomId);
-    if (!entry) throw new Error(`room ${roomId} does not exist`);
-    entry.participants.set(participant.peerId, { ...participant });
+    this.entry(roomId).participants.set(participant.peerId, { ...participant });
   }
 
   async removeParticipant(roomId: string, peerId: string): Promise<void> {
@@ -32,7 +45,31 @@ export class MemoryRoomStore implements RoomStore {
     return [...(this.rooms.get(roomId)?.participants.values() ?? [])].map((participant) => ({ ...participant }));
   }
 
+  async revokeCredential(roomId: string, credentialId: string): Promise<void> {
+    this.rooms.get(roomId)?.revoked.add(credentialId);
+  }
+
+  async isCredentialRevoked(roomId: string, credentialId: string): Promise<boolean> {
+    return this.rooms.get(roomId)?.revoked.has(credentialId) ?? false;
+  }
+
+  async appendChat(roomId: string, message: ChatMessage, keep: number): Promise<void> {
+    const chat = this.entry(roomId).chat;
+    chat.push({ ...message });
+    if (chat.length > keep) chat.splice(0, chat.length - keep);
+  }
+
+  async recentChat(roomId: string): Promise<ChatMessage[]> {
+    return (this.rooms.get(roomId)?.chat ?? []).map((message) => ({ ...message }));
+  }
+
   async close(): Promise<void> {
     this.rooms.clear();
+  }
+
+  private entry(roomId: string): RoomEntry {
+    const entry = this.rooms.get(roomId);
+    if (!entry) throw new Error(`room ${roomId} does not exist`);
+    return entry;
   }
 }

@@ -1,12 +1,13 @@
 /**
- * One participant's media on this node. A peer moves through explicit
- * states: `connected` (socket open, attached to a room) -> `joined` (named,
- * may send and receive media) -> `closed`.
+ * One participant on this node. A peer moves through explicit states:
+ * `connected` (socket open, attached to a room) -> `waiting` (in the lobby)
+ * -> `joined` (may send and receive media) -> `closed`. A peer may skip
+ * `waiting` when the lobby lets it straight in.
  */
 import type { types } from 'mediasoup';
-import type { MediaSource, NotificationData, NotificationMethod, PeerInfo } from '../protocol/messages.js';
+import type { MediaSource, NotificationData, NotificationMethod, PeerInfo, Role } from '../protocol/messages.js';
 
-export type PeerState = 'connected' | 'joined' | 'closed';
+export type PeerState = 'connected' | 'waiting' | 'joined' | 'closed';
 export type Direction = 'send' | 'recv';
 
 export type Notify = <M extends NotificationMethod>(method: M, data: NotificationData<M>) => void;
@@ -19,6 +20,10 @@ export interface PeerProducer {
 export class Peer {
   state: PeerState = 'connected';
   displayName = '';
+  role: Role = 'participant';
+  handRaised = false;
+  /** The subject of the credential this peer entered with; revoked on denial or removal. */
+  credentialId = '';
   rtpCapabilities: types.RtpCapabilities | undefined;
   readonly transports = new Map<Direction, types.WebRtcTransport>();
   readonly producers = new Map<string, PeerProducer>();
@@ -29,7 +34,13 @@ export class Peer {
   constructor(
     readonly id: string,
     readonly notify: Notify,
+    /** Closes this peer's signalling connection (set by the connection). */
+    readonly disconnect?: () => void,
   ) {}
+
+  producerFor(source: MediaSource): PeerProducer | undefined {
+    return [...this.producers.values()].find((entry) => entry.source === source);
+  }
 
   transportById(transportId: string): types.WebRtcTransport | undefined {
     return [...this.transports.values()].find((transport) => transport.id === transportId);
@@ -39,6 +50,8 @@ export class Peer {
     return {
       id: this.id,
       displayName: this.displayName,
+      role: this.role,
+      handRaised: this.handRaised,
       producers: [...this.producers.values()].map(({ producer, source }) => ({
         id: producer.id,
         source,

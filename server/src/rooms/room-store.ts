@@ -2,7 +2,16 @@
  * Shared room state. The in-memory store serves one node; a Redis store
  * drops in behind the same interface so several nodes can share rooms.
  */
-export interface RoomRecord {
+import type { ChatMessage } from '../protocol/messages.js';
+
+export interface RoomSettings {
+  /** Newcomers wait in the lobby until a host admits them. */
+  lobby: boolean;
+  /** Nobody new gets in, not even to the lobby. */
+  locked: boolean;
+}
+
+export interface RoomRecord extends RoomSettings {
   id: string;
   createdAt: number;
 }
@@ -16,9 +25,18 @@ export interface ParticipantRecord {
 export interface RoomStore {
   createRoom(room: RoomRecord): Promise<void>;
   getRoom(roomId: string): Promise<RoomRecord | undefined>;
+  /** Changes settings; undefined if the room does not exist. */
+  updateRoom(roomId: string, settings: Partial<RoomSettings>): Promise<RoomRecord | undefined>;
+  /** Forgets the room and everything about it: its link stops working. */
   deleteRoom(roomId: string): Promise<void>;
   addParticipant(roomId: string, participant: ParticipantRecord): Promise<void>;
   removeParticipant(roomId: string, peerId: string): Promise<void>;
   listParticipants(roomId: string): Promise<ParticipantRecord[]>;
+  /** A denied or removed person's credential stops working in this room. */
+  revokeCredential(roomId: string, credentialId: string): Promise<void>;
+  isCredentialRevoked(roomId: string, credentialId: string): Promise<boolean>;
+  /** Keeps the newest `keep` messages. */
+  appendChat(roomId: string, message: ChatMessage, keep: number): Promise<void>;
+  recentChat(roomId: string): Promise<ChatMessage[]>;
   close(): Promise<void>;
 }

@@ -1,19 +1,38 @@
 /**
- * A live room on this node: one mediasoup router and the peers attached to
- * it. Consumers are always created paused and resumed by the receiving
- * client once it is ready, so a video stream needs only one keyframe.
+ * A live room on this node: one mediasoup router, the peers attached to it
+ * (waiting in the lobby or in the meeting) and who is speaking. Consumers
+ * are always created paused and resumed by the receiving client once it is
+ * ready, so a video stream needs only one keyframe.
  */
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import { SignallingError } from '../protocol/errors.js';
-import type { MediaSource, PeerInfo, RequestData, ResponseData } from '../protocol/messages.js';
 import type { RtpParameters } from '../protocol/mediasoup-schemas.js';
+import type {
+  MediaSource,
+  NotificationData,
+  NotificationMethod,
+  PeerInfo,
+  RequestData,
+  ResponseData,
+  Role,
+} from '../protocol/messages.js';
 import type { Config } from '../config.js';
 import { mediaCodecs } from '../rtc/media-codecs.js';
 import { webRtcTransportOptions } from '../rtc/transport-options.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
 import type { Direction, Peer } from './peer.js';
+import { SpeakerDetector } from './speaker-detector.js';
+
+const KIND_OF_SOURCE: Record<MediaSource, 'audio' | 'video'> = {
+  mic: 'audio',
+  camera: 'video',
+  screen: 'video',
+  'screen-audio': 'audio',
+};
+
+export type SessionEndCause = 'removed' | 'ended' | 'server';
 
 export class Room extends EventEmitter<{ closed: [] }> {
   readonly peers = new Map<string, Peer>();
@@ -23,18 +42,21 @@ export class Room extends EventEmitter<{ closed: [] }> {
     readonly id: string,
     private readonly worker: types.Worker,
     readonly router: types.Router,
+    private readonly speakers: SpeakerDetector,
     private readonly pool: WorkerPool,
     private readonly config: Config,
     private readonly logger: FastifyBaseLogger,
   ) {
     super();
-    router.observer.once('close', () => this.close('the media server restarted; please rejoin'));
+    router.observer.once('close', () => this.close('the media server restarted; please rejoin', 'server'));
+    speakers.on('changed', (peerIds) => this.broadcast('speakers', { peerIds }));
   }
 
   static async create(id: string, pool: WorkerPool, config: Config, logger: FastifyBaseLogger): Promise<Room> {
     const worker = pool.leastLoaded();
     const router = await worker.createRouter({ mediaCodecs });
-    return new Room(id, worker, router, pool, config, logger.child({ roomId: id }));
+    const speakers = await SpeakerDetector.create(router);
+    return new Room(id, worker, router, speakers, pool, config, logger.child({ roomId: id }));
   }
 
   get closed(): boolean {
@@ -49,18 +71,58 @@ export class Room extends EventEmitter<{ closed: [] }> {
     return [...this.peers.values()].filter((peer) => peer.state === 'joined' && peer !== except);
   }
 
-  join(peer: Peer, displayName: string, rtpCapabilities: types.RtpCapabilities): PeerInfo[] {
-    if (this.peers.get(peer.id) !== peer) throw new SignallingError('invalid_state', 'this session has ended');
+  waitingPeers(): Peer[] {
+    return [...this.peers.values()].filter((peer) => peer.state === 'waiting');
+  }
+
+  peer(peerId: string): Peer {
+    const peer = this.peers.get(peerId);
+    if (!peer || peer.state === 'closed') throw new SignallingError('not_found', 'that participant is no longer here');
+    return peer;
+  }
+
+  /** Sends a notification to every joined peer (but `except`). */
+  broadcast<M extends NotificationMethod>(method: M, data: NotificationData<M>, except?: Peer): void {
+    for (const peer of this.joinedPeers(except)) peer.notify(method, data);
+  }
+
+  /** Everyone else learns this peer's new role, hand or media state. */
+  announce(peer: Peer): void {
+    if (peer.state === 'joined') this.broadcast('peerUpdated', { peer: peer.info() }, peer);
+  }
+
+  /** Puts a peer in the lobby and tells the hosts. */
+  wait(peer: Peer, displayName: string, rtpCapabilities: types.RtpCapabilities): void {
+    this.assertAttached(peer);
+    peer.displayName = displayName;
+    peer.rtpCapabilities = rtpCapabilities;
+    peer.state = 'waiting';
+    this.notifyLobby();
+    this.logger.info({ peerId: peer.id }, 'peer waiting in the lobby');
+  }
+
+  /** Brings a peer into the meeting; returns everyone else already there. */
+  enter(peer: Peer, role: Role, displayName: string, rtpCapabilities: types.RtpCapabilities): PeerInfo[] {
+    this.assertAttached(peer);
     if (this.joinedPeers().length >= this.config.PARLEY_MAX_PEERS_PER_ROOM) {
       throw new SignallingError('room_full', `this room is full (${this.config.PARLEY_MAX_PEERS_PER_ROOM} participants)`);
     }
+    const wasWaiting = peer.state === 'waiting';
     peer.displayName = displayName;
     peer.rtpCapabilities = rtpCapabilities;
+    peer.role = role;
     peer.state = 'joined';
     this.pool.adjustLoad(this.worker, +1);
-    for (const other of this.joinedPeers(peer)) other.notify('peerJoined', { peer: peer.info() });
-    this.logger.info({ peerId: peer.id }, 'peer joined');
+    this.broadcast('peerJoined', { peer: peer.info() }, peer);
+    if (wasWaiting || role === 'host') this.notifyLobby();
+    this.logger.info({ peerId: peer.id, role }, 'peer joined');
     return this.joinedPeers(peer).map((other) => other.info());
+  }
+
+  /** Tells every host who is waiting now. */
+  notifyLobby(): void {
+    const waiting = this.waitingPeers().map((peer) => ({ peerId: peer.id, displayName: peer.displayName }));
+    for (const host of this.joinedPeers().filter((peer) => peer.role === 'host')) host.notify('lobbyChanged', { waiting });
   }
 
   async createTransport(peer: Peer, direction: Direction): Promise<ResponseData<'createWebRtcTransport'>> {
@@ -68,7 +130,7 @@ export class Room extends EventEmitter<{ closed: [] }> {
       throw new SignallingError('invalid_state', `a ${direction} transport already exists`);
     }
     const transport = await this.router.createWebRtcTransport(webRtcTransportOptions(this.config));
-    if (peer.state === 'closed') {
+    if (peer.state !== 'joined') {
       transport.close();
       throw new SignallingError('invalid_state', 'the session has closed');
     }
@@ -90,17 +152,14 @@ export class Room extends EventEmitter<{ closed: [] }> {
     await transport.connect({ dtlsParameters });
   }
 
-  async produce(peer: Peer, request: RequestData<'produce'>): Promise<string> {
+  async produce(peer: Peer, request: RequestData<'produce'>): Promise<types.Producer> {
     const transport = peer.transports.get('send');
     if (!transport || transport.id !== request.transportId) {
       throw new SignallingError('not_found', `no send transport ${request.transportId}`);
     }
-    if ([...peer.producers.values()].some(({ source }) => source === request.source)) {
-      throw new SignallingError('invalid_state', `already sending ${request.source}`);
-    }
-    const expectedKind = request.source === 'mic' ? 'audio' : 'video';
-    if (request.kind !== expectedKind) {
-      throw new SignallingError('bad_message', `/kind: ${request.source} must be ${expectedKind}`);
+    if (peer.producerFor(request.source)) throw new SignallingError('invalid_state', `already sending ${request.source}`);
+    if (request.kind !== KIND_OF_SOURCE[request.source]) {
+      throw new SignallingError('bad_message', `/kind: ${request.source} must be ${KIND_OF_SOURCE[request.source]}`);
     }
     const producer = await transport.produce({
       kind: request.kind,
@@ -112,8 +171,13 @@ export class Room extends EventEmitter<{ closed: [] }> {
       throw new SignallingError('invalid_state', 'the session has closed');
     }
     peer.producers.set(producer.id, { producer, source: request.source });
-    producer.observer.once('close', () => peer.producers.delete(producer.id));
-    return producer.id;
+    producer.observer.once('close', () => {
+      peer.producers.delete(producer.id);
+      this.announce(peer);
+    });
+    if (request.source === 'mic') await this.speakers.add(producer, peer.id);
+    this.announce(peer);
+    return producer;
   }
 
   /** Every other joined peer starts receiving this producer. */
@@ -130,42 +194,87 @@ export class Room extends EventEmitter<{ closed: [] }> {
     await Promise.all(work);
   }
 
-  setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
+  async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     const entry = peer.producers.get(producerId);
     if (!entry) throw new SignallingError('not_found', `no producer ${producerId}`);
-    return paused ? entry.producer.pause() : entry.producer.resume();
+    await (paused ? entry.producer.pause() : entry.producer.resume());
+    this.announce(peer);
   }
 
-  async resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
-    const consumer = peer.consumers.get(consumerId);
-    if (!consumer) throw new SignallingError('not_found', `no consumer ${consumerId}`);
-    await consumer.resume();
+  closeProducer(peer: Peer, producerId: string): void {
+    const entry = peer.producers.get(producerId);
+    if (!entry) throw new SignallingError('not_found', `no producer ${producerId}`);
+    entry.producer.close();
+  }
+
+  async setConsumerPaused(peer: Peer, consumerId: string, paused: boolean): Promise<void> {
+    const consumer = this.consumerOf(peer, consumerId);
+    await (paused ? consumer.pause() : consumer.resume());
+  }
+
+  /** Simulcast: the receiver asks for the layer that fits its tile; other consumers ignore it. */
+  async setPreferredLayers(peer: Peer, consumerId: string, spatialLayer: number): Promise<void> {
+    const consumer = this.consumerOf(peer, consumerId);
+    if (consumer.type === 'simulcast' || consumer.type === 'svc') await consumer.setPreferredLayers({ spatialLayer });
+  }
+
+  /** Host control: pause a mic or camera, or end a screen share, and tell its owner. */
+  async stopMedia(target: Peer, sources: MediaSource[]): Promise<void> {
+    for (const source of sources) {
+      const entry = target.producerFor(source);
+      if (!entry) continue;
+      if (source === 'screen' || source === 'screen-audio') entry.producer.close();
+      else if (!entry.producer.paused) await entry.producer.pause();
+      else continue;
+      target.notify('mediaStoppedByHost', { producerId: entry.producer.id, source });
+    }
+    this.announce(target);
   }
 
   leave(peer: Peer): void {
     if (!this.peers.delete(peer.id)) return;
     const wasJoined = peer.state === 'joined';
+    const wasWaiting = peer.state === 'waiting';
     peer.close();
     if (wasJoined) {
       this.pool.adjustLoad(this.worker, -1);
-      for (const other of this.joinedPeers()) other.notify('peerLeft', { peerId: peer.id });
+      this.broadcast('peerLeft', { peerId: peer.id });
       this.logger.info({ peerId: peer.id }, 'peer left');
     }
+    if (wasWaiting) this.notifyLobby();
     if (this.peers.size === 0) this.close();
   }
 
+  /** Ends one peer's session: it is told why, then disconnected. */
+  dismiss(peer: Peer, reason: string, cause: SessionEndCause): void {
+    peer.notify('sessionClosed', { reason, cause });
+    peer.disconnect?.();
+    this.leave(peer);
+  }
+
   /** Ends every session in the room; with a reason, peers are told why. */
-  close(reason?: string): void {
+  close(reason?: string, cause: SessionEndCause = 'server'): void {
     if (this.isClosed) return;
     this.isClosed = true;
     for (const peer of this.peers.values()) {
-      if (reason) peer.notify('sessionClosed', { reason });
+      if (reason) peer.notify('sessionClosed', { reason, cause });
       peer.close();
+      peer.disconnect?.();
     }
     if (reason) this.logger.warn({ reason }, 'room closed');
     this.peers.clear();
     this.router.close();
     this.emit('closed');
+  }
+
+  private assertAttached(peer: Peer): void {
+    if (this.peers.get(peer.id) !== peer) throw new SignallingError('invalid_state', 'this session has ended');
+  }
+
+  private consumerOf(peer: Peer, consumerId: string): types.Consumer {
+    const consumer = peer.consumers.get(consumerId);
+    if (!consumer) throw new SignallingError('not_found', `no consumer ${consumerId}`);
+    return consumer;
   }
 
   private async consume(peer: Peer, producerPeer: Peer, producer: types.Producer, source: MediaSource): Promise<void> {

@@ -1,109 +1,36 @@
 /**
  * One signalling connection: its peer, the room it is attached to, and the
- * handler of each request method. Each method lists the peer states it is
- * valid in; anything else is answered with `invalid_state`.
+ * dispatch of each request to its handler. A request is refused with
+ * `invalid_state` outside the peer states its handler lists, and with
+ * `forbidden` when it is a host control and the peer is not a host.
  */
 import { randomUUID } from 'node:crypto';
-import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Credentials } from '../auth/credentials.js';
 import { SignallingError } from '../protocol/errors.js';
-import type { RtpCapabilities } from '../protocol/mediasoup-schemas.js';
-import type { ClientRequest, RequestData, RequestMethod, ResponseData } from '../protocol/messages.js';
-import { Peer, type Notify, type PeerState } from '../rooms/peer.js';
+import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
+import type { ClientRequest, RequestMethod } from '../protocol/messages.js';
+import { Peer, type Notify } from '../rooms/peer.js';
 import type { Room } from '../rooms/room.js';
 import type { RoomManager } from '../rooms/room-manager.js';
 import type { RoomStore } from '../rooms/room-store.js';
+import type { Handler, HandlerTable, Outcome } from './handler.js';
+import { hostHandlers } from './host-handlers.js';
+import { participantHandlers } from './participant-handlers.js';
+import { TokenBucket } from './token-bucket.js';
 
 export interface SessionDeps {
   rooms: RoomManager;
   store: RoomStore;
+  credentials: Credentials;
   logger: FastifyBaseLogger;
 }
 
-/** A handler's answer, and work to run once the answer has been sent. */
-interface Outcome<M extends RequestMethod> {
-  data: ResponseData<M>;
-  afterResponse?: () => Promise<void>;
-}
-
-interface Handler<M extends RequestMethod> {
-  states: readonly PeerState[];
-  run(session: Session, data: RequestData<M>): Promise<Outcome<M>>;
-}
-
-const handlers: { [M in RequestMethod]: Handler<M> } = {
-  getRouterRtpCapabilities: {
-    states: ['connected'],
-    async run(session) {
-      const room = await session.attachedRoom();
-      return { data: { rtpCapabilities: room.router.rtpCapabilities as RtpCapabilities } };
-    },
-  },
-  join: {
-    states: ['connected'],
-    async run(session, { displayName, rtpCapabilities }) {
-      const room = await session.attachedRoom();
-      const peers = room.join(session.peer, displayName.trim(), rtpCapabilities as types.RtpCapabilities);
-      await session.deps.store.addParticipant(room.id, { peerId: session.peer.id, displayName, joinedAt: Date.now() });
-      return { data: { peerId: session.peer.id, peers } };
-    },
-  },
-  createWebRtcTransport: {
-    states: ['joined'],
-    async run(session, { direction }) {
-      const room = await session.attachedRoom();
-      const data = await room.createTransport(session.peer, direction);
-      return { data, afterResponse: direction === 'recv' ? () => room.consumeExisting(session.peer) : undefined };
-    },
-  },
-  connectWebRtcTransport: {
-    states: ['joined'],
-    async run(session, data) {
-      await (await session.attachedRoom()).connectTransport(session.peer, data);
-      return { data: {} };
-    },
-  },
-  produce: {
-    states: ['joined'],
-    async run(session, data) {
-      const room = await session.attachedRoom();
-      const producerId = await room.produce(session.peer, data);
-      const { producer, source } = session.peer.producers.get(producerId)!;
-      return { data: { producerId }, afterResponse: () => room.consumeFromAll(session.peer, producer, source) };
-    },
-  },
-  pauseProducer: {
-    states: ['joined'],
-    async run(session, { producerId }) {
-      await (await session.attachedRoom()).setProducerPaused(session.peer, producerId, true);
-      return { data: {} };
-    },
-  },
-  resumeProducer: {
-    states: ['joined'],
-    async run(session, { producerId }) {
-      await (await session.attachedRoom()).setProducerPaused(session.peer, producerId, false);
-      return { data: {} };
-    },
-  },
-  resumeConsumer: {
-    states: ['joined'],
-    async run(session, { consumerId }) {
-      await (await session.attachedRoom()).resumeConsumer(session.peer, consumerId);
-      return { data: {} };
-    },
-  },
-  leave: {
-    states: ['connected', 'joined'],
-    async run(session) {
-      await session.close();
-      return { data: {} };
-    },
-  },
-};
+const handlers: HandlerTable<RequestMethod> = { ...participantHandlers, ...hostHandlers };
 
 export class Session {
   readonly peer: Peer;
+  readonly chatLimiter = new TokenBucket(CHAT_BURST, CHAT_REFILL_MS);
   private room: Promise<Room> | undefined;
   private closing = false;
 
@@ -111,8 +38,9 @@ export class Session {
     readonly roomId: string,
     readonly deps: SessionDeps,
     notify: Notify,
+    disconnect: () => void,
   ) {
-    this.peer = new Peer(randomUUID(), notify);
+    this.peer = new Peer(randomUUID(), notify, disconnect);
   }
 
   async handle(request: ClientRequest): Promise<Outcome<RequestMethod>> {
@@ -120,6 +48,9 @@ export class Session {
     if (this.closing) throw new SignallingError('invalid_state', 'this session has ended');
     if (!handler.states.includes(this.peer.state)) {
       throw new SignallingError('invalid_state', `${request.method} is not allowed while ${this.peer.state}`);
+    }
+    if (handler.hostOnly && this.peer.role !== 'host') {
+      throw new SignallingError('forbidden', `only a host can ${request.method}`);
     }
     return handler.run(this, request.data);
   }

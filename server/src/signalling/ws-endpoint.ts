@@ -70,8 +70,11 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
   const sendError = (id: number | null, error: ErrorBody) => send({ type: 'response', id, ok: false, error });
-  const session = new Session(roomId, { ...deps, logger }, (method, data) =>
-    send({ type: 'notification', method, data }),
+  const session = new Session(
+    roomId,
+    { ...deps, logger },
+    (method, data) => send({ type: 'notification', method, data }),
+    () => ws.close(1000, 'session ended'),
   );
   let pending = 0;
 

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
-import { inboundTotals, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
+import { inboundTotals, joinMeeting, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
 import { createRoom, startTestParley } from '../helpers/parley.js';
 
 let parley: Parley;
@@ -22,20 +22,14 @@ after(async () => {
   await parley?.close();
 });
 
-async function join(page: Page, url: string, name: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await page.getByRole('button', { name: 'Leave' }).waitFor();
-}
 
 test('two browsers hold a call by link, with video and audio both ways', async () => {
-  const room = await createRoom(parley);
+  const room = await createRoom(parley, { lobby: false });
   const alice = await openParticipant(browser, parley.url);
   const bob = await openParticipant(browser, parley.url);
 
-  await join(alice.page, room.url, 'Alice');
-  await join(bob.page, room.url, 'Bob');
+  await joinMeeting(alice.page, room.url, 'Alice');
+  await joinMeeting(bob.page, room.url, 'Bob');
 
   await alice.page.getByRole('group', { name: 'Bob' }).waitFor();
   await bob.page.getByRole('group', { name: 'Alice' }).waitFor();

@@ -53,6 +53,15 @@ export async function openParticipant(browser: Browser, origin: string): Promise
   return { context, page };
 }
 
+/** Opens a meeting link, enters a name and joins; resolves once in the meeting (or, with `expect: 'lobby'`, waiting). */
+export async function joinMeeting(page: Page, url: string, name: string, expect: 'meeting' | 'lobby' = 'meeting'): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join' }).click();
+  if (expect === 'meeting') await page.getByRole('button', { name: 'Leave' }).waitFor();
+  else await page.getByText('Waiting for the host to let you in…').waitFor();
+}
+
 export interface InboundTotals {
   framesDecoded: number;
   videoBytes: number;

@@ -14,8 +14,21 @@ export async function startTestParley(overrides: Record<string, string> = {}): P
   return startParley(config, { logger: { level: process.env['TEST_LOG_LEVEL'] ?? 'warn' } });
 }
 
-export async function createRoom(parley: Parley): Promise<{ id: string; url: string }> {
-  const response = await fetch(`${parley.url}/api/rooms`, { method: 'POST' });
+export interface CreatedRoom {
+  id: string;
+  url: string;
+  hostUrl: string;
+  /** The host credential carried in hostUrl's fragment. */
+  hostCredential: string;
+}
+
+export async function createRoom(parley: Parley, settings: { lobby?: boolean } = {}): Promise<CreatedRoom> {
+  const response = await fetch(`${parley.url}/api/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(settings),
+  });
   if (response.status !== 201) throw new Error(`POST /api/rooms answered ${response.status}`);
-  return (await response.json()) as { id: string; url: string };
+  const room = (await response.json()) as Omit<CreatedRoom, 'hostCredential'>;
+  return { ...room, hostCredential: room.hostUrl.split('#host=')[1]! };
 }

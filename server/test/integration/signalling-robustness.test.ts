@@ -22,12 +22,13 @@ async function joined(name: string): Promise<TestSocket> {
   assert.equal(caps.ok, true);
   const join = await socket.request('join', { displayName: name, rtpCapabilities: caps.data.rtpCapabilities });
   assert.equal(join.ok, true, JSON.stringify(join.error));
+  assert.equal(join.data.status, 'joined');
   return socket;
 }
 
 before(async () => {
   parley = await startTestParley();
-  roomId = (await createRoom(parley)).id;
+  roomId = (await createRoom(parley, { lobby: false })).id;
   alice = await joined('Alice');
   bob = await joined('Bob');
 });
