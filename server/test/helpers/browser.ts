@@ -91,6 +91,18 @@ export function inboundTotals(page: Page): Promise<InboundTotals> {
   });
 }
 
+/** The video inside the tile (figure) labelled `name`: its decoded size and frame count. */
+export function tileVideo(page: Page, name: string): Promise<{ width: number; height: number; frames: number }> {
+  return page
+    .getByRole('group', { name, exact: true })
+    .locator('video')
+    .evaluate((video: HTMLVideoElement) => ({
+      width: video.videoWidth,
+      height: video.videoHeight,
+      frames: video.getVideoPlaybackQuality().totalVideoFrames,
+    }));
+}
+
 /** Polls `probe` until `done` holds, failing with the last value after `timeoutMs`. */
 export async function waitUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,56 @@
+/** Chat in real Chromium: delivery, history for late joiners, and text that stays text. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { Parley } from '../../src/server.js';
+import { joinMeeting, launchBrowser, openParticipant } from '../helpers/browser.js';
+import { createRoom, startTestParley } from '../helpers/parley.js';
+
+let parley: Parley;
+let browser: Browser;
+
+before(async () => {
+  parley = await startTestParley();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await parley?.close();
+});
+
+const XSS = '<img src=x onerror="window.__pwned = true">';
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+
+test('messages reach others, late joiners get the history, markup stays text', async () => {
+  const room = await createRoom(parley, { lobby: false });
+  const alice = await openParticipant(browser, parley.url);
+  const bob = await openParticipant(browser, parley.url);
+  await joinMeeting(alice.page, room.url, 'Alice');
+  await joinMeeting(bob.page, room.url, 'Bob');
+
+  await say(alice.page, 'hello from Alice');
+  const delivered = messages(bob.page).getByRole('listitem').filter({ hasText: 'hello from Alice' });
+  await delivered.waitFor();
+  assert.match(await delivered.innerText(), /Alice/);
+  assert.match(await delivered.locator('time').innerText(), /\d/);
+
+  await say(bob.page, XSS);
+  await messages(alice.page).getByText(XSS, { exact: true }).waitFor();
+  assert.equal(await messages(alice.page).locator('img').count(), 0);
+  assert.equal(await alice.page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned), undefined);
+
+  const carol = await openParticipant(browser, parley.url);
+  await joinMeeting(carol.page, room.url, 'Carol');
+  await messages(carol.page).getByText('hello from Alice').waitFor();
+  await messages(carol.page).getByText(XSS, { exact: true }).waitFor();
+  assert.equal(await messages(carol.page).locator('img').count(), 0);
+
+  for (const participant of [alice, bob, carol]) await participant.context.close();
+});

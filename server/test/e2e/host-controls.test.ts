@@ -1,0 +1,77 @@
+/**
+ * Host controls in real Chromium: a muted participant stops sending audio
+ * (seen in the host's getStats), a removed one is disconnected and cannot
+ * rejoin, a locked room refuses a newcomer, and an ended meeting is gone.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { Parley } from '../../src/server.js';
+import { inboundTotals, joinMeeting, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
+import { createRoom, startTestParley } from '../helpers/parley.js';
+
+let parley: Parley;
+let browser: Browser;
+
+before(async () => {
+  parley = await startTestParley();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await parley?.close();
+});
+
+test('mute, remove, lock and end, each enforced by the server', async () => {
+  const room = await createRoom(parley, { lobby: false });
+  const host = await openParticipant(browser, parley.url);
+  await joinMeeting(host.page, room.hostUrl, 'Hostess');
+  const bob = await openParticipant(browser, parley.url);
+  await joinMeeting(bob.page, room.url, 'Bob');
+  await host.page.getByRole('group', { name: 'Bob' }).waitFor();
+
+  // The host receives Bob's audio; after "Mute Bob" it stops arriving.
+  await waitUntil(() => inboundTotals(host.page), (t) => t.audioBytes > 5000, 30_000, "Bob's audio to reach the host");
+  await host.page.getByRole('button', { name: 'Mute Bob' }).click();
+  await bob.page.getByText('A host muted your microphone.').waitFor();
+  await bob.page.getByRole('button', { name: 'Unmute microphone' }).waitFor();
+  const frozen = await waitUntil(
+    async () => {
+      const before = (await inboundTotals(host.page)).audioBytes;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return { before, after: (await inboundTotals(host.page)).audioBytes };
+    },
+    ({ before, after }) => after === before,
+    15_000,
+    "Bob's audio to stop",
+  );
+  assert.equal(frozen.after, frozen.before);
+  await host.page.getByRole('listitem', { name: 'Bob' }).getByText('mic off').waitFor();
+
+  // Removal disconnects Bob, and his credential no longer gets him in.
+  await host.page.getByRole('button', { name: 'Remove Bob' }).click();
+  await bob.page.getByText('A host removed you from the meeting.').waitFor();
+  await host.page.getByRole('group', { name: 'Bob' }).waitFor({ state: 'detached' });
+  await bob.page.getByRole('button', { name: 'Rejoin' }).click();
+  await bob.page.getByLabel('Your name').fill('Bob');
+  await bob.page.getByRole('button', { name: 'Join' }).click();
+  await bob.page.getByText('a host turned you away from this meeting').waitFor();
+
+  // Locked: a newcomer is refused, not even put in a lobby.
+  await host.page.getByRole('button', { name: 'Lock meeting' }).click();
+  await host.page.getByRole('button', { name: 'Unlock meeting' }).waitFor();
+  const carol = await openParticipant(browser, parley.url);
+  await carol.page.goto(room.url);
+  await carol.page.getByLabel('Your name').fill('Carol');
+  await carol.page.getByRole('button', { name: 'Join' }).click();
+  await carol.page.getByText('the host has locked this meeting').waitFor();
+
+  // Ending the meeting closes it for everyone and kills the link.
+  host.page.once('dialog', (dialog) => void dialog.accept());
+  await host.page.getByRole('button', { name: 'End meeting for all' }).click();
+  await host.page.getByText('The host ended the meeting.').waitFor();
+  assert.equal(await parley.store.getRoom(room.id), undefined);
+
+  for (const participant of [host, bob, carol]) await participant.context.close();
+});

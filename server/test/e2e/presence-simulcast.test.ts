@@ -1,0 +1,84 @@
+/**
+ * Presence and simulcast in real Chromium: the speaking indicator follows
+ * the microphone that is producing sound, and the simulcast layer a
+ * consumer receives follows the size of its tile (hidden tiles pause).
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { Parley } from '../../src/server.js';
+import { joinMeeting, launchBrowser, openParticipant, tileVideo, waitUntil } from '../helpers/browser.js';
+import { createRoom, startTestParley } from '../helpers/parley.js';
+
+let parley: Parley;
+let browser: Browser;
+
+before(async () => {
+  parley = await startTestParley();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await parley?.close();
+});
+
+const speaking = (page: Page, name: string) =>
+  page.getByRole('group', { name, exact: true }).evaluate((tile: HTMLElement) => tile.dataset['speaking'] === 'true');
+
+test('the speaking indicator follows the microphone that is producing sound', async () => {
+  const room = await createRoom(parley, { lobby: false });
+  const alice = await openParticipant(browser, parley.url);
+  const bob = await openParticipant(browser, parley.url);
+  await joinMeeting(alice.page, room.url, 'Alice');
+  await joinMeeting(bob.page, room.url, 'Bob');
+
+  await bob.page.getByRole('button', { name: 'Mute microphone' }).click();
+  await waitUntil(() => speaking(bob.page, 'Alice'), Boolean, 30_000, "Alice's tile to show her speaking");
+  assert.equal(await speaking(alice.page, 'Bob'), false, 'Bob is muted');
+
+  await alice.page.getByRole('button', { name: 'Mute microphone' }).click();
+  await bob.page.getByRole('button', { name: 'Unmute microphone' }).click();
+  await waitUntil(() => speaking(alice.page, 'Bob'), Boolean, 30_000, "Bob's tile to show him speaking");
+  await waitUntil(() => speaking(bob.page, 'Alice'), (value) => !value, 30_000, "Alice's indicator to go out");
+  await alice.page.getByRole('listitem', { name: 'Bob' }).getByText('speaking').waitFor();
+
+  await alice.context.close();
+  await bob.context.close();
+});
+
+test("the received simulcast layer follows the tile's size, and a hidden tile pauses", async () => {
+  const room = await createRoom(parley, { lobby: false });
+  const alice = await openParticipant(browser, parley.url);
+  const bob = await openParticipant(browser, parley.url);
+  await joinMeeting(alice.page, room.url, 'Alice');
+  await joinMeeting(bob.page, room.url, 'Bob');
+
+  const size = () => tileVideo(alice.page, 'Bob');
+  const resize = (width: string) =>
+    alice.page.getByRole('group', { name: 'Bob', exact: true }).evaluate((tile: HTMLElement, w) => {
+      tile.style.width = w;
+    }, width);
+  const bobCamera = async () => {
+    const live = (await parley.rooms.liveRooms()).find((candidate) => candidate.id === room.id);
+    const alicePeer = [...(live?.peers.values() ?? [])].find((peer) => peer.displayName === 'Alice');
+    return [...(alicePeer?.consumers.values() ?? [])].find((consumer) => consumer.kind === 'video');
+  };
+  const layer = async () => (await bobCamera())?.currentLayers?.spatialLayer ?? -1;
+
+  // Bob's camera sends three layers (a quarter, half and full size).
+  await resize('1000px');
+  await waitUntil(layer, (spatial) => spatial >= 1, 40_000, 'a higher layer for a large tile');
+  const large = await waitUntil(size, (v) => v.width >= 640, 40_000, 'large frames');
+  await resize('150px');
+  await waitUntil(layer, (spatial) => spatial === 0, 40_000, 'the lowest layer for a small tile');
+  const small = await waitUntil(size, (v) => v.width > 0 && v.width <= large.width / 2, 40_000, 'smaller frames');
+  assert.equal(small.width * 2 <= large.width, true);
+  assert.equal((await bobCamera())?.preferredLayers?.spatialLayer, 0);
+
+  await alice.page.getByRole('group', { name: 'Bob', exact: true }).evaluate((tile: HTMLElement) => (tile.style.display = 'none'));
+  await waitUntil(async () => (await bobCamera())?.paused, Boolean, 10_000, 'the hidden tile to pause its consumer');
+
+  await alice.context.close();
+  await bob.context.close();
+});

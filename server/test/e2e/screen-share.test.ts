@@ -1,0 +1,58 @@
+/**
+ * Screen sharing in real Chromium, three participants: a share is decoded
+ * by the others in its own tile, ends when its owner stops it, and a host
+ * can end someone else's share. The fake-device flags give getDisplayMedia a
+ * synthetic screen.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { Parley } from '../../src/server.js';
+import { joinMeeting, launchBrowser, openParticipant, tileVideo, waitUntil } from '../helpers/browser.js';
+import { createRoom, startTestParley } from '../helpers/parley.js';
+
+let parley: Parley;
+let browser: Browser;
+
+before(async () => {
+  parley = await startTestParley();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await parley?.close();
+});
+
+test('a share reaches a third participant, and stops when its owner or a host ends it', async () => {
+  const room = await createRoom(parley, { lobby: false });
+  const host = await openParticipant(browser, parley.url);
+  const bob = await openParticipant(browser, parley.url);
+  const carol = await openParticipant(browser, parley.url);
+  await joinMeeting(host.page, room.hostUrl, 'Hostess');
+  await joinMeeting(bob.page, room.url, 'Bob');
+  await joinMeeting(carol.page, room.url, 'Carol');
+
+  await bob.page.getByRole('button', { name: 'Share screen' }).click();
+  await bob.page.getByRole('button', { name: 'Stop sharing' }).waitFor();
+  const screenOnCarol = carol.page.getByRole('region', { name: 'Screen shares' }).getByRole('group', { name: "Bob's screen" });
+  await screenOnCarol.waitFor();
+  const first = await waitUntil(() => tileVideo(carol.page, "Bob's screen"), (v) => v.frames > 0 && v.width > 0, 30_000, 'the screen to decode');
+  await waitUntil(() => tileVideo(carol.page, "Bob's screen"), (v) => v.frames > first.frames + 5, 30_000, 'screen frames to keep coming');
+  await host.page.getByRole('listitem', { name: 'Bob' }).getByText('sharing screen').waitFor();
+
+  // Bob stops his own share.
+  await bob.page.getByRole('button', { name: 'Stop sharing' }).click();
+  await screenOnCarol.waitFor({ state: 'detached' });
+
+  // Bob shares again; the host ends it for him.
+  await bob.page.getByRole('button', { name: 'Share screen' }).click();
+  await screenOnCarol.waitFor();
+  await host.page.getByRole('button', { name: 'Stop screen share of Bob' }).click();
+  await screenOnCarol.waitFor({ state: 'detached' });
+  await bob.page.getByText('A host stopped your screen share.').waitFor();
+  await bob.page.getByRole('button', { name: 'Share screen' }).waitFor();
+  assert.equal(await host.page.getByRole('group', { name: "Bob's screen" }).count(), 0);
+
+  for (const participant of [host, bob, carol]) await participant.context.close();
+});
