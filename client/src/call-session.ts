@@ -35,7 +35,8 @@ export interface CallEvents {
   trackPaused(track: RemoteTrack): void;
   /** A local source stopped or was paused from outside the controls (host, or the browser's own stop). */
   localMediaChanged(source: MediaSource): void;
-  ended(reason: string): void;
+  /** The meeting is over for this tab; `connectionLost` means trying again may work. */
+  ended(reason: string, connectionLost?: boolean): void;
 }
 
 /** Camera simulcast: three layers, a quarter, half and full resolution. */
@@ -71,7 +72,10 @@ export class CallSession {
       this.handle(notification).catch((error: unknown) => console.error('notification failed', error));
     });
     signalling.onClose(() => {
-      if (!this.leaving) events.ended('The connection to the server was lost.');
+      if (this.leaving) return;
+      this.leaving = true;
+      this.closeMedia();
+      events.ended('The connection to the server was lost.', true);
     });
   }
 
@@ -156,9 +160,15 @@ export class CallSession {
       .request('leave', {})
       .catch(() => {})
       .finally(() => this.signalling.close());
-    for (const producer of this.producers.values()) if (producer.kind === 'video') producer.track?.stop();
+    this.closeMedia();
+  }
+
+  /** Closes transports; camera and microphone tracks stay open for a reconnect. */
+  private closeMedia(): void {
+    this.producers.get('screen')?.track?.stop();
+    this.producers.clear();
     this.sendTransport?.close();
-    this.recvTransport.then((transport) => transport.close());
+    void this.recvTransport.then((transport) => transport.close());
   }
 
   /** Enters under `displayName` (through the lobby if need be) and starts sending `tracks`. */
@@ -188,8 +198,9 @@ export class CallSession {
       track,
       appData: { source },
       ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
-      // The browser's own "stop sharing" ends the track; end the share with it.
-      stopTracks: source !== 'mic',
+      // Camera and microphone tracks outlive this session (a reconnect reuses them);
+      // a screen share's tracks end with it.
+      stopTracks: source === 'screen' || source === 'screen-audio',
     });
     this.producers.set(source, producer);
   }
@@ -213,7 +224,10 @@ export class CallSession {
       }).then(({ producerId }) => callback({ id: producerId }), errback);
     });
     transport.on('connectionstatechange', (state) => {
-      if (state === 'failed' && !this.leaving) this.events.ended('The media connection failed.');
+      if (state !== 'failed' || this.leaving) return;
+      // Start over on a fresh connection (and, behind a load balancer, perhaps another node).
+      this.leave();
+      this.events.ended('The media connection failed.', true);
     });
     return transport;
   }

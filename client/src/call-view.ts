@@ -13,9 +13,13 @@ import { ChatPanel } from './call/chat-panel.js';
 import { PeoplePanel } from './call/people-panel.js';
 import { Tile } from './call/tiles.js';
 import { CallSession, type RemoteTrack } from './call-session.js';
+import { RequestError } from './signalling-client.js';
 import { h, mount } from './dom.js';
 
-export async function showCall(roomId: string, displayName: string, stream: MediaStream | undefined): Promise<void> {
+/** Reconnection attempts after a lost connection: about a minute in all. */
+const RECONNECT_DELAYS_MS = [500, 1000, 1000, 2000, 2000, 3000, 3000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000];
+
+export async function showCall(roomId: string, displayName: string, stream: MediaStream | undefined, attempt = 0): Promise<void> {
   const status = h('p', { role: 'status', class: 'call-status' });
   mount(h('section', { class: 'card' }, h('h1', {}, 'Parley'), status));
 
@@ -33,6 +37,15 @@ export async function showCall(roomId: string, displayName: string, stream: Medi
   let call: CallSession | undefined;
 
   const report = (message: string) => (status.textContent = message);
+  /** Joins again with the saved credential: no lobby, same role. */
+  let inMeeting = false;
+  const reconnect = (reason: string) => {
+    const next = inMeeting ? 0 : attempt;
+    const delay = RECONNECT_DELAYS_MS[next];
+    if (delay === undefined) return showEnded(`${reason} Reconnecting did not work.`, stream);
+    mount(h('section', { class: 'card' }, h('p', { role: 'status' }, `${reason} Reconnecting…`)));
+    setTimeout(() => void showCall(roomId, displayName, stream, next + 1), delay);
+  };
   const people = new PeoplePanel(
     () => selfId,
     (method, data) => call!.request(method as never, data as never),
@@ -207,15 +220,20 @@ export async function showCall(roomId: string, displayName: string, stream: Medi
         tile?.detach(remote);
       },
       localMediaChanged: () => refreshControls(),
-      ended: (reason) => showEnded(reason, stream),
+      ended: (reason, connectionLost) => (connectionLost ? reconnect(reason) : showEnded(reason, stream)),
     });
     await call.start(displayName, stream?.getTracks() ?? []);
   } catch (error) {
     call?.leave();
-    showEnded(`Could not join the meeting: ${(error as Error).message}`, stream);
+    if (attempt > 0 && !(error instanceof RequestError && error.body.code !== 'unavailable')) {
+      reconnect((error as Error).message);
+    } else {
+      showEnded(`Could not join the meeting: ${(error as Error).message}`, stream);
+    }
     return;
   }
   const session = call;
+  inMeeting = true;
   status.textContent = '';
   micButton.disabled = !stream?.getAudioTracks().length;
   cameraButton.disabled = !stream?.getVideoTracks().length;

@@ -29,6 +29,15 @@ export const ConfigSchema = Type.Object({
     Type.String({ minLength: 32, description: 'Secret that signs meeting credentials (at least 32 characters). Unset: a random one per process, so links stop working after a restart. Every node of one deployment needs the same value.' }),
   ),
   PARLEY_CREDENTIAL_TTL_HOURS: Type.Integer({ default: 24, minimum: 1, maximum: 24 * 365, description: 'How long host links and participant credentials stay valid.' }),
+  PARLEY_REDIS_URL: Type.Optional(
+    Type.String({ pattern: '^rediss?://', description: 'Redis holding the shared room state, e.g. redis://redis:6379. Unset: room state stays in this process and the node runs alone.' }),
+  ),
+  PARLEY_NODE_ID: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Name of this node among the nodes sharing one Redis. Default: host name plus a random suffix.' }),
+  ),
+  PARLEY_INTERNAL_URL: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s/]+/?$', description: 'Base URL other nodes use to reach this node (node-to-node media set-up). Default: http://PARLEY_RTC_ANNOUNCED_ADDRESS:PARLEY_PORT.' }),
+  ),
   PARLEY_MAX_PEERS_PER_ROOM: Type.Integer({ default: 50, minimum: 1, maximum: 1000, description: 'Participants allowed in one room.' }),
 });
 
@@ -71,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const config = candidate as Static<typeof ConfigSchema>;
     if (config.PARLEY_RTC_MIN_PORT > config.PARLEY_RTC_MAX_PORT) {
       problems.push('PARLEY_RTC_MIN_PORT must not be above PARLEY_RTC_MAX_PORT');
+    } else if (config.PARLEY_REDIS_URL && !config.PARLEY_SECRET) {
+      problems.push('PARLEY_SECRET is required with PARLEY_REDIS_URL: every node must sign and check the same credentials');
     } else {
       return {
         ...config,

@@ -1,12 +1,18 @@
 /**
- * Composition root: config -> worker pool, room store, HTTP app and
- * signalling endpoint. Tests start Parley in-process through this.
+ * Composition root: config -> cluster (room store, other nodes), worker
+ * pool, HTTP app and signalling endpoint. Tests start Parley in-process
+ * through this.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { Credentials } from './auth/credentials.js';
+import { SingleNode, type Cluster } from './cluster/cluster.js';
+import { RedisCluster } from './cluster/redis-cluster.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { registerInternalRoutes } from './http/internal-routes.js';
 import { MemoryRoomStore } from './rooms/memory-room-store.js';
 import { RoomManager } from './rooms/room-manager.js';
 import type { RoomStore } from './rooms/room-store.js';
@@ -15,6 +21,7 @@ import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpo
 
 export interface Parley {
   app: FastifyInstance;
+  cluster: Cluster;
   credentials: Credentials;
   pool: WorkerPool;
   store: RoomStore;
@@ -25,25 +32,37 @@ export interface Parley {
   close(): Promise<void>;
 }
 
-export async function startParley(config: Config, options: { logger?: boolean | object } = {}): Promise<Parley> {
-  const store: RoomStore = new MemoryRoomStore();
+export async function startParley(config: Config, options: { logLevel?: string } = {}): Promise<Parley> {
+  const logger = pino({ level: options.logLevel ?? config.PARLEY_LOG_LEVEL });
+  const nodeId = config.PARLEY_NODE_ID ?? `${os.hostname()}-${randomBytes(3).toString('hex')}`;
+  let url = '';
+  const internalUrl = () => config.PARLEY_INTERNAL_URL ?? url.replace(/\/\/[^:/]+/, `//${config.PARLEY_RTC_ANNOUNCED_ADDRESS}`);
+  const cluster: Cluster = config.PARLEY_REDIS_URL
+    ? await RedisCluster.connect(config.PARLEY_REDIS_URL, nodeId, internalUrl, logger)
+    : new SingleNode(nodeId, new MemoryRoomStore());
+  const store = cluster.store;
   const credentials = new Credentials(
     config.PARLEY_SECRET ?? randomBytes(32).toString('base64url'),
     config.PARLEY_CREDENTIAL_TTL_HOURS * 3600,
   );
   let pool: WorkerPool | undefined;
-  const app = buildApp({ config, store, credentials, pool: () => pool }, options.logger ?? { level: config.PARLEY_LOG_LEVEL });
+  const app = buildApp({ config, store, credentials, pool: () => pool }, logger);
   if (!config.PARLEY_SECRET) {
     app.log.warn('PARLEY_SECRET is not set: using a random one, so meeting links stop working when the server restarts');
   }
   pool = await WorkerPool.create({ size: config.PARLEY_WORKERS, logger: app.log });
-  const rooms = new RoomManager(store, pool, config, app.log);
+  const rooms = new RoomManager(cluster, credentials, pool, config, app.log);
+  if (cluster.shared) registerInternalRoutes(app, rooms, config.PARLEY_SECRET!);
   const signalling = attachSignalling(app.server, { rooms, store, credentials, logger: app.log });
-  const url = await app.listen({ host: config.PARLEY_HOST, port: config.PARLEY_PORT });
+  url = await app.listen({ host: config.PARLEY_HOST, port: config.PARLEY_PORT });
+  await cluster.announce();
+  const load = setInterval(() => cluster.setLoad(signalling.sessions.size), 2_000);
+  load.unref();
   const workerPool = pool;
 
   return {
     app,
+    cluster,
     credentials,
     pool: workerPool,
     store,
@@ -51,11 +70,12 @@ export async function startParley(config: Config, options: { logger?: boolean | 
     signalling,
     url,
     async close() {
+      clearInterval(load);
       await rooms.closeAll('the server is shutting down');
       await signalling.close();
       await app.close();
       workerPool.close();
-      await store.close();
+      await cluster.close();
     },
   };
 }

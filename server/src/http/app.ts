@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
 import type { Credentials } from '../auth/credentials.js';
@@ -22,8 +22,8 @@ export interface AppDeps {
   pool: () => WorkerPool | undefined;
 }
 
-export function buildApp({ config, store, credentials, pool }: AppDeps, logger: boolean | object): FastifyInstance {
-  const app = Fastify({ logger: logger as boolean, bodyLimit: 16 * 1024, trustProxy: false });
+export function buildApp({ config, store, credentials, pool }: AppDeps, logger: FastifyBaseLogger): FastifyInstance {
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024, trustProxy: false });
 
   app.register(fastifyStatic, { root: CLIENT_DIR, index: false, wildcard: false, prefix: '/' });
 

@@ -14,6 +14,7 @@ export const ErrorCodes = [
   'too_many_requests',
   'rate_limited', // e.g. chat faster than allowed
   'media_error', // mediasoup refused the parameters
+  'unavailable', // shared room state (Redis) cannot be reached right now
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];

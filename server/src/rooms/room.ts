@@ -22,7 +22,9 @@ import type { Config } from '../config.js';
 import { mediaCodecs } from '../rtc/media-codecs.js';
 import { webRtcTransportOptions } from '../rtc/transport-options.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
+import type { ClusterEvent } from '../cluster/events.js';
 import type { Direction, Peer } from './peer.js';
+import { RemotePeers } from './remote-peers.js';
 import { SpeakerDetector } from './speaker-detector.js';
 
 const KIND_OF_SOURCE: Record<MediaSource, 'audio' | 'video'> = {
@@ -34,8 +36,20 @@ const KIND_OF_SOURCE: Record<MediaSource, 'audio' | 'video'> = {
 
 export type SessionEndCause = 'removed' | 'ended' | 'server';
 
-export class Room extends EventEmitter<{ closed: [] }> {
+/** A producer of a peer on another node, piped into this room's router. */
+export interface PipedProducer {
+  producer: types.Producer;
+  peerId: string;
+  source: MediaSource;
+}
+
+export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
   readonly peers = new Map<string, Peer>();
+  /** Peers, lobbies and producers of this room on other nodes. */
+  readonly remote = new RemotePeers();
+  readonly piped = new Map<string, PipedProducer>();
+  /** Tells the other nodes serving this room; a no-op on a single node. */
+  publish: (event: ClusterEvent) => void = () => {};
   private isClosed = false;
 
   private constructor(
@@ -71,6 +85,11 @@ export class Room extends EventEmitter<{ closed: [] }> {
     return [...this.peers.values()].filter((peer) => peer.state === 'joined' && peer !== except);
   }
 
+  /** Everyone in the meeting, on this node and elsewhere. */
+  peerInfos(except?: Peer): PeerInfo[] {
+    return [...this.joinedPeers(except).map((peer) => peer.info()), ...[...this.remote.peers.values()].map(({ info }) => info)];
+  }
+
   waitingPeers(): Peer[] {
     return [...this.peers.values()].filter((peer) => peer.state === 'waiting');
   }
@@ -88,7 +107,9 @@ export class Room extends EventEmitter<{ closed: [] }> {
 
   /** Everyone else learns this peer's new role, hand or media state. */
   announce(peer: Peer): void {
-    if (peer.state === 'joined') this.broadcast('peerUpdated', { peer: peer.info() }, peer);
+    if (peer.state !== 'joined') return;
+    this.broadcast('peerUpdated', { peer: peer.info() }, peer);
+    this.publish({ type: 'peer', peer: peer.info(), credentialId: peer.credentialId });
   }
 
   /** Puts a peer in the lobby and tells the hosts. */
@@ -97,6 +118,7 @@ export class Room extends EventEmitter<{ closed: [] }> {
     peer.displayName = displayName;
     peer.rtpCapabilities = rtpCapabilities;
     peer.state = 'waiting';
+    this.publishLobby();
     this.notifyLobby();
     this.logger.info({ peerId: peer.id }, 'peer waiting in the lobby');
   }
@@ -104,7 +126,7 @@ export class Room extends EventEmitter<{ closed: [] }> {
   /** Brings a peer into the meeting; returns everyone else already there. */
   enter(peer: Peer, role: Role, displayName: string, rtpCapabilities: types.RtpCapabilities): PeerInfo[] {
     this.assertAttached(peer);
-    if (this.joinedPeers().length >= this.config.PARLEY_MAX_PEERS_PER_ROOM) {
+    if (this.joinedPeers().length + this.remote.peers.size >= this.config.PARLEY_MAX_PEERS_PER_ROOM) {
       throw new SignallingError('room_full', `this room is full (${this.config.PARLEY_MAX_PEERS_PER_ROOM} participants)`);
     }
     const wasWaiting = peer.state === 'waiting';
@@ -112,16 +134,48 @@ export class Room extends EventEmitter<{ closed: [] }> {
     peer.rtpCapabilities = rtpCapabilities;
     peer.role = role;
     peer.state = 'joined';
+    this.replaceEarlierSession(peer);
     this.pool.adjustLoad(this.worker, +1);
     this.broadcast('peerJoined', { peer: peer.info() }, peer);
+    this.publish({ type: 'peer', peer: peer.info(), credentialId: peer.credentialId });
+    if (wasWaiting) this.publishLobby();
     if (wasWaiting || role === 'host') this.notifyLobby();
     this.logger.info({ peerId: peer.id, role }, 'peer joined');
-    return this.joinedPeers(peer).map((other) => other.info());
+    this.emit('joined', peer);
+    return this.peerInfos(peer);
+  }
+
+  /**
+   * The same person (same credential) coming back, after a dropped
+   * connection or through another node, replaces their earlier session, so
+   * nobody sees them twice.
+   */
+  private replaceEarlierSession(peer: Peer): void {
+    for (const other of this.joinedPeers(peer)) {
+      if (other.credentialId === peer.credentialId) this.dismiss(other, 'You joined from another tab or device.', 'server');
+    }
+    const remote = this.remote.byCredential(peer.credentialId);
+    if (remote) this.removeRemotePeer(remote.info.id);
+  }
+
+  removeRemotePeer(peerId: string): void {
+    if (!this.remote.peers.has(peerId)) return;
+    this.remote.removePeer(peerId);
+    for (const piped of this.piped.values()) if (piped.peerId === peerId) piped.producer.close();
+    this.broadcast('peerLeft', { peerId });
+  }
+
+  /** This node's lobby, for hosts on other nodes. */
+  publishLobby(): void {
+    this.publish({ type: 'lobby', waiting: this.waitingPeers().map((peer) => ({ peerId: peer.id, displayName: peer.displayName })) });
   }
 
   /** Tells every host who is waiting now. */
   notifyLobby(): void {
-    const waiting = this.waitingPeers().map((peer) => ({ peerId: peer.id, displayName: peer.displayName }));
+    const waiting = [
+      ...this.waitingPeers().map((peer) => ({ peerId: peer.id, displayName: peer.displayName })),
+      ...this.remote.waiting(),
+    ];
     for (const host of this.joinedPeers().filter((peer) => peer.role === 'host')) host.notify('lobbyChanged', { waiting });
   }
 
@@ -173,24 +227,35 @@ export class Room extends EventEmitter<{ closed: [] }> {
     peer.producers.set(producer.id, { producer, source: request.source });
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
+      this.publish({ type: 'producerClosed', producerId: producer.id });
       this.announce(peer);
     });
     if (request.source === 'mic') await this.speakers.add(producer, peer.id);
     this.announce(peer);
+    this.publish({ type: 'producer', peerId: peer.id, producerId: producer.id, source: request.source });
     return producer;
+  }
+
+  /** A producer of a peer on another node, now piped into this router: every local peer receives it. */
+  async addPipedProducer(producer: types.Producer, peerId: string, source: MediaSource): Promise<void> {
+    this.piped.set(producer.id, { producer, peerId, source });
+    producer.observer.once('close', () => this.piped.delete(producer.id));
+    if (source === 'mic') await this.speakers.add(producer, peerId);
+    await Promise.all(this.joinedPeers().map((peer) => this.consume(peer, peerId, producer, source)));
   }
 
   /** Every other joined peer starts receiving this producer. */
   async consumeFromAll(producerPeer: Peer, producer: types.Producer, source: MediaSource): Promise<void> {
-    await Promise.all(this.joinedPeers(producerPeer).map((peer) => this.consume(peer, producerPeer, producer, source)));
+    await Promise.all(this.joinedPeers(producerPeer).map((peer) => this.consume(peer, producerPeer.id, producer, source)));
   }
 
   /** A peer whose receive transport just appeared gets everything already produced. */
   async consumeExisting(peer: Peer): Promise<void> {
     const work: Promise<void>[] = [];
     for (const other of this.joinedPeers(peer)) {
-      for (const { producer, source } of other.producers.values()) work.push(this.consume(peer, other, producer, source));
+      for (const { producer, source } of other.producers.values()) work.push(this.consume(peer, other.id, producer, source));
     }
+    for (const { producer, peerId, source } of this.piped.values()) work.push(this.consume(peer, peerId, producer, source));
     await Promise.all(work);
   }
 
@@ -198,6 +263,7 @@ export class Room extends EventEmitter<{ closed: [] }> {
     const entry = peer.producers.get(producerId);
     if (!entry) throw new SignallingError('not_found', `no producer ${producerId}`);
     await (paused ? entry.producer.pause() : entry.producer.resume());
+    this.publish({ type: 'producerPaused', producerId, paused });
     this.announce(peer);
   }
 
@@ -224,8 +290,10 @@ export class Room extends EventEmitter<{ closed: [] }> {
       const entry = target.producerFor(source);
       if (!entry) continue;
       if (source === 'screen' || source === 'screen-audio') entry.producer.close();
-      else if (!entry.producer.paused) await entry.producer.pause();
-      else continue;
+      else if (!entry.producer.paused) {
+        await entry.producer.pause();
+        this.publish({ type: 'producerPaused', producerId: entry.producer.id, paused: true });
+      } else continue;
       target.notify('mediaStoppedByHost', { producerId: entry.producer.id, source });
     }
     this.announce(target);
@@ -239,9 +307,13 @@ export class Room extends EventEmitter<{ closed: [] }> {
     if (wasJoined) {
       this.pool.adjustLoad(this.worker, -1);
       this.broadcast('peerLeft', { peerId: peer.id });
+      this.publish({ type: 'peerLeft', peerId: peer.id });
       this.logger.info({ peerId: peer.id }, 'peer left');
     }
-    if (wasWaiting) this.notifyLobby();
+    if (wasWaiting) {
+      this.publishLobby();
+      this.notifyLobby();
+    }
     if (this.peers.size === 0) this.close();
   }
 
@@ -262,6 +334,7 @@ export class Room extends EventEmitter<{ closed: [] }> {
       peer.disconnect?.();
     }
     if (reason) this.logger.warn({ reason }, 'room closed');
+    this.publish({ type: 'nodeLeft' });
     this.peers.clear();
     this.router.close();
     this.emit('closed');
@@ -277,7 +350,7 @@ export class Room extends EventEmitter<{ closed: [] }> {
     return consumer;
   }
 
-  private async consume(peer: Peer, producerPeer: Peer, producer: types.Producer, source: MediaSource): Promise<void> {
+  private async consume(peer: Peer, producerPeerId: string, producer: types.Producer, source: MediaSource): Promise<void> {
     const transport = peer.transports.get('recv');
     const rtpCapabilities = peer.rtpCapabilities;
     if (!transport || !rtpCapabilities || producer.closed || peer.consumedProducerIds.has(producer.id)) return;
@@ -304,7 +377,7 @@ export class Room extends EventEmitter<{ closed: [] }> {
     peer.notify('newConsumer', {
       consumerId: consumer.id,
       producerId: producer.id,
-      peerId: producerPeer.id,
+      peerId: producerPeerId,
       kind: consumer.kind,
       source,
       rtpParameters: consumer.rtpParameters as RtpParameters,

@@ -25,7 +25,12 @@ export function decideAdmission(room: RoomRecord, credentialRole: CredentialRole
  * lets it back in, and sends it the `joined` notification with the people
  * and the recent chat. Returns the credential.
  */
-export async function enterMeeting(room: Room, peer: Peer, role: Role, deps: SessionDeps): Promise<string> {
+export async function enterMeeting(
+  room: Room,
+  peer: Peer,
+  role: Role,
+  deps: Pick<SessionDeps, 'store' | 'credentials'>,
+): Promise<string> {
   const [credential, chatHistory, record] = await Promise.all([
     deps.credentials.issue(room.id, role, peer.credentialId),
     deps.store.recentChat(room.id),
@@ -41,7 +46,7 @@ export async function enterMeeting(room: Room, peer: Peer, role: Role, deps: Ses
   }
   peer.notify('joined', {
     role,
-    peers: room.joinedPeers(peer).map((other) => other.info()),
+    peers: room.peerInfos(peer),
     chatHistory: chatHistory.slice(-CHAT_HISTORY_SIZE),
     room: { locked: record.locked, lobby: record.lobby },
     credential,

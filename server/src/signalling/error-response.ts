@@ -9,6 +9,10 @@ import type { ErrorBody } from '../protocol/messages.js';
  */
 export function errorResponseBody(error: unknown, logger: FastifyBaseLogger): ErrorBody {
   if (error instanceof SignallingError) return { code: error.code, message: error.message };
+  if (error instanceof Error && isRedisUnavailable(error)) {
+    logger.warn({ err: error }, 'room state is unreachable');
+    return { code: 'unavailable', message: 'meeting data is unreachable right now; please try again in a moment' };
+  }
   if (error instanceof Error && isMediasoupError(error)) {
     logger.warn({ err: error }, 'mediasoup refused a request');
     return { code: 'media_error', message: error.message.slice(0, 300) };
@@ -23,5 +27,12 @@ function isMediasoupError(error: Error): boolean {
   return (
     ['TypeError', 'UnsupportedError', 'InvalidStateError', 'WorkerClosedError'].includes(error.name) ||
     (error.stack ?? '').includes('/mediasoup/node/lib/')
+  );
+}
+
+// node-redis rejects at once while disconnected (its offline queue is off).
+function isRedisUnavailable(error: Error): boolean {
+  return /^(ClientClosed|ClientOffline|SocketClosedUnexpectedly|ConnectionTimeout|SocketTimeout|ReconnectStrategy)Error$/.test(
+    error.constructor.name,
   );
 }

@@ -139,6 +139,7 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
       const message = { id: randomUUID(), peerId: peer.id, displayName: peer.displayName, text: trimmed, sentAt: Date.now() };
       await session.deps.store.appendChat(room.id, message, CHAT_HISTORY_SIZE);
       room.broadcast('chatMessage', { message });
+      room.publish({ type: 'chat', message });
       return done;
     },
   },

@@ -11,7 +11,7 @@ export async function startTestParley(overrides: Record<string, string> = {}): P
     PARLEY_WORKERS: '1',
     ...overrides,
   });
-  return startParley(config, { logger: { level: process.env['TEST_LOG_LEVEL'] ?? 'warn' } });
+  return startParley(config, { logLevel: process.env['TEST_LOG_LEVEL'] ?? 'warn' });
 }
 
 export interface CreatedRoom {

@@ -1,0 +1,122 @@
+/**
+ * Room state in Redis, shared by every node of a deployment.
+ *
+ * Keys (PREFIX = "parley:"):
+ *   room:{id}               hash  createdAt, lobby, locked
+ *   room:{id}:participants  hash  peerId -> JSON participant
+ *   room:{id}:revoked       set   revoked credential ids
+ *   room:{id}:chat          list  JSON messages, newest last, trimmed
+ * Every key of a room expires ROOM_TTL_SECONDS after its last change, and
+ * goes at once when the meeting ends. Changes that belong together run in
+ * MULTI or a Lua script.
+ */
+import { createClient } from 'redis';
+import type { ChatMessage } from '../protocol/messages.js';
+import type { ParticipantRecord, RoomRecord, RoomSettings, RoomStore } from './room-store.js';
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+const PREFIX = 'parley:';
+/** An idle room is forgotten after a week. */
+export const ROOM_TTL_SECONDS = 7 * 24 * 3600;
+
+const roomKey = (id: string) => `${PREFIX}room:${id}`;
+const keysOf = (id: string) => ({
+  room: roomKey(id),
+  participants: `${roomKey(id)}:participants`,
+  revoked: `${roomKey(id)}:revoked`,
+  chat: `${roomKey(id)}:chat`,
+});
+
+// Creates the room unless its id is taken.
+const CREATE_ROOM = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'createdAt', ARGV[1], 'lobby', ARGV[2], 'locked', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ${ROOM_TTL_SECONDS})
+return 1`;
+
+// Updates settings only if the room exists, and returns the whole hash.
+const UPDATE_ROOM = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+for i = 1, #ARGV - 1, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[1], ${ROOM_TTL_SECONDS})
+return redis.call('HGETALL', KEYS[1])`;
+
+function toRecord(id: string, hash: Record<string, string>): RoomRecord | undefined {
+  if (!hash['createdAt']) return undefined;
+  return { id, createdAt: Number(hash['createdAt']), lobby: hash['lobby'] === '1', locked: hash['locked'] === '1' };
+}
+
+export class RedisRoomStore implements RoomStore {
+  constructor(private readonly client: RedisClient) {}
+
+  async createRoom(room: RoomRecord): Promise<void> {
+    const created = await this.client.eval(CREATE_ROOM, {
+      keys: [roomKey(room.id)],
+      arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0'],
+    });
+    if (created !== 1) throw new Error(`room ${room.id} already exists`);
+  }
+
+  async getRoom(roomId: string): Promise<RoomRecord | undefined> {
+    return toRecord(roomId, await this.client.hGetAll(roomKey(roomId)));
+  }
+
+  async updateRoom(roomId: string, settings: Partial<RoomSettings>): Promise<RoomRecord | undefined> {
+    const fields = Object.entries(settings).flatMap(([name, value]) => [name, value ? '1' : '0']);
+    const flat = (await this.client.eval(UPDATE_ROOM, { keys: [roomKey(roomId)], arguments: fields })) as string[] | null;
+    if (!flat) return undefined;
+    const hash: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+    return toRecord(roomId, hash);
+  }
+
+  async deleteRoom(roomId: string): Promise<void> {
+    await this.client.del(Object.values(keysOf(roomId)));
+  }
+
+  async addParticipant(roomId: string, participant: ParticipantRecord): Promise<void> {
+    const keys = keysOf(roomId);
+    await this.client
+      .multi()
+      .hSet(keys.participants, participant.peerId, JSON.stringify(participant))
+      .expire(keys.participants, ROOM_TTL_SECONDS)
+      .expire(keys.room, ROOM_TTL_SECONDS)
+      .exec();
+  }
+
+  async removeParticipant(roomId: string, peerId: string): Promise<void> {
+    await this.client.hDel(keysOf(roomId).participants, peerId);
+  }
+
+  async listParticipants(roomId: string): Promise<ParticipantRecord[]> {
+    const entries = await this.client.hVals(keysOf(roomId).participants);
+    return entries.map((entry) => JSON.parse(entry) as ParticipantRecord);
+  }
+
+  async revokeCredential(roomId: string, credentialId: string): Promise<void> {
+    const { revoked } = keysOf(roomId);
+    await this.client.multi().sAdd(revoked, credentialId).expire(revoked, ROOM_TTL_SECONDS).exec();
+  }
+
+  async isCredentialRevoked(roomId: string, credentialId: string): Promise<boolean> {
+    return Boolean(await this.client.sIsMember(keysOf(roomId).revoked, credentialId));
+  }
+
+  async appendChat(roomId: string, message: ChatMessage, keep: number): Promise<void> {
+    const { chat } = keysOf(roomId);
+    await this.client
+      .multi()
+      .rPush(chat, JSON.stringify(message))
+      .lTrim(chat, -keep, -1)
+      .expire(chat, ROOM_TTL_SECONDS)
+      .exec();
+  }
+
+  async recentChat(roomId: string): Promise<ChatMessage[]> {
+    return (await this.client.lRange(keysOf(roomId).chat, 0, -1)).map((entry) => JSON.parse(entry) as ChatMessage);
+  }
+
+  /** The client belongs to the cluster connection, which closes it. */
+  async close(): Promise<void> {}
+}

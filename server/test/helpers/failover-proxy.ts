@@ -1,0 +1,54 @@
+/**
+ * A TCP load balancer in miniature: each connection goes to the first
+ * backend that accepts it. Browsers keep one origin while nodes die behind it.
+ */
+import { once } from 'node:events';
+import net from 'node:net';
+
+export class FailoverProxy {
+  private readonly sockets = new Set<net.Socket>();
+
+  private constructor(
+    private readonly server: net.Server,
+    readonly url: string,
+  ) {}
+
+  static async start(backendPorts: number[]): Promise<FailoverProxy> {
+    const proxy: { value?: FailoverProxy } = {};
+    const server = net.createServer((client) => {
+      proxy.value?.track(client);
+      const attempt = (index: number) => {
+        const port = backendPorts[index];
+        if (port === undefined) return client.destroy();
+        const upstream = net.connect(port, '127.0.0.1');
+        upstream.once('error', () => attempt(index + 1));
+        upstream.once('connect', () => {
+          proxy.value?.track(upstream);
+          upstream.removeAllListeners('error');
+          upstream.on('error', () => client.destroy());
+          client.on('error', () => upstream.destroy());
+          client.pipe(upstream).pipe(client);
+        });
+      };
+      // Hold the client's bytes until an upstream is connected; pipe() resumes.
+      client.pause();
+      attempt(0);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as net.AddressInfo;
+    proxy.value = new FailoverProxy(server, `http://127.0.0.1:${port}`);
+    return proxy.value;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    this.server.close();
+    await once(this.server, 'close');
+  }
+
+  private track(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+}

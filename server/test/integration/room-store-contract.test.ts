@@ -1,0 +1,106 @@
+/** One contract, two room stores: in memory, and Redis (a real redis-server). */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createClient } from 'redis';
+import { MemoryRoomStore } from '../../src/rooms/memory-room-store.js';
+import { RedisRoomStore, ROOM_TTL_SECONDS, type RedisClient } from '../../src/rooms/redis-room-store.js';
+import type { RoomStore } from '../../src/rooms/room-store.js';
+import { TestRedis } from '../helpers/redis.js';
+
+const message = (n: number) => ({ id: `m${n}`, peerId: 'p1', displayName: 'Ann', text: `hello ${n}`, sentAt: 1000 + n });
+let counter = 0;
+const newRoom = () => ({ id: `room-${process.pid}-${counter++}`, createdAt: 1234, lobby: true, locked: false });
+
+function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: () => RoomStore) => void): void {
+  describe(name, () => {
+    let store: RoomStore;
+    before(async () => {
+      store = await open();
+    });
+
+    test('a room is created once, read back, and updated', async () => {
+      const room = newRoom();
+      await store.createRoom(room);
+      assert.deepEqual(await store.getRoom(room.id), room);
+      await assert.rejects(store.createRoom({ ...room, lobby: false }), /already exists/);
+      assert.deepEqual(await store.getRoom(room.id), room, 'a second create changes nothing');
+      assert.deepEqual(await store.updateRoom(room.id, { locked: true }), { ...room, locked: true });
+      assert.deepEqual(await store.updateRoom(room.id, { lobby: false }), { ...room, locked: true, lobby: false });
+      assert.equal(await store.updateRoom('no-such-room', { locked: true }), undefined);
+      assert.equal(await store.getRoom('no-such-room'), undefined);
+    });
+
+    test('participants come and go', async () => {
+      const room = newRoom();
+      await store.createRoom(room);
+      await store.addParticipant(room.id, { peerId: 'a', displayName: 'Ann', joinedAt: 1 });
+      await store.addParticipant(room.id, { peerId: 'b', displayName: 'Bo', joinedAt: 2 });
+      await store.removeParticipant(room.id, 'a');
+      assert.deepEqual(await store.listParticipants(room.id), [{ peerId: 'b', displayName: 'Bo', joinedAt: 2 }]);
+    });
+
+    test('revoked credentials stay revoked, per room', async () => {
+      const room = newRoom();
+      const other = newRoom();
+      await store.createRoom(room);
+      await store.createRoom(other);
+      await store.revokeCredential(room.id, 'cred-1');
+      assert.equal(await store.isCredentialRevoked(room.id, 'cred-1'), true);
+      assert.equal(await store.isCredentialRevoked(room.id, 'cred-2'), false);
+      assert.equal(await store.isCredentialRevoked(other.id, 'cred-1'), false);
+    });
+
+    test('chat keeps the newest messages, oldest first', async () => {
+      const room = newRoom();
+      await store.createRoom(room);
+      for (let n = 0; n < 7; n++) await store.appendChat(room.id, message(n), 5);
+      assert.deepEqual(await store.recentChat(room.id), [2, 3, 4, 5, 6].map(message));
+    });
+
+    test('deleting a room forgets everything about it', async () => {
+      const room = newRoom();
+      await store.createRoom(room);
+      await store.addParticipant(room.id, { peerId: 'a', displayName: 'Ann', joinedAt: 1 });
+      await store.appendChat(room.id, message(1), 5);
+      await store.revokeCredential(room.id, 'cred-1');
+      await store.deleteRoom(room.id);
+      assert.equal(await store.getRoom(room.id), undefined);
+      assert.deepEqual(await store.listParticipants(room.id), []);
+      assert.deepEqual(await store.recentChat(room.id), []);
+      assert.equal(await store.isCredentialRevoked(room.id, 'cred-1'), false);
+    });
+
+    extra?.(() => store);
+  });
+}
+
+contract('MemoryRoomStore', async () => new MemoryRoomStore());
+
+let redis: TestRedis;
+let client: RedisClient;
+before(async () => {
+  redis = await TestRedis.start();
+  client = createClient({ url: redis.url });
+  client.on('error', () => {});
+  await client.connect();
+});
+after(async () => {
+  client?.destroy();
+  await redis?.stop();
+});
+
+contract('RedisRoomStore', async () => new RedisRoomStore(client), (store) => {
+  test('every key of a room expires', async () => {
+    const room = newRoom();
+    await store().createRoom(room);
+    await store().addParticipant(room.id, { peerId: 'a', displayName: 'Ann', joinedAt: 1 });
+    await store().appendChat(room.id, message(1), 5);
+    await store().revokeCredential(room.id, 'cred-1');
+    const keys = await client.keys(`parley:room:${room.id}*`);
+    assert.equal(keys.length, 4);
+    for (const key of keys) {
+      const ttl = await client.ttl(key);
+      assert.ok(ttl > 0 && ttl <= ROOM_TTL_SECONDS, `${key} expires (ttl ${ttl})`);
+    }
+  });
+});
