@@ -14,7 +14,7 @@ import type {
   ServerNotification,
 } from '../../server/src/protocol/messages.js';
 import { saveCredential, savedCredential } from './credential-store.js';
-import { SignallingClient } from './signalling-client.js';
+import { RequestError, SignallingClient } from './signalling-client.js';
 
 export interface RemoteTrack {
   consumerId: string;
@@ -69,7 +69,11 @@ export class CallSession {
     this.admitted = new Promise((resolve, reject) => (this.settleAdmission = { resolve, reject }));
     this.admitted.catch(() => {});
     signalling.onNotification((notification) => {
-      this.handle(notification).catch((error: unknown) => console.error('notification failed', error));
+      this.handle(notification).catch((error: unknown) => {
+        // Media that ended while it was being set up: nothing to do.
+        if (error instanceof RequestError && error.body.code === 'not_found') return;
+        console.error('notification failed', error);
+      });
     });
     signalling.onClose(() => {
       if (this.leaving) return;

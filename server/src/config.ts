@@ -38,6 +38,7 @@ export const ConfigSchema = Type.Object({
   PARLEY_INTERNAL_URL: Type.Optional(
     Type.String({ pattern: '^https?://[^\\s/]+/?$', description: 'Base URL other nodes use to reach this node (node-to-node media set-up). Default: http://PARLEY_RTC_ANNOUNCED_ADDRESS:PARLEY_PORT.' }),
   ),
+  PARLEY_ROOM_PEERS_PER_ROUTER: Type.Integer({ default: 100, minimum: 1, maximum: 10_000, description: 'Peers of one room served by one router (worker) before newcomers go to a router on another worker, piped together.' }),
   PARLEY_MAX_PEERS_PER_ROOM: Type.Integer({ default: 50, minimum: 1, maximum: 1000, description: 'Participants allowed in one room.' }),
 });
 

@@ -25,6 +25,8 @@ export class Peer {
   /** The subject of the credential this peer entered with; revoked on denial or removal. */
   credentialId = '';
   rtpCapabilities: types.RtpCapabilities | undefined;
+  /** The router of the room this peer's transports live on (assigned with the first transport). */
+  router: types.Router | undefined;
   readonly transports = new Map<Direction, types.WebRtcTransport>();
   readonly producers = new Map<string, PeerProducer>();
   readonly consumers = new Map<string, types.Consumer>();

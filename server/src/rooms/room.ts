@@ -1,5 +1,5 @@
 /**
- * A live room on this node: one mediasoup router, the peers attached to it
+ * A live room on this node: its routers (see RouterGroup), the peers attached to it
  * (waiting in the lobby or in the meeting) and who is speaking. Consumers
  * are always created paused and resumed by the receiving client once it is
  * ready, so a video stream needs only one keyframe.
@@ -19,12 +19,12 @@ import type {
   Role,
 } from '../protocol/messages.js';
 import type { Config } from '../config.js';
-import { mediaCodecs } from '../rtc/media-codecs.js';
 import { webRtcTransportOptions } from '../rtc/transport-options.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
 import type { ClusterEvent } from '../cluster/events.js';
 import type { Direction, Peer } from './peer.js';
 import { RemotePeers } from './remote-peers.js';
+import { RouterGroup } from './router-group.js';
 import { SpeakerDetector } from './speaker-detector.js';
 
 const KIND_OF_SOURCE: Record<MediaSource, 'audio' | 'video'> = {
@@ -52,25 +52,38 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
   publish: (event: ClusterEvent) => void = () => {};
   private isClosed = false;
 
+  private readonly assignments = new Map<Peer, Promise<types.Router>>();
+
   private constructor(
     readonly id: string,
-    private readonly worker: types.Worker,
-    readonly router: types.Router,
+    private readonly group: RouterGroup,
     private readonly speakers: SpeakerDetector,
-    private readonly pool: WorkerPool,
     private readonly config: Config,
     private readonly logger: FastifyBaseLogger,
   ) {
     super();
-    router.observer.once('close', () => this.close('the media server restarted; please rejoin', 'server'));
+    group.onRouterLost = () => this.close('the media server restarted; please rejoin', 'server');
     speakers.on('changed', (peerIds) => this.broadcast('speakers', { peerIds }));
   }
 
   static async create(id: string, pool: WorkerPool, config: Config, logger: FastifyBaseLogger): Promise<Room> {
-    const worker = pool.leastLoaded();
-    const router = await worker.createRouter({ mediaCodecs });
-    const speakers = await SpeakerDetector.create(router);
-    return new Room(id, worker, router, speakers, pool, config, logger.child({ roomId: id }));
+    const group = await RouterGroup.create(pool, config.PARLEY_ROOM_PEERS_PER_ROUTER);
+    const speakers = await SpeakerDetector.create(group.primary);
+    return new Room(id, group, speakers, config, logger.child({ roomId: id }));
+  }
+
+  /** The first router: its capabilities are every router's, and other nodes pipe into it. */
+  get router(): types.Router {
+    return this.group.primary;
+  }
+
+  private routerOf(peer: Peer): Promise<types.Router> {
+    let assignment = this.assignments.get(peer);
+    if (!assignment) {
+      assignment = this.group.assign().then((router) => (peer.router = router));
+      this.assignments.set(peer, assignment);
+    }
+    return assignment;
   }
 
   get closed(): boolean {
@@ -135,7 +148,6 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     peer.role = role;
     peer.state = 'joined';
     this.replaceEarlierSession(peer);
-    this.pool.adjustLoad(this.worker, +1);
     this.broadcast('peerJoined', { peer: peer.info() }, peer);
     this.publish({ type: 'peer', peer: peer.info(), credentialId: peer.credentialId });
     if (wasWaiting) this.publishLobby();
@@ -183,7 +195,8 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     if (peer.transports.has(direction)) {
       throw new SignallingError('invalid_state', `a ${direction} transport already exists`);
     }
-    const transport = await this.router.createWebRtcTransport(webRtcTransportOptions(this.config));
+    const router = await this.routerOf(peer);
+    const transport = await router.createWebRtcTransport(webRtcTransportOptions(this.config));
     if (peer.state !== 'joined') {
       transport.close();
       throw new SignallingError('invalid_state', 'the session has closed');
@@ -225,12 +238,13 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
       throw new SignallingError('invalid_state', 'the session has closed');
     }
     peer.producers.set(producer.id, { producer, source: request.source });
+    this.group.addProducer(producer, peer.router!);
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
       this.publish({ type: 'producerClosed', producerId: producer.id });
       this.announce(peer);
     });
-    if (request.source === 'mic') await this.speakers.add(producer, peer.id);
+    if (request.source === 'mic') await this.listenTo(producer, peer.id);
     this.announce(peer);
     this.publish({ type: 'producer', peerId: peer.id, producerId: producer.id, source: request.source });
     return producer;
@@ -239,12 +253,19 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
   /** A producer of a peer on another node, now piped into this router: every local peer receives it. */
   async addPipedProducer(producer: types.Producer, peerId: string, source: MediaSource): Promise<void> {
     this.piped.set(producer.id, { producer, peerId, source });
+    this.group.addProducer(producer, this.router);
     producer.observer.once('close', () => this.piped.delete(producer.id));
-    if (source === 'mic') await this.speakers.add(producer, peerId);
+    if (source === 'mic') await this.listenTo(producer, peerId);
     await Promise.all(this.joinedPeers().map((peer) => this.consume(peer, peerId, producer, source)));
   }
 
   /** Every other joined peer starts receiving this producer. */
+  /** Speaker detection runs on the first router; a mic on another router is piped there. */
+  private async listenTo(mic: types.Producer, peerId: string): Promise<void> {
+    await this.group.ensureIn(mic.id, this.router);
+    await this.speakers.add(mic, peerId);
+  }
+
   async consumeFromAll(producerPeer: Peer, producer: types.Producer, source: MediaSource): Promise<void> {
     await Promise.all(this.joinedPeers(producerPeer).map((peer) => this.consume(peer, producerPeer.id, producer, source)));
   }
@@ -304,8 +325,9 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     const wasJoined = peer.state === 'joined';
     const wasWaiting = peer.state === 'waiting';
     peer.close();
+    if (peer.router) this.group.release(peer.router);
+    this.assignments.delete(peer);
     if (wasJoined) {
-      this.pool.adjustLoad(this.worker, -1);
       this.broadcast('peerLeft', { peerId: peer.id });
       this.publish({ type: 'peerLeft', peerId: peer.id });
       this.logger.info({ peerId: peer.id }, 'peer left');
@@ -336,7 +358,7 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     if (reason) this.logger.warn({ reason }, 'room closed');
     this.publish({ type: 'nodeLeft' });
     this.peers.clear();
-    this.router.close();
+    this.group.close();
     this.emit('closed');
   }
 
@@ -352,12 +374,16 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
 
   private async consume(peer: Peer, producerPeerId: string, producer: types.Producer, source: MediaSource): Promise<void> {
     const transport = peer.transports.get('recv');
-    const rtpCapabilities = peer.rtpCapabilities;
-    if (!transport || !rtpCapabilities || producer.closed || peer.consumedProducerIds.has(producer.id)) return;
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities })) return;
+    const { rtpCapabilities, router } = peer;
+    if (!transport || !rtpCapabilities || !router || producer.closed || peer.consumedProducerIds.has(producer.id)) return;
     peer.consumedProducerIds.add(producer.id);
     let consumer: types.Consumer;
     try {
+      await this.group.ensureIn(producer.id, router);
+      if (!router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+        peer.consumedProducerIds.delete(producer.id);
+        return;
+      }
       consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
     } catch (error) {
       // The producer or the transport closed meanwhile.

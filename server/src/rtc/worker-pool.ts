@@ -40,9 +40,15 @@ export class WorkerPool extends EventEmitter<{ workerReplaced: [pid: number] }> 
   }
 
   /** The live worker with the fewest peers; ties go to the earliest spawned. */
-  leastLoaded(): types.Worker {
-    const candidates = this.workers.filter(({ worker }) => !worker.closed);
-    if (candidates.length === 0) throw new Error('no live mediasoup worker');
+  leastLoaded(): types.Worker;
+  /** The same among workers other than `exclude`; undefined if there is none. */
+  leastLoaded(exclude: types.Worker[]): types.Worker | undefined;
+  leastLoaded(exclude?: types.Worker[]): types.Worker | undefined {
+    const candidates = this.workers.filter(({ worker }) => !worker.closed && !exclude?.includes(worker));
+    if (candidates.length === 0) {
+      if (exclude) return undefined;
+      throw new Error('no live mediasoup worker');
+    }
     return candidates.reduce((best, next) => (next.peers < best.peers ? next : best)).worker;
   }
 
