@@ -53,7 +53,7 @@ export async function startParley(config: Config, options: { logLevel?: string }
   pool = await WorkerPool.create({ size: config.PARLEY_WORKERS, logger: app.log });
   const rooms = new RoomManager(cluster, credentials, pool, config, app.log);
   if (cluster.shared) registerInternalRoutes(app, rooms, config.PARLEY_SECRET!);
-  const signalling = attachSignalling(app.server, { rooms, store, credentials, logger: app.log });
+  const signalling = attachSignalling(app.server, { nodeId, rooms, store, credentials, logger: app.log });
   url = await app.listen({ host: config.PARLEY_HOST, port: config.PARLEY_PORT });
   await cluster.announce();
   const load = setInterval(() => cluster.setLoad(signalling.sessions.size), 2_000);

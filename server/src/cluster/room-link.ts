@@ -12,6 +12,7 @@ import type { RtpParameters } from '../protocol/mediasoup-schemas.js';
 import type { RoomSettings } from '../protocol/messages.js';
 import type { Room } from '../rooms/room.js';
 import type { RoomStore } from '../rooms/room-store.js';
+import { participantRecord } from '../signalling/admission.js';
 import { runHostCommand } from '../signalling/host-commands.js';
 import type { Cluster, RoomChannel } from './cluster.js';
 import type { ClusterEvent } from './events.js';
@@ -38,6 +39,7 @@ export interface RoomLinkDeps {
   credentials: Credentials;
   config: Config;
   secret: string;
+  nodeId: string;
   logger: FastifyBaseLogger;
 }
 
@@ -112,7 +114,7 @@ export class RoomLink {
       await store.createRoom({ id: this.room.id, createdAt: this.createdAt, ...this.settings }).catch(() => {});
     }
     for (const peer of this.room.joinedPeers()) {
-      await store.addParticipant(this.room.id, { peerId: peer.id, displayName: peer.displayName, joinedAt: Date.now() });
+      await store.addParticipant(this.room.id, participantRecord(peer, peer.role, 'joined', this.deps.cluster.nodeId));
     }
     this.room.publish({ type: 'hello' });
     this.sendState();

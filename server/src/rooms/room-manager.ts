@@ -85,6 +85,7 @@ export class RoomManager {
       credentials: this.credentials,
       config: this.config,
       secret: this.config.PARLEY_SECRET!,
+      nodeId: this.cluster.nodeId,
       logger: this.logger.child({ roomId }),
     });
     return { room, link };

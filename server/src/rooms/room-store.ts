@@ -16,9 +16,13 @@ export interface RoomRecord extends RoomSettings {
   createdAt: number;
 }
 
+/** Someone in the meeting or in its lobby, and the node that serves them. */
 export interface ParticipantRecord {
   peerId: string;
   displayName: string;
+  role: 'host' | 'participant';
+  state: 'waiting' | 'joined';
+  nodeId: string;
   joinedAt: number;
 }
 

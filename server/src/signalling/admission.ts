@@ -9,10 +9,14 @@ import type { Role } from '../protocol/messages.js';
 import type { CredentialRole } from '../auth/credentials.js';
 import type { Peer } from '../rooms/peer.js';
 import type { Room } from '../rooms/room.js';
-import type { RoomRecord } from '../rooms/room-store.js';
+import type { ParticipantRecord, RoomRecord } from '../rooms/room-store.js';
 import type { SessionDeps } from './session.js';
 
 export type Admission = Role | 'lobby';
+
+export function participantRecord(peer: Peer, role: Role, state: ParticipantRecord['state'], nodeId: string): ParticipantRecord {
+  return { peerId: peer.id, displayName: peer.displayName, role, state, nodeId, joinedAt: Date.now() };
+}
 
 export function decideAdmission(room: RoomRecord, credentialRole: CredentialRole | undefined): Admission {
   if (credentialRole === 'host' || credentialRole === 'participant') return credentialRole;
@@ -29,7 +33,7 @@ export async function enterMeeting(
   room: Room,
   peer: Peer,
   role: Role,
-  deps: Pick<SessionDeps, 'store' | 'credentials'>,
+  deps: Pick<SessionDeps, 'store' | 'credentials' | 'nodeId'>,
 ): Promise<string> {
   const [credential, chatHistory, record] = await Promise.all([
     deps.credentials.issue(room.id, role, peer.credentialId),
@@ -37,7 +41,7 @@ export async function enterMeeting(
     deps.store.getRoom(room.id),
   ]);
   if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
-  await deps.store.addParticipant(room.id, { peerId: peer.id, displayName: peer.displayName, joinedAt: Date.now() });
+  await deps.store.addParticipant(room.id, participantRecord(peer, role, 'joined', deps.nodeId));
   try {
     room.enter(peer, role, peer.displayName, peer.rtpCapabilities!);
   } catch (error) {

@@ -7,10 +7,10 @@ import type { HostCommand } from '../cluster/events.js';
 import { SignallingError } from '../protocol/errors.js';
 import type { Peer } from '../rooms/peer.js';
 import type { Room } from '../rooms/room.js';
-import { enterMeeting } from './admission.js';
+import { enterMeeting, participantRecord } from './admission.js';
 import type { SessionDeps } from './session.js';
 
-type Deps = Pick<SessionDeps, 'store' | 'credentials'>;
+type Deps = Pick<SessionDeps, 'store' | 'credentials' | 'nodeId'>;
 
 const NEEDS_WAITING: readonly HostCommand[] = ['admit', 'deny'];
 
@@ -28,11 +28,13 @@ export async function runHostCommand(room: Room, target: Peer, command: HostComm
       target.notify('denied', { reason: 'The host did not let you in.' });
       target.disconnect?.();
       room.leave(target);
+      await deps.store.removeParticipant(room.id, target.id);
       return;
     case 'promote': {
       if (target.role === 'host') return;
       const credential = await deps.credentials.issue(room.id, 'host', target.credentialId);
       target.role = 'host';
+      await deps.store.addParticipant(room.id, participantRecord(target, 'host', 'joined', deps.nodeId));
       target.notify('promoted', { credential });
       room.announce(target);
       room.notifyLobby();

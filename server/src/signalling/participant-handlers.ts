@@ -5,7 +5,7 @@ import { SignallingError } from '../protocol/errors.js';
 import { CHAT_HISTORY_SIZE } from '../protocol/limits.js';
 import type { RtpCapabilities } from '../protocol/mediasoup-schemas.js';
 import type { RequestMethod } from '../protocol/messages.js';
-import { decideAdmission, enterMeeting } from './admission.js';
+import { decideAdmission, enterMeeting, participantRecord } from './admission.js';
 import { done, type HandlerTable } from './handler.js';
 
 type ParticipantMethod = Exclude<
@@ -49,6 +49,7 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
       const capabilities = rtpCapabilities as types.RtpCapabilities;
       if (admission === 'lobby') {
         room.wait(peer, name, capabilities);
+        await store.addParticipant(room.id, participantRecord(peer, 'participant', 'waiting', session.deps.nodeId));
         const ticket = await credentials.issue(room.id, 'guest', peer.credentialId);
         return { data: { peerId: peer.id, status: 'waiting', credential: ticket } };
       }

@@ -20,6 +20,8 @@ import { participantHandlers } from './participant-handlers.js';
 import { TokenBucket } from './token-bucket.js';
 
 export interface SessionDeps {
+  /** This node, as recorded with each participant. */
+  nodeId: string;
   rooms: RoomManager;
   store: RoomStore;
   credentials: Credentials;
@@ -68,9 +70,9 @@ export class Session {
     if (this.closing) return;
     this.closing = true;
     const room = await this.room?.catch(() => undefined);
-    const wasJoined = this.peer.state === 'joined';
+    const wasPresent = this.peer.state === 'joined' || this.peer.state === 'waiting';
     if (room) room.leave(this.peer);
     this.peer.close();
-    if (room && wasJoined) await this.deps.store.removeParticipant(room.id, this.peer.id);
+    if (room && wasPresent) await this.deps.store.removeParticipant(room.id, this.peer.id);
   }
 }

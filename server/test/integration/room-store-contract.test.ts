@@ -7,6 +7,14 @@ import { RedisRoomStore, ROOM_TTL_SECONDS, type RedisClient } from '../../src/ro
 import type { RoomStore } from '../../src/rooms/room-store.js';
 import { TestRedis } from '../helpers/redis.js';
 
+const person = (peerId: string, state: 'waiting' | 'joined' = 'joined') => ({
+  peerId,
+  displayName: peerId.toUpperCase(),
+  role: 'participant' as const,
+  state,
+  nodeId: 'node-1',
+  joinedAt: 1,
+});
 const message = (n: number) => ({ id: `m${n}`, peerId: 'p1', displayName: 'Ann', text: `hello ${n}`, sentAt: 1000 + n });
 let counter = 0;
 const newRoom = () => ({ id: `room-${process.pid}-${counter++}`, createdAt: 1234, lobby: true, locked: false });
@@ -30,13 +38,16 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
       assert.equal(await store.getRoom('no-such-room'), undefined);
     });
 
-    test('participants come and go', async () => {
+    test('participants and the lobby queue: who, where, in which role', async () => {
       const room = newRoom();
       await store.createRoom(room);
-      await store.addParticipant(room.id, { peerId: 'a', displayName: 'Ann', joinedAt: 1 });
-      await store.addParticipant(room.id, { peerId: 'b', displayName: 'Bo', joinedAt: 2 });
+      await store.addParticipant(room.id, person('a'));
+      await store.addParticipant(room.id, person('b', 'waiting'));
+      await store.addParticipant(room.id, { ...person('b'), role: 'host' });
+      await store.addParticipant(room.id, person('c', 'waiting'));
       await store.removeParticipant(room.id, 'a');
-      assert.deepEqual(await store.listParticipants(room.id), [{ peerId: 'b', displayName: 'Bo', joinedAt: 2 }]);
+      const byId = (list: { peerId: string }[]) => [...list].sort((x, y) => x.peerId.localeCompare(y.peerId));
+      assert.deepEqual(byId(await store.listParticipants(room.id)), [{ ...person('b'), role: 'host' }, person('c', 'waiting')]);
     });
 
     test('revoked credentials stay revoked, per room', async () => {
@@ -60,7 +71,7 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
     test('deleting a room forgets everything about it', async () => {
       const room = newRoom();
       await store.createRoom(room);
-      await store.addParticipant(room.id, { peerId: 'a', displayName: 'Ann', joinedAt: 1 });
+      await store.addParticipant(room.id, person('a'));
       await store.appendChat(room.id, message(1), 5);
       await store.revokeCredential(room.id, 'cred-1');
       await store.deleteRoom(room.id);
@@ -93,7 +104,7 @@ contract('RedisRoomStore', async () => new RedisRoomStore(client), (store) => {
   test('every key of a room expires', async () => {
     const room = newRoom();
     await store().createRoom(room);
-    await store().addParticipant(room.id, { peerId: 'a', displayName: 'Ann', joinedAt: 1 });
+    await store().addParticipant(room.id, person('a'));
     await store().appendChat(room.id, message(1), 5);
     await store().revokeCredential(room.id, 'cred-1');
     const keys = await client.keys(`parley:room:${room.id}*`);
