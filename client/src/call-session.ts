@@ -47,6 +47,7 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
 ];
 
 const DISPLAY_MEDIA_TIMEOUT_MS = 30_000;
+const ICE_RESTART_GRACE_MS = 10_000;
 
 export class CallSession {
   private readonly device = new Device();
@@ -57,6 +58,7 @@ export class CallSession {
   private readonly remote = new Map<string, RemoteTrack & { consumer: types.Consumer }>();
   private readonly visibilityChanges = new Map<string, Promise<void>>();
   private leaving = false;
+  private ice: Pick<types.TransportOptions, 'iceServers' | 'iceTransportPolicy'> = {};
   private admitted!: Promise<NotificationData<'joined'>>;
   private settleAdmission!: { resolve(welcome: NotificationData<'joined'>): void; reject(error: Error): void };
 
@@ -189,6 +191,7 @@ export class CallSession {
     if (answer.status === 'waiting') this.events.waiting();
     const welcome = await this.admitted;
     saveCredential(this.roomId, welcome.credential);
+    this.ice = { iceServers: welcome.iceServers, iceTransportPolicy: welcome.iceTransportPolicy };
     this.events.joined(welcome, answer.peerId);
     this.events.progress('Connecting media…');
     this.resolveRecvTransport(await this.createTransport('recv'));
@@ -210,7 +213,10 @@ export class CallSession {
   }
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    const options = (await this.request('createWebRtcTransport', { direction })) as unknown as types.TransportOptions;
+    const options = {
+      ...((await this.request('createWebRtcTransport', { direction })) as unknown as types.TransportOptions),
+      ...this.ice,
+    };
     const transport =
       direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
@@ -228,12 +234,28 @@ export class CallSession {
       }).then(({ producerId }) => callback({ id: producerId }), errback);
     });
     transport.on('connectionstatechange', (state) => {
-      if (state !== 'failed' || this.leaving) return;
-      // Start over on a fresh connection (and, behind a load balancer, perhaps another node).
-      this.leave();
-      this.events.ended('The media connection failed.', true);
+      if (state === 'failed' && !this.leaving) void this.recover(transport);
     });
     return transport;
+  }
+
+  /**
+   * A failed transport first tries an ICE restart; if it is not connected
+   * again soon, the session starts over (behind a load balancer, perhaps on
+   * another node).
+   */
+  private async recover(transport: types.Transport): Promise<void> {
+    try {
+      const { iceParameters } = await this.request('restartIce', { transportId: transport.id });
+      await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+      await new Promise((resolve) => setTimeout(resolve, ICE_RESTART_GRACE_MS));
+      if (transport.connectionState === 'connected' || this.leaving) return;
+    } catch (error) {
+      console.warn('ICE restart failed', error);
+    }
+    if (this.leaving) return;
+    this.leave();
+    this.events.ended('The media connection failed.', true);
   }
 
   private async handle(notification: ServerNotification): Promise<void> {
@@ -287,7 +309,9 @@ export class CallSession {
       }
       case 'sessionClosed':
         this.leaving = true;
-        return this.events.ended(notification.data.reason);
+        this.closeMedia();
+        // A server restart or a lost media worker: joining again brings the media back.
+        return this.events.ended(notification.data.reason, notification.data.cause === 'server');
       default:
         return this.events.notification(notification);
     }

@@ -25,6 +25,25 @@ export const ConfigSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info', description: 'Log level of the server (pino).' },
   ),
+  PARLEY_ENV: Type.Union([Type.Literal('development'), Type.Literal('production')], {
+    default: 'development',
+    description: 'production refuses to start without a strong PARLEY_SECRET.',
+  }),
+  PARLEY_API_KEYS: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9_-]{24,}(,[A-Za-z0-9_-]{24,})*$', description: 'Comma-separated keys (24+ characters each) that POST /api/rooms requires as "Authorization: Bearer KEY". Unset: anyone who reaches the server may create rooms (open mode).' }),
+  ),
+  PARLEY_ALLOWED_ORIGINS: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s,]+(,https?://[^\\s,]+)*$', description: 'Comma-separated origins whose pages may open the signalling WebSocket. Unset: only pages served by this server (Origin matches Host).' }),
+  ),
+  PARLEY_MAX_CONNECTIONS_PER_IP: Type.Integer({ default: 20, minimum: 1, maximum: 10_000, description: 'Signalling connections one IP address may hold at once.' }),
+  PARLEY_TURN_URLS: Type.Optional(
+    Type.String({ pattern: '^turns?:[^\\s,]+(,turns?:[^\\s,]+)*$', description: 'Comma-separated TURN URLs handed to browsers, e.g. turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349.' }),
+  ),
+  PARLEY_TURN_SECRET: Type.Optional(
+    Type.String({ minLength: 16, description: 'Secret shared with coturn (static-auth-secret) for short-lived TURN credentials.' }),
+  ),
+  PARLEY_FORCE_RELAY: Type.Boolean({ default: false, description: 'Browsers send all media through TURN (hides their addresses from the media server and other networks; needs PARLEY_TURN_URLS).' }),
+  PARLEY_TURN_CREDENTIAL_TTL_SECONDS: Type.Integer({ default: 3600, minimum: 60, maximum: 86_400, description: 'How long a TURN credential handed to a browser stays valid.' }),
   PARLEY_SECRET: Type.Optional(
     Type.String({ minLength: 32, description: 'Secret that signs meeting credentials (at least 32 characters). Unset: a random one per process, so links stop working after a restart. Every node of one deployment needs the same value.' }),
   ),
@@ -49,6 +68,11 @@ const SCRIPT_SETTINGS = ['PARLEY_CACHE_DIR'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** Long enough and not a repetition: at least 32 characters, 12 of them distinct. */
+function isStrongSecret(secret: string | undefined): boolean {
+  return secret !== undefined && secret.length >= 32 && new Set(secret).size >= 12;
 }
 
 function firstExternalIpv4(): string | undefined {
@@ -83,6 +107,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('PARLEY_RTC_MIN_PORT must not be above PARLEY_RTC_MAX_PORT');
     } else if (config.PARLEY_REDIS_URL && !config.PARLEY_SECRET) {
       problems.push('PARLEY_SECRET is required with PARLEY_REDIS_URL: every node must sign and check the same credentials');
+    } else if (config.PARLEY_ENV === 'production' && !isStrongSecret(config.PARLEY_SECRET)) {
+      problems.push('PARLEY_SECRET must be set to a strong random value in production (32+ characters, e.g. openssl rand -base64 33)');
+    } else if (Boolean(config.PARLEY_TURN_URLS) !== Boolean(config.PARLEY_TURN_SECRET)) {
+      problems.push('PARLEY_TURN_URLS and PARLEY_TURN_SECRET go together');
+    } else if (config.PARLEY_FORCE_RELAY && !config.PARLEY_TURN_URLS) {
+      problems.push('PARLEY_FORCE_RELAY needs PARLEY_TURN_URLS and PARLEY_TURN_SECRET');
     } else {
       return {
         ...config,

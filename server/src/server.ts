@@ -17,7 +17,9 @@ import { MemoryRoomStore } from './rooms/memory-room-store.js';
 import { RoomManager } from './rooms/room-manager.js';
 import type { RoomStore } from './rooms/room-store.js';
 import { WorkerPool } from './rtc/worker-pool.js';
+import type { IceConfig } from './signalling/session.js';
 import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpoint.js';
+import { turnCredentials } from './auth/turn-credentials.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -46,14 +48,30 @@ export async function startParley(config: Config, options: { logLevel?: string }
     config.PARLEY_CREDENTIAL_TTL_HOURS * 3600,
   );
   let pool: WorkerPool | undefined;
-  const app = buildApp({ config, store, credentials, pool: () => pool }, logger);
+  let draining = false;
+  const app = buildApp({ config, store, credentials, pool: () => pool, draining: () => draining }, logger);
   if (!config.PARLEY_SECRET) {
     app.log.warn('PARLEY_SECRET is not set: using a random one, so meeting links stop working when the server restarts');
   }
   pool = await WorkerPool.create({ size: config.PARLEY_WORKERS, logger: app.log });
-  const rooms = new RoomManager(cluster, credentials, pool, config, app.log);
+  const ice: IceConfig = (peerId) => ({
+    iceServers:
+      config.PARLEY_TURN_URLS && config.PARLEY_TURN_SECRET
+        ? [turnCredentials(config.PARLEY_TURN_URLS.split(','), config.PARLEY_TURN_SECRET, peerId, config.PARLEY_TURN_CREDENTIAL_TTL_SECONDS)]
+        : [],
+    iceTransportPolicy: config.PARLEY_FORCE_RELAY ? 'relay' : 'all',
+  });
+  const rooms = new RoomManager(cluster, credentials, ice, pool, config, app.log);
   if (cluster.shared) registerInternalRoutes(app, rooms, config.PARLEY_SECRET!);
-  const signalling = attachSignalling(app.server, { nodeId, rooms, store, credentials, logger: app.log });
+  const signalling = attachSignalling(
+    app.server,
+    { nodeId, ice, rooms, store, credentials, logger: app.log },
+    {
+      allowedOrigins: config.PARLEY_ALLOWED_ORIGINS?.split(',') ?? [],
+      maxConnectionsPerIp: config.PARLEY_MAX_CONNECTIONS_PER_IP,
+      draining: () => draining,
+    },
+  );
   url = await app.listen({ host: config.PARLEY_HOST, port: config.PARLEY_PORT });
   await cluster.announce();
   const load = setInterval(() => cluster.setLoad(signalling.sessions.size), 2_000);
@@ -69,7 +87,9 @@ export async function startParley(config: Config, options: { logLevel?: string }
     rooms,
     signalling,
     url,
+    /** Graceful stop: no new joins, everyone told (their pages reconnect elsewhere), then everything closed. */
     async close() {
+      draining = true;
       clearInterval(load);
       await rooms.closeAll('the server is shutting down');
       await signalling.close();

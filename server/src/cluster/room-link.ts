@@ -6,13 +6,11 @@
  */
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Credentials } from '../auth/credentials.js';
 import type { Config } from '../config.js';
 import type { RtpParameters } from '../protocol/mediasoup-schemas.js';
 import type { RoomSettings } from '../protocol/messages.js';
 import type { Room } from '../rooms/room.js';
-import type { RoomStore } from '../rooms/room-store.js';
-import { participantRecord } from '../signalling/admission.js';
+import { participantRecord, type EntryDeps } from '../signalling/admission.js';
 import { runHostCommand } from '../signalling/host-commands.js';
 import type { Cluster, RoomChannel } from './cluster.js';
 import type { ClusterEvent } from './events.js';
@@ -33,13 +31,10 @@ export interface PipeAnswer {
   paused: boolean;
 }
 
-export interface RoomLinkDeps {
+export interface RoomLinkDeps extends EntryDeps {
   cluster: Cluster;
-  store: RoomStore;
-  credentials: Credentials;
   config: Config;
   secret: string;
-  nodeId: string;
   logger: FastifyBaseLogger;
 }
 
@@ -144,7 +139,7 @@ export class RoomLink {
       case 'peer': {
         const known = room.remote.peers.has(event.peer.id);
         for (const local of room.joinedPeers()) {
-          if (local.credentialId === event.credentialId) room.dismiss(local, 'You joined from another tab or device.', 'server');
+          if (local.credentialId === event.credentialId) room.dismiss(local, 'You joined from another tab or device.', 'replaced');
         }
         const earlier = room.remote.byCredential(event.credentialId);
         if (earlier && earlier.info.id !== event.peer.id) room.removeRemotePeer(earlier.info.id);

@@ -7,11 +7,14 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
+import { ApiKeys } from '../auth/api-keys.js';
 import type { Credentials } from '../auth/credentials.js';
+import { hashPassword } from '../auth/room-password.js';
 import type { Config } from '../config.js';
 import { newRoomId, ROOM_ID_PATTERN } from '../rooms/room-id.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/client');
 
@@ -20,10 +23,14 @@ export interface AppDeps {
   store: RoomStore;
   credentials: Credentials;
   pool: () => WorkerPool | undefined;
+  /** True once the server is shutting down: it takes no new meetings. */
+  draining: () => boolean;
 }
 
-export function buildApp({ config, store, credentials, pool }: AppDeps, logger: FastifyBaseLogger): FastifyInstance {
+export function buildApp({ config, store, credentials, pool, draining }: AppDeps, logger: FastifyBaseLogger): FastifyInstance {
   const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024, trustProxy: false });
+  const apiKeys = new ApiKeys(config.PARLEY_API_KEYS);
+  registerSecurityHeaders(app);
 
   app.register(fastifyStatic, { root: CLIENT_DIR, index: false, wildcard: false, prefix: '/' });
 
@@ -34,9 +41,20 @@ export function buildApp({ config, store, credentials, pool }: AppDeps, logger: 
       preValidation: async (request) => {
         request.body ??= {};
       },
+      // With API keys configured, only their holders may create rooms.
+      onRequest: async (request, reply) => {
+        if (!apiKeys.allows(request.headers.authorization)) {
+          await reply.code(401).send({ error: 'an API key is required: Authorization: Bearer KEY' });
+        }
+      },
       schema: {
         body: Type.Object(
-          { lobby: Type.Optional(Type.Boolean({ description: 'Newcomers wait until a host admits them (default true).' })) },
+          {
+            lobby: Type.Optional(Type.Boolean({ description: 'Newcomers wait until a host admits them (default true).' })),
+            password: Type.Optional(
+              Type.String({ minLength: 4, maxLength: 128, description: 'A password everyone but hosts and admitted participants must give.' }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -45,13 +63,15 @@ export function buildApp({ config, store, credentials, pool }: AppDeps, logger: 
             url: Type.String({ description: 'The participant link to share.' }),
             hostUrl: Type.String({ description: 'The link for the host; it carries the host credential. Keep it private.' }),
           }),
+          401: Type.Object({ error: Type.String() }),
         },
       },
     },
     async (request, reply) => {
-      const { lobby = true } = request.body as { lobby?: boolean };
+      const { lobby = true, password } = request.body as { lobby?: boolean; password?: string };
       const id = newRoomId();
-      await store.createRoom({ id, createdAt: Date.now(), lobby, locked: false });
+      const passwordHash = password === undefined ? undefined : await hashPassword(password);
+      await store.createRoom({ id, createdAt: Date.now(), lobby, locked: false, ...(passwordHash ? { passwordHash } : {}) });
       const hostCredential = await credentials.issue(id, 'host');
       const base = config.PARLEY_PUBLIC_URL ?? `${request.protocol}://${request.host}`;
       const url = new URL(`/r/${id}`, base).toString();
@@ -66,8 +86,9 @@ export function buildApp({ config, store, credentials, pool }: AppDeps, logger: 
 
   app.get('/healthz', async (_request, reply) => {
     const workers = pool()?.size ?? 0;
-    reply.code(workers > 0 ? 200 : 503);
-    return { status: workers > 0 ? 'ok' : 'starting', workers };
+    const status = draining() ? 'draining' : workers > 0 ? 'ok' : 'starting';
+    reply.code(status === 'ok' ? 200 : 503);
+    return { status, workers };
   });
 
   return app;

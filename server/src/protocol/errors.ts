@@ -10,6 +10,8 @@ export const ErrorCodes = [
   'room_locked', // the host locked the room: no new entrants, not even to the lobby
   'credential_invalid', // expired, tampered, or for another room
   'credential_revoked', // denied or removed: this credential no longer gets in
+  'password_required', // the room has a password and the join carried none
+  'password_incorrect',
   'forbidden', // a host control from someone who is not a host
   'too_many_requests',
   'rate_limited', // e.g. chat faster than allowed

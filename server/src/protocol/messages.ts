@@ -79,6 +79,8 @@ export const Requests = {
       displayName: DisplayName,
       rtpCapabilities: RtpCapabilities,
       credential: Type.Optional(Credential),
+      /** Needed when the room has a password, unless the credential is a host's or an admitted participant's. */
+      password: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     }),
     response: strict({
       peerId: Id,
@@ -94,6 +96,8 @@ export const Requests = {
     request: strict({ transportId: Id, dtlsParameters: DtlsParameters }),
     response: Empty,
   },
+  /** New ICE credentials for a transport whose connection failed. */
+  restartIce: { request: strict({ transportId: Id }), response: strict({ iceParameters: IceParameters }) },
   produce: {
     request: strict({
       transportId: Id,
@@ -146,6 +150,17 @@ export const Notifications = {
     room: RoomSettings,
     /** Replaces the credential from `join`: it now admits you without waiting. */
     credential: Credential,
+    /** TURN servers with short-lived credentials, for networks that block direct media. */
+    iceServers: Type.Array(
+      strict({
+        urls: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 8 }),
+        username: Type.String({ maxLength: 256 }),
+        credential: Type.String({ maxLength: 256 }),
+      }),
+      { maxItems: 4 },
+    ),
+    /** `relay` when the operator makes all media go through TURN. */
+    iceTransportPolicy: Type.Union([Type.Literal('all'), Type.Literal('relay')]),
   }),
   /** A host turned you away from the lobby. */
   denied: strict({ reason: Type.String({ maxLength: 256 }) }),
@@ -177,7 +192,8 @@ export const Notifications = {
   /** The server is ending this session. */
   sessionClosed: strict({
     reason: Type.String({ maxLength: 256 }),
-    cause: Type.Union([Type.Literal('removed'), Type.Literal('ended'), Type.Literal('server')]),
+    /** `server`: a restart or a lost media worker (joining again works); `replaced`: the same person joined elsewhere. */
+    cause: Type.Union([Type.Literal('removed'), Type.Literal('ended'), Type.Literal('server'), Type.Literal('replaced')]),
   }),
 } as const satisfies Record<string, TSchema>;
 

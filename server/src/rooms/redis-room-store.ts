@@ -32,6 +32,7 @@ const keysOf = (id: string) => ({
 const CREATE_ROOM = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'createdAt', ARGV[1], 'lobby', ARGV[2], 'locked', ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'passwordHash', ARGV[4]) end
 redis.call('EXPIRE', KEYS[1], ${ROOM_TTL_SECONDS})
 return 1`;
 
@@ -44,7 +45,9 @@ return redis.call('HGETALL', KEYS[1])`;
 
 function toRecord(id: string, hash: Record<string, string>): RoomRecord | undefined {
   if (!hash['createdAt']) return undefined;
-  return { id, createdAt: Number(hash['createdAt']), lobby: hash['lobby'] === '1', locked: hash['locked'] === '1' };
+  const record: RoomRecord = { id, createdAt: Number(hash['createdAt']), lobby: hash['lobby'] === '1', locked: hash['locked'] === '1' };
+  if (hash['passwordHash']) record.passwordHash = hash['passwordHash'];
+  return record;
 }
 
 export class RedisRoomStore implements RoomStore {
@@ -53,7 +56,7 @@ export class RedisRoomStore implements RoomStore {
   async createRoom(room: RoomRecord): Promise<void> {
     const created = await this.client.eval(CREATE_ROOM, {
       keys: [roomKey(room.id)],
-      arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0'],
+      arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0', room.passwordHash ?? ''],
     });
     if (created !== 1) throw new Error(`room ${room.id} already exists`);
   }

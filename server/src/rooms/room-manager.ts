@@ -11,6 +11,7 @@ import { RoomLink } from '../cluster/room-link.js';
 import type { Config } from '../config.js';
 import { SignallingError } from '../protocol/errors.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
+import type { IceConfig } from '../signalling/session.js';
 import type { Peer } from './peer.js';
 import { Room } from './room.js';
 
@@ -25,6 +26,7 @@ export class RoomManager {
   constructor(
     private readonly cluster: Cluster,
     private readonly credentials: Credentials,
+    private readonly ice: IceConfig,
     private readonly pool: WorkerPool,
     private readonly config: Config,
     private readonly logger: FastifyBaseLogger,
@@ -83,6 +85,7 @@ export class RoomManager {
       cluster: this.cluster,
       store: this.cluster.store,
       credentials: this.credentials,
+      ice: this.ice,
       config: this.config,
       secret: this.config.PARLEY_SECRET!,
       nodeId: this.cluster.nodeId,

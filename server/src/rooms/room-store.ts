@@ -14,6 +14,8 @@ export interface RoomSettings {
 export interface RoomRecord extends RoomSettings {
   id: string;
   createdAt: number;
+  /** scrypt hash of the room password, if it has one. */
+  passwordHash?: string;
 }
 
 /** Someone in the meeting or in its lobby, and the node that serves them. */

@@ -34,7 +34,7 @@ const KIND_OF_SOURCE: Record<MediaSource, 'audio' | 'video'> = {
   'screen-audio': 'audio',
 };
 
-export type SessionEndCause = 'removed' | 'ended' | 'server';
+export type SessionEndCause = 'removed' | 'ended' | 'server' | 'replaced';
 
 /** A producer of a peer on another node, piped into this room's router. */
 export interface PipedProducer {
@@ -164,7 +164,7 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
    */
   private replaceEarlierSession(peer: Peer): void {
     for (const other of this.joinedPeers(peer)) {
-      if (other.credentialId === peer.credentialId) this.dismiss(other, 'You joined from another tab or device.', 'server');
+      if (other.credentialId === peer.credentialId) this.dismiss(other, 'You joined from another tab or device.', 'replaced');
     }
     const remote = this.remote.byCredential(peer.credentialId);
     if (remote) this.removeRemotePeer(remote.info.id);
@@ -211,6 +211,12 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
       iceCandidates: transport.iceCandidates,
       dtlsParameters: transport.dtlsParameters,
     } as ResponseData<'createWebRtcTransport'>;
+  }
+
+  async restartIce(peer: Peer, transportId: string): Promise<types.IceParameters> {
+    const transport = peer.transportById(transportId);
+    if (!transport) throw new SignallingError('not_found', `no transport ${transportId}`);
+    return transport.restartIce();
   }
 
   async connectTransport(peer: Peer, { transportId, dtlsParameters }: RequestData<'connectWebRtcTransport'>): Promise<void> {

@@ -14,6 +14,9 @@ import type { SessionDeps } from './session.js';
 
 export type Admission = Role | 'lobby';
 
+/** What letting someone into the meeting needs. */
+export type EntryDeps = Pick<SessionDeps, 'store' | 'credentials' | 'nodeId' | 'ice'>;
+
 export function participantRecord(peer: Peer, role: Role, state: ParticipantRecord['state'], nodeId: string): ParticipantRecord {
   return { peerId: peer.id, displayName: peer.displayName, role, state, nodeId, joinedAt: Date.now() };
 }
@@ -33,7 +36,7 @@ export async function enterMeeting(
   room: Room,
   peer: Peer,
   role: Role,
-  deps: Pick<SessionDeps, 'store' | 'credentials' | 'nodeId'>,
+  deps: EntryDeps,
 ): Promise<string> {
   const [credential, chatHistory, record] = await Promise.all([
     deps.credentials.issue(room.id, role, peer.credentialId),
@@ -54,6 +57,7 @@ export async function enterMeeting(
     chatHistory: chatHistory.slice(-CHAT_HISTORY_SIZE),
     room: { locked: record.locked, lobby: record.lobby },
     credential,
+    ...deps.ice(peer.id),
   });
   return credential;
 }

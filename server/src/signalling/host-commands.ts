@@ -7,10 +7,9 @@ import type { HostCommand } from '../cluster/events.js';
 import { SignallingError } from '../protocol/errors.js';
 import type { Peer } from '../rooms/peer.js';
 import type { Room } from '../rooms/room.js';
-import { enterMeeting, participantRecord } from './admission.js';
-import type { SessionDeps } from './session.js';
+import { enterMeeting, participantRecord, type EntryDeps } from './admission.js';
 
-type Deps = Pick<SessionDeps, 'store' | 'credentials' | 'nodeId'>;
+type Deps = EntryDeps;
 
 const NEEDS_WAITING: readonly HostCommand[] = ['admit', 'deny'];
 

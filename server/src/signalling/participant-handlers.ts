@@ -33,7 +33,7 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
   },
   join: {
     states: ['connected'],
-    async run(session, { displayName, rtpCapabilities, credential }) {
+    async run(session, { displayName, rtpCapabilities, credential, password }) {
       const { store, credentials } = session.deps;
       const room = await session.attachedRoom();
       const record = await store.getRoom(room.id);
@@ -43,6 +43,9 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
         throw new SignallingError('credential_revoked', 'a host turned you away from this meeting');
       }
       const admission = decideAdmission(record, claims?.role);
+      if (record.passwordHash && admission !== 'host' && admission !== 'participant') {
+        await session.checkPassword(password, record.passwordHash);
+      }
       const { peer } = session;
       peer.credentialId = claims?.sub ?? randomUUID();
       const name = displayName.trim();
@@ -72,6 +75,13 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
     async run(session, data) {
       await (await session.attachedRoom()).connectTransport(session.peer, data);
       return done;
+    },
+  },
+  restartIce: {
+    states: ['joined'],
+    async run(session, { transportId }) {
+      const iceParameters = await (await session.attachedRoom()).restartIce(session.peer, transportId);
+      return { data: { iceParameters } };
     },
   },
   produce: {

@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Credentials } from '../auth/credentials.js';
+import { checkPassword } from '../auth/room-password.js';
 import { SignallingError } from '../protocol/errors.js';
 import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
-import type { ClientRequest, RequestMethod } from '../protocol/messages.js';
+import type { ClientRequest, NotificationData, RequestMethod } from '../protocol/messages.js';
 import { Peer, type Notify } from '../rooms/peer.js';
 import type { Room } from '../rooms/room.js';
 import type { RoomManager } from '../rooms/room-manager.js';
@@ -19,9 +20,13 @@ import { hostHandlers } from './host-handlers.js';
 import { participantHandlers } from './participant-handlers.js';
 import { TokenBucket } from './token-bucket.js';
 
+/** ICE servers and policy for a peer that enters the meeting. */
+export type IceConfig = (peerId: string) => Pick<NotificationData<'joined'>, 'iceServers' | 'iceTransportPolicy'>;
+
 export interface SessionDeps {
   /** This node, as recorded with each participant. */
   nodeId: string;
+  ice: IceConfig;
   rooms: RoomManager;
   store: RoomStore;
   credentials: Credentials;
@@ -29,12 +34,14 @@ export interface SessionDeps {
 }
 
 const handlers: HandlerTable<RequestMethod> = { ...participantHandlers, ...hostHandlers };
+const MAX_WRONG_PASSWORDS = 5;
 
 export class Session {
   readonly peer: Peer;
   readonly chatLimiter = new TokenBucket(CHAT_BURST, CHAT_REFILL_MS);
   private room: Promise<Room> | undefined;
   private closing = false;
+  private wrongPasswords = 0;
 
   constructor(
     readonly roomId: string,
@@ -55,6 +62,14 @@ export class Session {
       throw new SignallingError('forbidden', `only a host can ${request.method}`);
     }
     return handler.run(this, request.data);
+  }
+
+  /** Checks a room password; the fifth wrong one ends the connection. */
+  async checkPassword(password: string | undefined, hash: string): Promise<void> {
+    if (password === undefined) throw new SignallingError('password_required', 'this meeting needs a password');
+    if (await checkPassword(password, hash)) return;
+    if (++this.wrongPasswords >= MAX_WRONG_PASSWORDS) this.peer.disconnect?.();
+    throw new SignallingError('password_incorrect', 'that password is not right');
   }
 
   attachedRoom(): Promise<Room> {

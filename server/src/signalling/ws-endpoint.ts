@@ -7,12 +7,13 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
-import { MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS } from '../protocol/limits.js';
+import { FLOOD_CLOSE_AFTER, MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS, MESSAGE_BURST, MESSAGE_RATE } from '../protocol/limits.js';
 import type { ErrorBody } from '../protocol/messages.js';
 import { isRoomId } from '../rooms/room-id.js';
 import { errorResponseBody } from './error-response.js';
 import { parseRequest } from './request-parser.js';
 import { Session, type SessionDeps } from './session.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** Frames above this are not read at all: ws closes the socket with 1009. */
 export const HARD_FRAME_LIMIT_BYTES = 16 * MAX_MESSAGE_BYTES;
@@ -23,17 +24,47 @@ export interface SignallingEndpoint {
   close(): Promise<void>;
 }
 
-export function attachSignalling(server: Server, deps: SessionDeps): SignallingEndpoint {
+export interface ConnectionLimits {
+  /** Origins allowed to connect; empty: only pages whose Origin matches the Host. */
+  allowedOrigins: string[];
+  maxConnectionsPerIp: number;
+  /** True while shutting down: new connections are refused. */
+  draining: () => boolean;
+}
+
+const refuse = (socket: Duplex, status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+
+function originAllowed(request: IncomingMessage, allowed: string[]): boolean {
+  const origin = request.headers.origin;
+  // Non-browser clients send no Origin; browsers always do, and that is what a foreign page could abuse.
+  if (origin === undefined) return true;
+  if (allowed.length > 0) return allowed.includes(origin);
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function attachSignalling(server: Server, deps: SessionDeps, limits: ConnectionLimits): SignallingEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT_BYTES });
   const sessions = new Set<Session>();
+  const perIp = new Map<string, number>();
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const roomId = url.searchParams.get('room') ?? '';
-    if (url.pathname !== '/ws' || !isRoomId(roomId)) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      return;
-    }
+    if (url.pathname !== '/ws' || !isRoomId(roomId)) return refuse(socket, '400 Bad Request');
+    if (limits.draining()) return refuse(socket, '503 Service Unavailable');
+    if (!originAllowed(request, limits.allowedOrigins)) return refuse(socket, '403 Forbidden');
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    if ((perIp.get(ip) ?? 0) >= limits.maxConnectionsPerIp) return refuse(socket, '429 Too Many Requests');
+    perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+    socket.once('close', () => {
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
+    });
     wss.handleUpgrade(request, socket, head, (ws) => {
       const session = serve(ws, roomId, deps.logger.child({ roomId }), deps);
       sessions.add(session);
@@ -77,10 +108,19 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
     () => ws.close(1000, 'session ended'),
   );
   let pending = 0;
+  const rate = new TokenBucket(MESSAGE_BURST, 1000 / MESSAGE_RATE);
+  let overRate = 0;
 
   ws.alive = true;
   ws.on('pong', () => (ws.alive = true));
   ws.on('message', (raw: RawData, isBinary: boolean) => {
+    if (!rate.take()) {
+      // Answer the first message over the rate; drop the rest; close on a sustained flood.
+      if (overRate++ === 0) sendError(null, { code: 'too_many_requests', message: `at most ${MESSAGE_RATE} messages per second` });
+      if (overRate >= FLOOD_CLOSE_AFTER) ws.close(1008, 'message flood');
+      return;
+    }
+    overRate = 0;
     if (isBinary) return sendError(null, { code: 'bad_message', message: 'binary frames are not accepted' });
     const parsed = parseRequest(raw.toString());
     if (!parsed.ok) return sendError(parsed.id, parsed.error);
