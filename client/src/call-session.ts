@@ -178,7 +178,7 @@ export class CallSession {
   }
 
   /** Enters under `displayName` (through the lobby if need be) and starts sending `tracks`. */
-  async start(displayName: string, tracks: MediaStreamTrack[]): Promise<void> {
+  async start(displayName: string, tracks: MediaStreamTrack[], password?: string): Promise<void> {
     const { rtpCapabilities } = await this.request('getRouterRtpCapabilities', {});
     await this.device.load({ routerRtpCapabilities: rtpCapabilities as types.RtpCapabilities });
     this.events.progress('Joining the meeting…');
@@ -186,6 +186,7 @@ export class CallSession {
       displayName,
       rtpCapabilities: this.device.recvRtpCapabilities as never,
       credential: savedCredential(this.roomId),
+      ...(password ? { password } : {}),
     });
     saveCredential(this.roomId, answer.credential);
     if (answer.status === 'waiting') this.events.waiting();

@@ -19,7 +19,13 @@ import { h, mount } from './dom.js';
 /** Reconnection attempts after a lost connection: about a minute in all. */
 const RECONNECT_DELAYS_MS = [500, 1000, 1000, 2000, 2000, 3000, 3000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000];
 
-export async function showCall(roomId: string, displayName: string, stream: MediaStream | undefined, attempt = 0): Promise<void> {
+export async function showCall(
+  roomId: string,
+  displayName: string,
+  stream: MediaStream | undefined,
+  attempt = 0,
+  password?: string,
+): Promise<void> {
   const status = h('p', { role: 'status', class: 'call-status' });
   mount(h('section', { class: 'card' }, h('h1', {}, 'Parley'), status));
 
@@ -222,10 +228,12 @@ export async function showCall(roomId: string, displayName: string, stream: Medi
       localMediaChanged: () => refreshControls(),
       ended: (reason, connectionLost) => (connectionLost ? reconnect(reason) : showEnded(reason, stream)),
     });
-    await call.start(displayName, stream?.getTracks() ?? []);
+    await call.start(displayName, stream?.getTracks() ?? [], password);
   } catch (error) {
     call?.leave();
-    if (attempt > 0 && !(error instanceof RequestError && error.body.code !== 'unavailable')) {
+    if (error instanceof RequestError && error.body.code.startsWith('password_')) {
+      askPassword(error.message, (given) => void showCall(roomId, displayName, stream, 0, given));
+    } else if (attempt > 0 && !(error instanceof RequestError && error.body.code !== 'unavailable')) {
       reconnect((error as Error).message);
     } else {
       showEnded(`Could not join the meeting: ${(error as Error).message}`, stream);
@@ -272,6 +280,24 @@ export async function showCall(roomId: string, displayName: string, stream: Medi
     session.leave();
     showEnded('You left the meeting.', stream);
   });
+}
+
+function askPassword(message: string, submit: (password: string) => void): void {
+  const input = h('input', { id: 'room-password', type: 'password', required: true, maxlength: '128', autocomplete: 'off' });
+  const form = h(
+    'form',
+    { class: 'card', 'aria-label': 'Meeting password' },
+    h('p', { role: 'alert' }, message),
+    h('label', { for: 'room-password' }, 'Meeting password'),
+    input,
+    h('button', { type: 'submit' }, 'Join'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit(input.value);
+  });
+  mount(form);
+  input.focus();
 }
 
 function showEnded(message: string, stream: MediaStream | undefined): void {

@@ -7,6 +7,7 @@ import net from 'node:net';
 
 export class FailoverProxy {
   private readonly sockets = new Set<net.Socket>();
+  private refusing = false;
 
   private constructor(
     private readonly server: net.Server,
@@ -16,6 +17,7 @@ export class FailoverProxy {
   static async start(backendPorts: number[]): Promise<FailoverProxy> {
     const proxy: { value?: FailoverProxy } = {};
     const server = net.createServer((client) => {
+      if (proxy.value?.refusing) return client.destroy();
       proxy.value?.track(client);
       const attempt = (index: number) => {
         const port = backendPorts[index];
@@ -39,6 +41,14 @@ export class FailoverProxy {
     const { port } = server.address() as net.AddressInfo;
     proxy.value = new FailoverProxy(server, `http://127.0.0.1:${port}`);
     return proxy.value;
+  }
+
+  /** Cuts every open connection and refuses new ones for `ms`, like a network outage. */
+  async interrupt(ms: number): Promise<void> {
+    this.refusing = true;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    this.refusing = false;
   }
 
   async close(): Promise<void> {
