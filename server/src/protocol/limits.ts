@@ -2,9 +2,6 @@
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_DISPLAY_NAME_LENGTH = 64;
 export const MAX_ID_LENGTH = 64;
-/** Signalling messages per connection: a burst of MESSAGE_BURST, then MESSAGE_RATE per second. */
-export const MESSAGE_BURST = 60;
-export const MESSAGE_RATE = 30;
 /** A connection that keeps sending this many messages over its rate is closed (1008). */
 export const FLOOD_CLOSE_AFTER = 300;
 /** Requests a client may have in flight; more are answered with `too_many_requests`. */

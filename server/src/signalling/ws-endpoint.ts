@@ -7,7 +7,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
-import { FLOOD_CLOSE_AFTER, MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS, MESSAGE_BURST, MESSAGE_RATE } from '../protocol/limits.js';
+import { FLOOD_CLOSE_AFTER, MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS } from '../protocol/limits.js';
 import type { ErrorBody } from '../protocol/messages.js';
 import { isRoomId } from '../rooms/room-id.js';
 import { errorResponseBody } from './error-response.js';
@@ -28,6 +28,7 @@ export interface ConnectionLimits {
   /** Origins allowed to connect; empty: only pages whose Origin matches the Host. */
   allowedOrigins: string[];
   maxConnectionsPerIp: number;
+  maxMessagesPerSecond: number;
   /** True while shutting down: new connections are refused. */
   draining: () => boolean;
 }
@@ -66,7 +67,7 @@ export function attachSignalling(server: Server, deps: SessionDeps, limits: Conn
       else perIp.delete(ip);
     });
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const session = serve(ws, roomId, deps.logger.child({ roomId }), deps);
+      const session = serve(ws, roomId, deps.logger.child({ roomId }), deps, limits.maxMessagesPerSecond);
       sessions.add(session);
       ws.once('close', () => sessions.delete(session));
     });
@@ -96,7 +97,7 @@ export function attachSignalling(server: Server, deps: SessionDeps, limits: Conn
 
 type AliveSocket = WebSocket & { alive?: boolean };
 
-function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps: SessionDeps): Session {
+function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps: SessionDeps, messagesPerSecond: number): Session {
   const send = (message: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
@@ -108,7 +109,7 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
     () => ws.close(1000, 'session ended'),
   );
   let pending = 0;
-  const rate = new TokenBucket(MESSAGE_BURST, 1000 / MESSAGE_RATE);
+  const rate = new TokenBucket(2 * messagesPerSecond, 1000 / messagesPerSecond);
   let overRate = 0;
 
   ws.alive = true;
@@ -116,7 +117,7 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
   ws.on('message', (raw: RawData, isBinary: boolean) => {
     if (!rate.take()) {
       // Answer the first message over the rate; drop the rest; close on a sustained flood.
-      if (overRate++ === 0) sendError(null, { code: 'too_many_requests', message: `at most ${MESSAGE_RATE} messages per second` });
+      if (overRate++ === 0) sendError(null, { code: 'too_many_requests', message: `at most ${messagesPerSecond} messages per second` });
       if (overRate >= FLOOD_CLOSE_AFTER) ws.close(1008, 'message flood');
       return;
     }

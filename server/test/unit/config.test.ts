@@ -33,3 +33,17 @@ test('every bad value is named in one clear error', () => {
 test('an inverted RTC port range is refused', () => {
   assert.throws(() => loadConfig({ PARLEY_RTC_MIN_PORT: '50000', PARLEY_RTC_MAX_PORT: '40000' }), /must not be above/);
 });
+
+test('production refuses a missing or weak secret', () => {
+  assert.throws(() => loadConfig({ PARLEY_ENV: 'production' }), /PARLEY_SECRET must be set to a strong random value/);
+  assert.throws(() => loadConfig({ PARLEY_ENV: 'production', PARLEY_SECRET: 'a'.repeat(40) }), /strong random value/);
+  const strong = 'q8Zr1mVx0Lk3Tn7Wb5Yc2Hd9Pf4Jg6Ss-A_';
+  assert.equal(loadConfig({ PARLEY_ENV: 'production', PARLEY_SECRET: strong }).PARLEY_SECRET, strong);
+});
+
+test('settings that only work together are checked together', () => {
+  assert.throws(() => loadConfig({ PARLEY_REDIS_URL: 'redis://127.0.0.1:6379' }), /PARLEY_SECRET is required with PARLEY_REDIS_URL/);
+  assert.throws(() => loadConfig({ PARLEY_TURN_URLS: 'turn:turn.example.org:3478' }), /go together/);
+  assert.throws(() => loadConfig({ PARLEY_FORCE_RELAY: 'true' }), /needs PARLEY_TURN_URLS/);
+  assert.throws(() => loadConfig({ PARLEY_API_KEYS: 'short' }), /PARLEY_API_KEYS/);
+});

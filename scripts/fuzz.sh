@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The full signalling fuzz run (100,000 messages; FUZZ_MESSAGES to change),
+# in the same loopback-only network namespace and set-up as the tests.
+set -euo pipefail
+source "$(dirname "$0")/lib/setup.sh"
+
+ensure_node
+ensure_packages "${BUILD_PACKAGES[@]}" chromium fonts-dejavu-core iproute2 util-linux
+ensure_worker
+ensure_node_modules
+build_parley
+cd "$PARLEY_ROOT"
+exec unshare --net -- sh -c 'ip link set lo up && exec node --import tsx scripts/fuzz.ts'
