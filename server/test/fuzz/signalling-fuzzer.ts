@@ -139,6 +139,20 @@ export class MessageGenerator {
   }
 }
 
+/** Resolves when a ping is answered (or the socket closes), removing its listeners either way. */
+function caughtUp(ws: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      ws.off('pong', done);
+      ws.off('close', done);
+      resolve();
+    };
+    ws.on('pong', done);
+    ws.on('close', done);
+    ws.ping();
+  });
+}
+
 /** Sends `messages` frames spread over `connections` sockets; reopens any the server closes. */
 export async function fuzzSignalling(options: FuzzOptions): Promise<FuzzReport> {
   const generator = new MessageGenerator(options.seed);
@@ -176,10 +190,7 @@ export async function fuzzSignalling(options: FuzzOptions): Promise<FuzzReport> 
         ws.send(generator.frame());
         report.sent++;
         // Every 100 frames, wait for the server to catch up (a pong follows everything sent before it).
-        if (sent % 100 === 99 && ws.readyState === WebSocket.OPEN) {
-          ws.ping();
-          await Promise.race([once(ws, 'pong'), once(ws, 'close')]);
-        }
+        if (sent % 100 === 99 && ws.readyState === WebSocket.OPEN) await caughtUp(ws);
       }
       if (ws.readyState === WebSocket.OPEN) {
         const closed = once(ws, 'close');
