@@ -16,6 +16,9 @@ import { CallSession, type RemoteTrack } from './call-session.js';
 import { RequestError } from './signalling-client.js';
 import { h, mount } from './dom.js';
 
+/** Time to first media is measured once per page: from opening the link (time origin) to the first remote frame. */
+let firstMediaReported = false;
+
 /** Reconnection attempts after a lost connection: about a minute in all. */
 const RECONNECT_DELAYS_MS = [500, 1000, 1000, 2000, 2000, 3000, 3000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000];
 
@@ -214,7 +217,18 @@ export async function showCall(
       },
       joined: enterMeeting,
       notification: onNotification,
-      trackAdded: (remote) => tileFor(remote)?.attach(remote, showConsumer),
+      trackAdded: (remote) => {
+        const tile = tileFor(remote);
+        tile?.attach(remote, showConsumer);
+        if (tile && remote.track.kind === 'video' && !firstMediaReported) {
+          tile.video.requestVideoFrameCallback(() => {
+            if (firstMediaReported) return;
+            firstMediaReported = true;
+            const milliseconds = Math.round(performance.now());
+            void call?.request('reportTimeToFirstMedia', { milliseconds }).catch(() => (firstMediaReported = false));
+          });
+        }
+      },
       trackPaused: (remote) => tileFor(remote)?.update(remote),
       trackRemoved: (remote) => {
         if (remote.source === 'screen') {

@@ -16,6 +16,7 @@ import { registerInternalRoutes } from './http/internal-routes.js';
 import { MemoryRoomStore } from './rooms/memory-room-store.js';
 import { RoomManager } from './rooms/room-manager.js';
 import type { RoomStore } from './rooms/room-store.js';
+import { Metrics } from './metrics.js';
 import { WorkerPool } from './rtc/worker-pool.js';
 import type { IceConfig } from './signalling/session.js';
 import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpoint.js';
@@ -23,6 +24,7 @@ import { turnCredentials } from './auth/turn-credentials.js';
 
 export interface Parley {
   app: FastifyInstance;
+  metrics: Metrics;
   cluster: Cluster;
   credentials: Credentials;
   pool: WorkerPool;
@@ -48,8 +50,10 @@ export async function startParley(config: Config, options: { logLevel?: string }
     config.PARLEY_CREDENTIAL_TTL_HOURS * 3600,
   );
   let pool: WorkerPool | undefined;
+  let rooms: RoomManager | undefined;
   let draining = false;
-  const app = buildApp({ config, store, credentials, pool: () => pool, draining: () => draining }, logger);
+  const metrics = new Metrics(() => rooms, () => pool);
+  const app = buildApp({ config, store, credentials, pool: () => pool, draining: () => draining, metrics }, logger);
   if (!config.PARLEY_SECRET) {
     app.log.warn('PARLEY_SECRET is not set: using a random one, so meeting links stop working when the server restarts');
   }
@@ -61,11 +65,11 @@ export async function startParley(config: Config, options: { logLevel?: string }
         : [],
     iceTransportPolicy: config.PARLEY_FORCE_RELAY ? 'relay' : 'all',
   });
-  const rooms = new RoomManager(cluster, credentials, ice, pool, config, app.log);
+  rooms = new RoomManager(cluster, credentials, ice, pool, config, app.log);
   if (cluster.shared) registerInternalRoutes(app, rooms, config.PARLEY_SECRET!);
   const signalling = attachSignalling(
     app.server,
-    { nodeId, ice, rooms, store, credentials, logger: app.log },
+    { nodeId, metrics, ice, rooms, store, credentials, logger: app.log },
     {
       allowedOrigins: config.PARLEY_ALLOWED_ORIGINS?.split(',') ?? [],
       maxConnectionsPerIp: config.PARLEY_MAX_CONNECTIONS_PER_IP,
@@ -79,20 +83,22 @@ export async function startParley(config: Config, options: { logLevel?: string }
   load.unref();
   const workerPool = pool;
 
+  const roomManager = rooms;
   return {
     app,
+    metrics,
     cluster,
     credentials,
     pool: workerPool,
     store,
-    rooms,
+    rooms: roomManager,
     signalling,
     url,
     /** Graceful stop: no new joins, everyone told (their pages reconnect elsewhere), then everything closed. */
     async close() {
       draining = true;
       clearInterval(load);
-      await rooms.closeAll('the server is shutting down');
+      await roomManager.closeAll('the server is shutting down');
       await signalling.close();
       await app.close();
       workerPool.close();

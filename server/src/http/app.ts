@@ -11,6 +11,7 @@ import { ApiKeys } from '../auth/api-keys.js';
 import type { Credentials } from '../auth/credentials.js';
 import { hashPassword } from '../auth/room-password.js';
 import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
 import { newRoomId, ROOM_ID_PATTERN } from '../rooms/room-id.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
@@ -25,9 +26,10 @@ export interface AppDeps {
   pool: () => WorkerPool | undefined;
   /** True once the server is shutting down: it takes no new meetings. */
   draining: () => boolean;
+  metrics: Metrics;
 }
 
-export function buildApp({ config, store, credentials, pool, draining }: AppDeps, logger: FastifyBaseLogger): FastifyInstance {
+export function buildApp({ config, store, credentials, pool, draining, metrics }: AppDeps, logger: FastifyBaseLogger): FastifyInstance {
   const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024, trustProxy: false });
   const apiKeys = new ApiKeys(config.PARLEY_API_KEYS);
   registerSecurityHeaders(app);
@@ -83,6 +85,11 @@ export function buildApp({ config, store, credentials, pool, draining }: AppDeps
   const sendClient = (_request: unknown, reply: { sendFile(file: string): unknown }) => reply.sendFile('index.html');
   app.get('/', sendClient);
   app.get('/r/:roomId', { schema: { params: Type.Object({ roomId: Type.String({ pattern: ROOM_ID_PATTERN }) }) } }, sendClient);
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
 
   app.get('/healthz', async (_request, reply) => {
     const workers = pool()?.size ?? 0;

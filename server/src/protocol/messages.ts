@@ -121,6 +121,11 @@ export const Requests = {
   },
   sendChat: { request: strict({ text: Type.String({ minLength: 1, maxLength: MAX_CHAT_LENGTH }) }), response: Empty },
   setHandRaised: { request: strict({ raised: Type.Boolean() }), response: Empty },
+  /** From opening the link to the first decoded remote video frame, for the server's metrics. */
+  reportTimeToFirstMedia: {
+    request: strict({ milliseconds: Type.Integer({ minimum: 0, maximum: 3_600_000 }) }),
+    response: Empty,
+  },
   leave: { request: Empty, response: Empty },
   // Host controls; every one is authorised on the server.
   admit: { request: PeerTarget, response: Empty },

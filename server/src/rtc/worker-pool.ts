@@ -39,6 +39,10 @@ export class WorkerPool extends EventEmitter<{ workerReplaced: [pid: number] }> 
     return this.workers.map(({ worker }) => worker.pid);
   }
 
+  liveWorkers(): types.Worker[] {
+    return this.workers.map(({ worker }) => worker);
+  }
+
   /** The live worker with the fewest peers; ties go to the earliest spawned. */
   leastLoaded(): types.Worker;
   /** The same among workers other than `exclude`; undefined if there is none. */

@@ -60,6 +60,7 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
       peer.displayName = name;
       peer.rtpCapabilities = capabilities;
       const issued = await enterMeeting(room, peer, admission, session.deps);
+      session.deps.metrics.joinDuration.observe((Date.now() - session.openedAt) / 1000);
       return { data: { peerId: peer.id, status: 'joined', credential: issued } };
     },
   },
@@ -160,6 +161,14 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
     async run(session, { raised }) {
       session.peer.handRaised = raised;
       (await session.attachedRoom()).announce(session.peer);
+      return done;
+    },
+  },
+  reportTimeToFirstMedia: {
+    states: ['joined'],
+    async run(session, { milliseconds }) {
+      if (!session.firstMediaReported) session.deps.metrics.timeToFirstMedia.observe(milliseconds / 1000);
+      session.firstMediaReported = true;
       return done;
     },
   },

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Credentials } from '../auth/credentials.js';
+import type { Metrics } from '../metrics.js';
 import { checkPassword } from '../auth/room-password.js';
 import { SignallingError } from '../protocol/errors.js';
 import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
@@ -26,6 +27,7 @@ export type IceConfig = (peerId: string) => Pick<NotificationData<'joined'>, 'ic
 export interface SessionDeps {
   /** This node, as recorded with each participant. */
   nodeId: string;
+  metrics: Metrics;
   ice: IceConfig;
   rooms: RoomManager;
   store: RoomStore;
@@ -39,6 +41,9 @@ const MAX_WRONG_PASSWORDS = 5;
 export class Session {
   readonly peer: Peer;
   readonly chatLimiter = new TokenBucket(CHAT_BURST, CHAT_REFILL_MS);
+  readonly openedAt = Date.now();
+  /** Browsers report time to first media once per session. */
+  firstMediaReported = false;
   private room: Promise<Room> | undefined;
   private closing = false;
   private wrongPasswords = 0;

@@ -101,7 +101,10 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
   const send = (message: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
-  const sendError = (id: number | null, error: ErrorBody) => send({ type: 'response', id, ok: false, error });
+  const sendError = (id: number | null, error: ErrorBody) => {
+    deps.metrics.signallingErrors.inc({ code: error.code });
+    send({ type: 'response', id, ok: false, error });
+  };
   const session = new Session(
     roomId,
     { ...deps, logger },

@@ -45,6 +45,14 @@ test('two browsers hold a call by link, with video and audio both ways', async (
     assert.ok(later.audioBytes > first.audioBytes, `${who} keeps receiving audio`);
   }
 
+  // Both browsers reported their time to first media to /metrics.
+  await waitUntil(
+    async () => /parley_time_to_first_media_seconds_count (\d+)/.exec(await (await fetch(`${parley.url}/metrics`)).text())?.[1],
+    (count) => count === '2',
+    10_000,
+    'both browsers to report time to first media',
+  );
+
   await bob.page.getByRole('button', { name: 'Leave' }).click();
   await bob.page.getByText('You left the meeting.').waitFor();
   await alice.page.getByRole('group', { name: 'Bob' }).waitFor({ state: 'detached' });

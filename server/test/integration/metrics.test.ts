@@ -1,0 +1,55 @@
+/** GET /metrics: the gauges follow peers joining and leaving, and the counters and histograms move. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Parley } from '../../src/server.js';
+import { createRoom, startTestParley } from '../helpers/parley.js';
+import { TestSocket } from '../helpers/ws-client.js';
+
+let parley: Parley;
+
+before(async () => {
+  parley = await startTestParley();
+});
+
+after(async () => {
+  await parley?.close();
+});
+
+async function scrape(): Promise<Map<string, number>> {
+  const response = await fetch(`${parley.url}/metrics`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type') ?? '', /text\/plain/);
+  const values = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    const match = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match) values.set(match[1]!, Number(match[2]));
+  }
+  return values;
+}
+
+test('the counters move when a peer joins and leaves', async () => {
+  const room = await createRoom(parley, { lobby: false });
+  const before = await scrape();
+  assert.equal(before.get('parley_peers'), 0);
+
+  const socket = await TestSocket.open(parley.url, room.id);
+  const caps = await socket.request('getRouterRtpCapabilities');
+  await socket.request('join', { displayName: 'Ann', rtpCapabilities: caps.data.rtpCapabilities });
+  await socket.request('reportTimeToFirstMedia', { milliseconds: 1500 });
+  await socket.request('no-such-method');
+  const during = await scrape();
+  assert.equal(during.get('parley_peers'), 1);
+  assert.equal(during.get('parley_rooms'), 1);
+  assert.equal(during.get('parley_join_duration_seconds_count'), (before.get('parley_join_duration_seconds_count') ?? 0) + 1);
+  assert.equal(during.get('parley_time_to_first_media_seconds_count'), 1);
+  assert.equal(during.get('parley_time_to_first_media_seconds_sum'), 1.5);
+  assert.equal(during.get('parley_signalling_errors_total{code="unknown_method"}'), 1);
+  const [pid] = parley.pool.pids();
+  assert.ok((during.get(`parley_worker_max_rss_bytes{pid="${pid}"}`) ?? 0) > 0);
+  assert.ok(during.has(`parley_worker_cpu_seconds{pid="${pid}"}`));
+
+  await socket.close();
+  const after = await scrape();
+  assert.equal(after.get('parley_peers'), 0);
+  assert.equal(after.get('parley_rooms'), 0);
+});
