@@ -74,6 +74,7 @@ export async function startParley(config: Config, options: { logLevel?: string }
       allowedOrigins: config.PARLEY_ALLOWED_ORIGINS?.split(',') ?? [],
       maxConnectionsPerIp: config.PARLEY_MAX_CONNECTIONS_PER_IP,
       maxMessagesPerSecond: config.PARLEY_MAX_MESSAGES_PER_SECOND,
+      trustProxy: config.PARLEY_TRUST_PROXY,
       draining: () => draining,
     },
   );

@@ -30,7 +30,7 @@ export interface AppDeps {
 }
 
 export function buildApp({ config, store, credentials, pool, draining, metrics }: AppDeps, logger: FastifyBaseLogger): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024, trustProxy: false });
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024, trustProxy: config.PARLEY_TRUST_PROXY });
   const apiKeys = new ApiKeys(config.PARLEY_API_KEYS);
   registerSecurityHeaders(app);
 

@@ -29,6 +29,8 @@ export interface ConnectionLimits {
   allowedOrigins: string[];
   maxConnectionsPerIp: number;
   maxMessagesPerSecond: number;
+  /** The client address comes from the proxy's X-Forwarded-For. */
+  trustProxy: boolean;
   /** True while shutting down: new connections are refused. */
   draining: () => boolean;
 }
@@ -47,6 +49,13 @@ function originAllowed(request: IncomingMessage, allowed: string[]): boolean {
   }
 }
 
+/** The connecting client's address: the socket's, or the one the trusted proxy appended. */
+function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = request.headers['x-forwarded-for'];
+  const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
+  return (trustProxy && last) || request.socket.remoteAddress || 'unknown';
+}
+
 export function attachSignalling(server: Server, deps: SessionDeps, limits: ConnectionLimits): SignallingEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT_BYTES });
   const sessions = new Set<Session>();
@@ -58,7 +67,7 @@ export function attachSignalling(server: Server, deps: SessionDeps, limits: Conn
     if (url.pathname !== '/ws' || !isRoomId(roomId)) return refuse(socket, '400 Bad Request');
     if (limits.draining()) return refuse(socket, '503 Service Unavailable');
     if (!originAllowed(request, limits.allowedOrigins)) return refuse(socket, '403 Forbidden');
-    const ip = request.socket.remoteAddress ?? 'unknown';
+    const ip = clientAddress(request, limits.trustProxy);
     if ((perIp.get(ip) ?? 0) >= limits.maxConnectionsPerIp) return refuse(socket, '429 Too Many Requests');
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     socket.once('close', () => {
