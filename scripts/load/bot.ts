@@ -1,0 +1,177 @@
+/**
+ * A participant without a browser: it joins through Parley's real HTTP and
+ * WebSocket protocol, with mediasoup-client's logic running on werift
+ * (msc-node), sends synthetic RTP if it publishes, and counts what it
+ * receives: packets, losses from sequence gaps, and bytes.
+ */
+import { Device, MediaStreamTrack, RTCRtpCodecParameters, type types } from 'msc-node';
+import WebSocket from 'ws';
+import { AUDIO, VIDEO, sendSynthetic } from './synthetic-media.js';
+
+export interface ReceivedStream {
+  producerId: string;
+  kind: 'audio' | 'video';
+  packets: number;
+  lost: number;
+  bytes: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface BotOptions {
+  baseUrl: string;
+  roomId: string;
+  name: string;
+  publish: boolean;
+  subscribe: boolean;
+}
+
+const NATIVE_CODECS = {
+  codecs: {
+    audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
+    video: [
+      new RTCRtpCodecParameters({
+        mimeType: 'video/VP8',
+        clockRate: 90000,
+        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+      }),
+    ],
+  },
+};
+// werift leaves out loopback candidates unless told to add them.
+const LOOPBACK = { additionalSettings: { iceAdditionalHostAddresses: ['127.0.0.1'] } };
+
+export class Bot {
+  readonly received = new Map<string, ReceivedStream>();
+  /** When the first packet of any stream arrived, for time-to-media figures. */
+  firstMediaAt: number | undefined;
+  readonly startedAt = Date.now();
+  private readonly device = new Device(NATIVE_CODECS, { handlerName: 'werift' });
+  private readonly pending = new Map<number, { resolve(data: any): void; reject(error: Error): void }>();
+  private readonly stops: (() => void)[] = [];
+  private readonly transports: types.Transport[] = [];
+  private nextId = 1;
+  private recvTransport!: Promise<types.Transport>;
+
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly options: BotOptions,
+  ) {
+    ws.on('message', (raw) => this.receive(JSON.parse(raw.toString())));
+    ws.on('error', () => {});
+  }
+
+  /** Connects and joins; resolves once in the meeting with its transports set up. */
+  static async join(options: BotOptions): Promise<Bot> {
+    const ws = new WebSocket(`${options.baseUrl.replace(/^http/, 'ws')}/ws?room=${options.roomId}`);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const bot = new Bot(ws, options);
+    await bot.start();
+    return bot;
+  }
+
+  private request(method: string, data: object = {}): Promise<any> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.ws.send(JSON.stringify({ type: 'request', id, method, data }));
+    });
+  }
+
+  private async start(): Promise<void> {
+    const { rtpCapabilities } = await this.request('getRouterRtpCapabilities');
+    await this.device.load({ routerRtpCapabilities: rtpCapabilities });
+    let resolveRecv!: (transport: types.Transport) => void;
+    this.recvTransport = new Promise((resolve) => (resolveRecv = resolve));
+    const answer = await this.request('join', { displayName: this.options.name, rtpCapabilities: this.device.rtpCapabilities });
+    if (answer.status !== 'joined') throw new Error(`${this.options.name} was put in the lobby; use a room without one`);
+    if (this.options.subscribe) resolveRecv(await this.transport('recv'));
+    if (!this.options.publish) return;
+    const send = await this.transport('send');
+    for (const [shape, source, ssrc] of [[VIDEO, 'camera', 1000], [AUDIO, 'mic', 2000]] as const) {
+      const track = new MediaStreamTrack({ kind: shape.kind });
+      await send.produce({ track, appData: { source } });
+      this.stops.push(sendSynthetic(track, shape, ssrc + this.nextId));
+    }
+  }
+
+  private async transport(direction: 'send' | 'recv'): Promise<types.Transport> {
+    const options = await this.request('createWebRtcTransport', { direction });
+    const transport =
+      direction === 'send'
+        ? this.device.createSendTransport({ ...options, ...LOOPBACK })
+        : this.device.createRecvTransport({ ...options, ...LOOPBACK });
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(callback, errback);
+    });
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      this.request('produce', { transportId: transport.id, kind, rtpParameters, source: appData['source'] }).then(
+        ({ producerId }: { producerId: string }) => callback({ id: producerId }),
+        errback,
+      );
+    });
+    this.transports.push(transport);
+    return transport;
+  }
+
+  private receive(message: any): void {
+    if (message.type === 'response') {
+      const waiter = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.ok) waiter?.resolve(message.data);
+      else waiter?.reject(new Error(`${message.error.code}: ${message.error.message}`));
+      return;
+    }
+    if (message.method === 'newConsumer') void this.consume(message.data).catch(() => {});
+  }
+
+  private async consume(data: { consumerId: string; producerId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters }): Promise<void> {
+    const transport = await this.recvTransport;
+    const consumer = await transport.consume({ id: data.consumerId, producerId: data.producerId, kind: data.kind, rtpParameters: data.rtpParameters });
+    const stream: ReceivedStream = { producerId: data.producerId, kind: data.kind, packets: 0, lost: 0, bytes: 0, firstAt: 0, lastAt: 0 };
+    this.received.set(data.consumerId, stream);
+    let lastSequence: number | undefined;
+    consumer.track.onReceiveRtp.subscribe((packet) => {
+      const now = Date.now();
+      if (stream.packets === 0) stream.firstAt = now;
+      this.firstMediaAt ??= now;
+      stream.packets++;
+      stream.bytes += packet.payload.length;
+      stream.lastAt = now;
+      const sequence = packet.header.sequenceNumber;
+      if (lastSequence !== undefined) {
+        const gap = (sequence - lastSequence + 0x10000) % 0x10000;
+        if (gap > 1 && gap < 0x8000) stream.lost += gap - 1;
+      }
+      if (lastSequence === undefined || ((sequence - lastSequence + 0x10000) % 0x10000) < 0x8000) lastSequence = sequence;
+    });
+    await this.request('resumeConsumer', { consumerId: data.consumerId });
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** Totals over every stream received. */
+  totals(): { streams: number; packets: number; lost: number; lossRatio: number; kbps: number } {
+    let packets = 0;
+    let lost = 0;
+    let kbps = 0;
+    for (const stream of this.received.values()) {
+      packets += stream.packets;
+      lost += stream.lost;
+      const seconds = (stream.lastAt - stream.firstAt) / 1000;
+      if (seconds > 0) kbps += (stream.bytes * 8) / 1000 / seconds;
+    }
+    return { streams: this.received.size, packets, lost, lossRatio: packets + lost ? lost / (packets + lost) : 0, kbps: Math.round(kbps) };
+  }
+
+  close(): void {
+    for (const stop of this.stops) stop();
+    for (const transport of this.transports) transport.close();
+    this.ws.close();
+  }
+}

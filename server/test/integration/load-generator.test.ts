@@ -1,0 +1,35 @@
+/**
+ * The load generator, with a handful of bots against a real worker: every
+ * receiving bot gets every publisher's audio and video, with little loss.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runLoad } from '../../../scripts/load/run-load.js';
+import type { Parley } from '../../src/server.js';
+import { waitUntil } from '../helpers/browser.js';
+import { startTestParley } from '../helpers/parley.js';
+
+let parley: Parley;
+
+before(async () => {
+  parley = await startTestParley();
+});
+
+after(async () => {
+  await parley?.close();
+});
+
+test('2 publishers and 3 subscribers: every stream arrives', async () => {
+  const report = await runLoad({ baseUrl: parley.url, publishers: 2, subscribers: 3, seconds: 4 });
+  console.log(`# load: ${JSON.stringify({ ...report, bots: undefined })}`);
+  assert.equal(report.receivers, 5);
+  for (const bot of report.bots) {
+    // Publishers receive the other publisher (2 streams); subscribers receive both (4 streams).
+    const expected = bot.name.startsWith('publisher') ? 2 : 4;
+    assert.equal(bot.streams, expected, `${bot.name} streams`);
+    assert.ok(bot.packets > expected * 50, `${bot.name} received ${bot.packets} packets`);
+    assert.ok(bot.lossRatio < 0.05, `${bot.name} lost ${(bot.lossRatio * 100).toFixed(1)} %`);
+    assert.ok(bot.kbps > 0);
+  }
+  await waitUntil(async () => (await parley.rooms.liveRooms()).length, (rooms) => rooms === 0, 10_000, 'the bots to leave and the room to close');
+});
