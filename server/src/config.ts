@@ -6,8 +6,6 @@ import os from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
-const Port = Type.Integer({ minimum: 1, maximum: 65535 });
-
 export const ConfigSchema = Type.Object({
   PARLEY_HOST: Type.String({ default: '0.0.0.0', minLength: 1, description: 'Address the HTTP and WebSocket server listens on.' }),
   PARLEY_PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'Port of the HTTP and WebSocket server (0 picks a free one).' }),

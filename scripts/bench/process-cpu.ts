@@ -1,0 +1,23 @@
+/** CPU seconds (user + system) used so far by a process and all its descendants, from /proc. */
+import { readFile, readdir } from 'node:fs/promises';
+
+const TICKS_PER_SECOND = 100;
+
+async function ownTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
+}
+
+async function children(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const lists = await Promise.all(tasks.map((task) => readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')));
+  return lists.flatMap((list) => list.split(' ').filter(Boolean).map(Number));
+}
+
+export async function treeCpuSeconds(pid: number): Promise<number> {
+  let ticks = await ownTicks(pid);
+  for (const child of await children(pid)) ticks += (await treeCpuSeconds(child)) * TICKS_PER_SECOND;
+  return ticks / TICKS_PER_SECOND;
+}

@@ -1,0 +1,98 @@
+/**
+ * Benchmark 4, signalling: (a) joins per second on one node: clients run the
+ * whole signalling of a join (connect, capabilities, join, two transports)
+ * with CONCURRENCY at a time, no media; (b) RECONNECT_BOTS receiving bots
+ * (default 200) in a room with one publisher reconnect at once, and we time
+ * until every one of them receives media again.
+ *   scripts/bench.sh signalling
+ */
+import { once } from 'node:events';
+import WebSocket from 'ws';
+import { Bot } from '../load/bot.js';
+import { createLoadRoom } from '../load/run-load.js';
+import { saveResults, sleep } from './results.js';
+import { startParleyServer } from './servers.js';
+
+const JOINS = Number(process.env['SIGNALLING_JOINS'] ?? 400);
+const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 20);
+const RECONNECT_BOTS = Number(process.env['RECONNECT_BOTS'] ?? 200);
+
+async function signalOnlyJoin(baseUrl: string, roomId: string, rtpCapabilities: unknown): Promise<WebSocket> {
+  const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws?room=${roomId}`);
+  await once(ws, 'open');
+  let id = 0;
+  const request = (method: string, data: object) =>
+    new Promise<void>((resolve, reject) => {
+      const mine = ++id;
+      const listener = (raw: WebSocket.RawData) => {
+        const message = JSON.parse(raw.toString());
+        if (message.type !== 'response' || message.id !== mine) return;
+        ws.off('message', listener);
+        if (message.ok) resolve();
+        else reject(new Error(message.error.message));
+      };
+      ws.on('message', listener);
+      ws.send(JSON.stringify({ type: 'request', id: mine, method, data }));
+    });
+  await request('getRouterRtpCapabilities', {});
+  await request('join', { displayName: 'load', rtpCapabilities });
+  await request('createWebRtcTransport', { direction: 'recv' });
+  await request('createWebRtcTransport', { direction: 'send' });
+  return ws;
+}
+
+const server = await startParleyServer({ PARLEY_MAX_PEERS_PER_ROOM: '1000' });
+try {
+  // (a) Joins per second, 50 per room.
+  const joinRooms = await Promise.all(Array.from({ length: Math.ceil(JOINS / 50) }, () => createLoadRoom(server.url)));
+  const capabilitiesSocket = new WebSocket(`${server.url.replace('http', 'ws')}/ws?room=${joinRooms[0]}`);
+  await once(capabilitiesSocket, 'open');
+  capabilitiesSocket.send(JSON.stringify({ type: 'request', id: 1, method: 'getRouterRtpCapabilities', data: {} }));
+  const [capsRaw] = await once(capabilitiesSocket, 'message');
+  const { rtpCapabilities } = JSON.parse(String(capsRaw)).data;
+  capabilitiesSocket.close();
+  const sockets: WebSocket[] = [];
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < JOINS) {
+        const index = next++;
+        sockets.push(await signalOnlyJoin(server.url, joinRooms[Math.floor(index / 50)]!, rtpCapabilities));
+      }
+    }),
+  );
+  const joinSeconds = (Date.now() - started) / 1000;
+  const joinsPerSecond = JOINS / joinSeconds;
+  console.log(`joins: ${JOINS} in ${joinSeconds.toFixed(1)} s = ${joinsPerSecond.toFixed(0)} joins/s (${CONCURRENCY} at a time, signalling only)`);
+  for (const ws of sockets) ws.close();
+  await sleep(2_000);
+
+  // (b) Reconnection storm.
+  const roomId = await createLoadRoom(server.url);
+  const publisher = await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false });
+  const joinBots = async () =>
+    Promise.all(Array.from({ length: RECONNECT_BOTS }, (_, i) => Bot.join({ baseUrl: server.url, roomId, name: `bot-${i}`, publish: false, subscribe: true })));
+  const waitForMedia = async (bots: Bot[], deadline: number) => {
+    while (bots.some((bot) => bot.firstMediaAt === undefined)) {
+      if (Date.now() > deadline) throw new Error(`${bots.filter((bot) => bot.firstMediaAt === undefined).length} bots got no media`);
+      await sleep(100);
+    }
+  };
+  let bots = await joinBots();
+  await waitForMedia(bots, Date.now() + 120_000);
+  console.log(`${RECONNECT_BOTS} bots receiving; now all reconnect at once`);
+  for (const bot of bots) bot.close();
+  const reconnectStarted = Date.now();
+  bots = await joinBots();
+  await waitForMedia(bots, Date.now() + 300_000);
+  const lastMedia = Math.max(...bots.map((bot) => bot.firstMediaAt!));
+  const reconnectSeconds = (lastMedia - reconnectStarted) / 1000;
+  console.log(`reconnect storm: all ${RECONNECT_BOTS} bots had media again ${reconnectSeconds.toFixed(1)} s after reconnecting at once`);
+  for (const bot of bots) bot.close();
+  publisher.close();
+  await saveResults('signalling', { joins: JOINS, concurrency: CONCURRENCY, joinSeconds, joinsPerSecond, reconnectBots: RECONNECT_BOTS, reconnectSeconds });
+} finally {
+  await server.stop();
+}
+process.exit(0);
