@@ -20,8 +20,11 @@ until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
   kill -0 "$server" 2>/dev/null || { wait "$server"; exit $?; }
   sleep 0.2
 done
-link="$(curl -sf -X POST "http://localhost:$port/api/rooms" |
-  sed -n 's/.*"url":"\([^"]*\)".*/\1/p')"
-say "Parley is running. Open this meeting link in two tabs or send it to others:"
-printf '\n    %s\n\n' "$link"
+# A first meeting, so there is something to open straight away.
+auth=()
+[ -n "${PARLEY_API_KEYS:-}" ] && auth=(-H "Authorization: Bearer ${PARLEY_API_KEYS%%,*}")
+room="$(curl -sf -X POST "${auth[@]}" "http://localhost:$port/api/rooms")" || room=''
+field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<< "$room"; }
+say "Parley is running on http://localhost:$port/ (Ctrl-C stops it). A first meeting:"
+printf '\n    host link, for you:     %s\n    invite link, to share:  %s\n\n' "$(field hostUrl)" "$(field url)"
 wait "$server"
