@@ -12,6 +12,10 @@ export class NodeProcess {
     private readonly child: ChildProcess,
   ) {}
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   static async start(env: Record<string, string>): Promise<NodeProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
