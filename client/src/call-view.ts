@@ -62,10 +62,11 @@ export async function showCall(
   );
   const chat = new ChatPanel(async (text) => void (await call!.request('sendChat', { text })));
 
-  const micButton = h('button', { type: 'button', 'aria-pressed': 'false' }, 'Mute microphone');
-  const cameraButton = h('button', { type: 'button', 'aria-pressed': 'false' }, 'Turn camera off');
-  const shareButton = h('button', { type: 'button' }, 'Share screen');
-  const handButton = h('button', { type: 'button', 'aria-pressed': 'false' }, 'Raise hand');
+  // Media controls wait until the session has its transports and producers.
+  const micButton = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true }, 'Mute microphone');
+  const cameraButton = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true }, 'Turn camera off');
+  const shareButton = h('button', { type: 'button', disabled: true }, 'Share screen');
+  const handButton = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true }, 'Raise hand');
   const inviteButton = h('button', { type: 'button' }, 'Copy invite link');
   const lockButton = h('button', { type: 'button', hidden: true }, 'Lock meeting');
   const lobbyButton = h('button', { type: 'button', hidden: true }, 'Turn lobby off');
@@ -259,6 +260,8 @@ export async function showCall(
   status.textContent = '';
   micButton.disabled = !stream?.getAudioTracks().length;
   cameraButton.disabled = !stream?.getVideoTracks().length;
+  shareButton.disabled = false;
+  handButton.disabled = false;
   refreshControls();
 
   const onClick = (button: HTMLButtonElement, action: () => Promise<unknown>) =>
