@@ -9,6 +9,7 @@ export async function startTestParley(overrides: Record<string, string> = {}): P
     PARLEY_RTC_LISTEN_IP: '127.0.0.1',
     PARLEY_RTC_ANNOUNCED_ADDRESS: '127.0.0.1',
     PARLEY_WORKERS: '1',
+    PARLEY_SECRET: 'test-secret-0123456789-abcdefghijklmnop',
     ...overrides,
   });
   return startParley(config, { logLevel: process.env['TEST_LOG_LEVEL'] ?? 'warn' });
