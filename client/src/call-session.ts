@@ -57,6 +57,8 @@ export class CallSession {
   private readonly producers = new Map<MediaSource, types.Producer>();
   private readonly remote = new Map<string, RemoteTrack & { consumer: types.Consumer }>();
   private readonly visibilityChanges = new Map<string, Promise<void>>();
+  /** Consumers closed by the server while still being set up here. */
+  private readonly closedEarly = new Set<string>();
   private leaving = false;
   private ice: Pick<types.TransportOptions, 'iceServers' | 'iceTransportPolicy'> = {};
   private admitted!: Promise<NotificationData<'joined'>>;
@@ -286,6 +288,7 @@ export class CallSession {
           kind,
           rtpParameters: rtpParameters as types.RtpParameters,
         });
+        if (this.closedEarly.delete(consumerId)) return consumer.close();
         const remote = { consumerId, peerId, source, track: consumer.track, paused: producerPaused, consumer };
         this.remote.set(consumerId, remote);
         this.events.trackAdded(remote);
@@ -295,7 +298,7 @@ export class CallSession {
       }
       case 'consumerClosed': {
         const remote = this.remote.get(notification.data.consumerId);
-        if (!remote) return;
+        if (!remote) return void this.closedEarly.add(notification.data.consumerId);
         this.remote.delete(remote.consumerId);
         this.visibilityChanges.delete(remote.consumerId);
         remote.consumer.close();

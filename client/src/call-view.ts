@@ -46,8 +46,10 @@ export async function showCall(
   let call: CallSession | undefined;
 
   const report = (message: string) => (status.textContent = message);
-  /** Joins again with the saved credential: no lobby, same role. */
   let inMeeting = false;
+  /** Set once this session has ended, so a failing start cannot end it a second time. */
+  let over = false;
+  /** Joins again with the saved credential: no lobby, same role. */
   const reconnect = (reason: string) => {
     const next = inMeeting ? 0 : attempt;
     const delay = RECONNECT_DELAYS_MS[next];
@@ -241,11 +243,16 @@ export async function showCall(
         tile?.detach(remote);
       },
       localMediaChanged: () => refreshControls(),
-      ended: (reason, connectionLost) => (connectionLost ? reconnect(reason) : showEnded(reason, stream)),
+      ended: (reason, connectionLost) => {
+        over = true;
+        if (connectionLost) reconnect(reason);
+        else showEnded(reason, stream);
+      },
     });
     await call.start(displayName, stream?.getTracks() ?? [], password);
   } catch (error) {
     call?.leave();
+    if (over) return;
     if (error instanceof RequestError && error.body.code.startsWith('password_')) {
       askPassword(error.message, (given) => void showCall(roomId, displayName, stream, 0, given));
     } else if (attempt > 0 && !(error instanceof RequestError && error.body.code !== 'unavailable')) {

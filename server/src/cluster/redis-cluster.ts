@@ -123,7 +123,9 @@ export class RedisCluster implements Cluster {
     const info: NodeInfo = { id: this.nodeId, internalUrl: this.internalUrl(), peers: this.peers, updatedAt: Date.now() };
     try {
       await this.client.multi().set(nodeKey(this.nodeId), JSON.stringify(info), { PX: NODE_TTL_MS }).sAdd(NODES_KEY, this.nodeId).exec();
-      const members = await this.client.sMembers(NODES_KEY);
+      // Every node checks every node it has seen, so each one notices a death,
+      // not only the first to prune the registry.
+      const members = [...new Set([...(await this.client.sMembers(NODES_KEY)), ...this.knownNodes])];
       const alive = members.length ? await this.client.mGet(members.map(nodeKey)) : [];
       for (const [index, id] of members.entries()) {
         if (alive[index]) {

@@ -8,8 +8,8 @@ import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { RtpParameters } from '../protocol/mediasoup-schemas.js';
-import type { RoomSettings } from '../protocol/messages.js';
 import type { Room } from '../rooms/room.js';
+import type { RoomRecord } from '../rooms/room-store.js';
 import { participantRecord, type EntryDeps } from '../signalling/admission.js';
 import { runHostCommand } from '../signalling/host-commands.js';
 import type { Cluster, RoomChannel } from './cluster.js';
@@ -42,8 +42,8 @@ export class RoomLink {
   private readonly pipes: NodePipes;
   private readonly piping = new Map<string, Promise<void>>();
   private channel: RoomChannel | undefined;
-  private settings: RoomSettings | undefined;
-  private createdAt = Date.now();
+  /** The room's record as last known here, to put back if Redis loses it. */
+  private record: RoomRecord | undefined;
 
   private constructor(
     private readonly room: Room,
@@ -59,14 +59,10 @@ export class RoomLink {
 
   static async open(room: Room, deps: RoomLinkDeps): Promise<RoomLink> {
     const link = new RoomLink(room, deps);
-    const record = await deps.store.getRoom(room.id);
-    if (record) {
-      link.settings = { lobby: record.lobby, locked: record.locked };
-      link.createdAt = record.createdAt;
-    }
+    link.record = await deps.store.getRoom(room.id);
     link.channel = await deps.cluster.openRoomChannel(room.id, (event, from) => link.handle(event, from));
     room.publish = (event) => {
-      if (event.type === 'room') link.settings = event.room;
+      if (event.type === 'room' && link.record) link.record = { ...link.record, ...event.room };
       link.channel?.publish(event);
     };
     room.on('joined', () => link.pipeInAll());
@@ -79,6 +75,7 @@ export class RoomLink {
   async servePipe({ fromNode, offer, producerId }: PipeRequest): Promise<PipeAnswer | undefined> {
     const owner = [...this.room.peers.values()].find((peer) => peer.producers.has(producerId));
     if (!owner) return undefined;
+    await this.room.ensureInPrimary(producerId);
     const pipe = await this.pipes.connect(fromNode, offer);
     const consumer = await pipe.transport.consume({ producerId });
     return {
@@ -105,8 +102,8 @@ export class RoomLink {
    */
   async resync(): Promise<void> {
     const { store } = this.deps;
-    if (!(await store.getRoom(this.room.id)) && this.settings) {
-      await store.createRoom({ id: this.room.id, createdAt: this.createdAt, ...this.settings }).catch(() => {});
+    if (!(await store.getRoom(this.room.id)) && this.record) {
+      await store.createRoom(this.record).catch(() => {});
     }
     for (const peer of this.room.joinedPeers()) {
       await store.addParticipant(this.room.id, participantRecord(peer, peer.role, 'joined', this.deps.cluster.nodeId));
@@ -166,7 +163,7 @@ export class RoomLink {
       case 'chat':
         return room.broadcast('chatMessage', { message: event.message });
       case 'room':
-        this.settings = event.room;
+        if (this.record) this.record = { ...this.record, ...event.room };
         return room.broadcast('roomUpdated', { room: event.room });
       case 'ended':
         return room.close(event.reason, 'ended');

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
 import { ApiKeys } from '../auth/api-keys.js';
@@ -33,12 +34,16 @@ export function buildApp({ config, store, credentials, pool, draining, metrics }
   const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024, trustProxy: config.PARLEY_TRUST_PROXY });
   const apiKeys = new ApiKeys(config.PARLEY_API_KEYS);
   registerSecurityHeaders(app);
+  // Only routes that ask for it are limited (room creation).
+  app.register(rateLimit, { global: false });
 
   app.register(fastifyStatic, { root: CLIENT_DIR, index: false, wildcard: false, prefix: '/' });
 
   app.post(
     '/api/rooms',
     {
+      // Rooms cost memory until they expire: 20 a minute per address.
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
       // No body at all means the defaults.
       preValidation: async (request) => {
         request.body ??= {};
@@ -66,6 +71,7 @@ export function buildApp({ config, store, credentials, pool, draining, metrics }
             hostUrl: Type.String({ description: 'The link for the host; it carries the host credential. Keep it private.' }),
           }),
           401: Type.Object({ error: Type.String() }),
+          429: Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true }),
         },
       },
     },

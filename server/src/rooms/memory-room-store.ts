@@ -1,20 +1,31 @@
 import type { ChatMessage } from '../protocol/messages.js';
-import type { ParticipantRecord, RoomRecord, RoomSettings, RoomStore } from './room-store.js';
+import { ROOM_TTL_SECONDS, type ParticipantRecord, type RoomRecord, type RoomSettings, type RoomStore } from './room-store.js';
 
 interface RoomEntry {
   room: RoomRecord;
   participants: Map<string, ParticipantRecord>;
   revoked: Set<string>;
   chat: ChatMessage[];
+  touchedAt: number;
 }
 
-/** Room state for a single node, kept in this process. */
+/**
+ * Room state for a single node, kept in this process. Rooms idle for
+ * ROOM_TTL_SECONDS with nobody in them are swept when new rooms are made,
+ * as Redis would expire them.
+ */
 export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, RoomEntry>();
 
   async createRoom(room: RoomRecord): Promise<void> {
+    this.sweep();
     if (this.rooms.has(room.id)) throw new Error(`room ${room.id} already exists`);
-    this.rooms.set(room.id, { room: { ...room }, participants: new Map(), revoked: new Set(), chat: [] });
+    this.rooms.set(room.id, { room: { ...room }, participants: new Map(), revoked: new Set(), chat: [], touchedAt: Date.now() });
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - ROOM_TTL_SECONDS * 1000;
+    for (const [id, entry] of this.rooms) if (entry.touchedAt < cutoff && entry.participants.size === 0) this.rooms.delete(id);
   }
 
   async getRoom(roomId: string): Promise<RoomRecord | undefined> {
@@ -26,6 +37,7 @@ export class MemoryRoomStore implements RoomStore {
     const entry = this.rooms.get(roomId);
     if (!entry) return undefined;
     Object.assign(entry.room, settings);
+    entry.touchedAt = Date.now();
     return { ...entry.room };
   }
 
@@ -34,7 +46,9 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async addParticipant(roomId: string, participant: ParticipantRecord): Promise<void> {
-    this.entry(roomId).participants.set(participant.peerId, { ...participant });
+    const entry = this.entry(roomId);
+    entry.participants.set(participant.peerId, { ...participant });
+    entry.touchedAt = Date.now();
   }
 
   async removeParticipant(roomId: string, peerId: string): Promise<void> {

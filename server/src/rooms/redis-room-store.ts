@@ -12,13 +12,11 @@
  */
 import { createClient } from 'redis';
 import type { ChatMessage } from '../protocol/messages.js';
-import type { ParticipantRecord, RoomRecord, RoomSettings, RoomStore } from './room-store.js';
+import { ROOM_TTL_SECONDS, type ParticipantRecord, type RoomRecord, type RoomSettings, type RoomStore } from './room-store.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
 const PREFIX = 'parley:';
-/** An idle room is forgotten after a week. */
-export const ROOM_TTL_SECONDS = 7 * 24 * 3600;
 
 const roomKey = (id: string) => `${PREFIX}room:${id}`;
 const keysOf = (id: string) => ({
@@ -85,6 +83,9 @@ export class RedisRoomStore implements RoomStore {
       .hSet(keys.participants, participant.peerId, JSON.stringify(participant))
       .expire(keys.participants, ROOM_TTL_SECONDS)
       .expire(keys.room, ROOM_TTL_SECONDS)
+      // Revocations live as long as the room, however long ago they were made.
+      .expire(keys.revoked, ROOM_TTL_SECONDS)
+      .expire(keys.chat, ROOM_TTL_SECONDS)
       .exec();
   }
 

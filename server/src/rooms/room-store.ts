@@ -4,6 +4,9 @@
  */
 import type { ChatMessage } from '../protocol/messages.js';
 
+/** An idle room is forgotten after a week (Redis key expiry, or the memory store's sweep). */
+export const ROOM_TTL_SECONDS = 7 * 24 * 3600;
+
 export interface RoomSettings {
   /** Newcomers wait in the lobby until a host admits them. */
   lobby: boolean;

@@ -53,6 +53,8 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
   private isClosed = false;
 
   private readonly assignments = new Map<Peer, Promise<types.Router>>();
+  /** Transports and producers being created, so concurrent requests cannot make two of one kind. */
+  private readonly creating = new Set<string>();
 
   private constructor(
     readonly id: string,
@@ -105,12 +107,6 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
 
   waitingPeers(): Peer[] {
     return [...this.peers.values()].filter((peer) => peer.state === 'waiting');
-  }
-
-  peer(peerId: string): Peer {
-    const peer = this.peers.get(peerId);
-    if (!peer || peer.state === 'closed') throw new SignallingError('not_found', 'that participant is no longer here');
-    return peer;
   }
 
   /** Sends a notification to every joined peer (but `except`). */
@@ -192,11 +188,18 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
   }
 
   async createTransport(peer: Peer, direction: Direction): Promise<ResponseData<'createWebRtcTransport'>> {
-    if (peer.transports.has(direction)) {
+    const key = `${peer.id}:${direction}`;
+    if (peer.transports.has(direction) || this.creating.has(key)) {
       throw new SignallingError('invalid_state', `a ${direction} transport already exists`);
     }
-    const router = await this.routerOf(peer);
-    const transport = await router.createWebRtcTransport(webRtcTransportOptions(this.config));
+    this.creating.add(key);
+    let transport: types.WebRtcTransport;
+    try {
+      const router = await this.routerOf(peer);
+      transport = await router.createWebRtcTransport(webRtcTransportOptions(this.config));
+    } finally {
+      this.creating.delete(key);
+    }
     if (peer.state !== 'joined') {
       transport.close();
       throw new SignallingError('invalid_state', 'the session has closed');
@@ -230,15 +233,24 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     if (!transport || transport.id !== request.transportId) {
       throw new SignallingError('not_found', `no send transport ${request.transportId}`);
     }
-    if (peer.producerFor(request.source)) throw new SignallingError('invalid_state', `already sending ${request.source}`);
+    const key = `${peer.id}:${request.source}`;
+    if (peer.producerFor(request.source) || this.creating.has(key)) {
+      throw new SignallingError('invalid_state', `already sending ${request.source}`);
+    }
     if (request.kind !== KIND_OF_SOURCE[request.source]) {
       throw new SignallingError('bad_message', `/kind: ${request.source} must be ${KIND_OF_SOURCE[request.source]}`);
     }
-    const producer = await transport.produce({
-      kind: request.kind,
-      rtpParameters: request.rtpParameters as types.RtpParameters,
-      paused: request.paused ?? false,
-    });
+    this.creating.add(key);
+    let producer: types.Producer;
+    try {
+      producer = await transport.produce({
+        kind: request.kind,
+        rtpParameters: request.rtpParameters as types.RtpParameters,
+        paused: request.paused ?? false,
+      });
+    } finally {
+      this.creating.delete(key);
+    }
     if (peer.state !== 'joined') {
       producer.close();
       throw new SignallingError('invalid_state', 'the session has closed');
@@ -265,13 +277,18 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     await Promise.all(this.joinedPeers().map((peer) => this.consume(peer, peerId, producer, source)));
   }
 
-  /** Every other joined peer starts receiving this producer. */
+  /** A producer of this node, made consumable in the first router, where node-to-node pipes live. */
+  async ensureInPrimary(producerId: string): Promise<void> {
+    await this.group.ensureIn(producerId, this.router);
+  }
+
   /** Speaker detection runs on the first router; a mic on another router is piped there. */
   private async listenTo(mic: types.Producer, peerId: string): Promise<void> {
-    await this.group.ensureIn(mic.id, this.router);
+    await this.ensureInPrimary(mic.id);
     await this.speakers.add(mic, peerId);
   }
 
+  /** Every other joined peer starts receiving this producer. */
   async consumeFromAll(producerPeer: Peer, producer: types.Producer, source: MediaSource): Promise<void> {
     await Promise.all(this.joinedPeers(producerPeer).map((peer) => this.consume(peer, producerPeer.id, producer, source)));
   }
@@ -358,6 +375,7 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     this.isClosed = true;
     for (const peer of this.peers.values()) {
       if (reason) peer.notify('sessionClosed', { reason, cause });
+      if (peer.router) this.group.release(peer.router);
       peer.close();
       peer.disconnect?.();
     }

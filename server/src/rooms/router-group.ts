@@ -50,10 +50,6 @@ export class RouterGroup {
     return this.members[0]!.router;
   }
 
-  routers(): types.Router[] {
-    return this.members.map((member) => member.router);
-  }
-
   /** A router for one more peer: one with room, else a new one on a worker the room does not use yet. */
   async assign(): Promise<types.Router> {
     let member = this.members.find((candidate) => candidate.peers < this.capacity);

@@ -21,12 +21,13 @@ export function errorResponseBody(error: unknown, logger: FastifyBaseLogger): Er
   return { code: 'internal_error', message: 'the server could not complete this request' };
 }
 
-// mediasoup validates parameters with TypeError/UnsupportedError and relays
-// worker refusals as Errors thrown from its Channel.
+// mediasoup's own error classes, and anything thrown from inside mediasoup
+// (its parameter checks and the worker's refusals); a TypeError from
+// Parley's code is not one of them.
 function isMediasoupError(error: Error): boolean {
   return (
-    ['TypeError', 'UnsupportedError', 'InvalidStateError', 'WorkerClosedError'].includes(error.name) ||
-    (error.stack ?? '').includes('/mediasoup/node/lib/')
+    ['UnsupportedError', 'InvalidStateError', 'WorkerClosedError', 'NotFoundError'].includes(error.name) ||
+    (error.stack ?? '').split('\n')[1]?.includes('/mediasoup/node/lib/') === true
   );
 }
 

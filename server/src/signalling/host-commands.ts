@@ -12,6 +12,8 @@ import { enterMeeting, participantRecord, type EntryDeps } from './admission.js'
 type Deps = EntryDeps;
 
 const NEEDS_WAITING: readonly HostCommand[] = ['admit', 'deny'];
+/** Peers being let in, so two hosts admitting at once let them in once. */
+const admitting = new WeakSet<Peer>();
 
 export async function runHostCommand(room: Room, target: Peer, command: HostCommand, deps: Deps): Promise<void> {
   const expected = NEEDS_WAITING.includes(command) ? 'waiting' : 'joined';
@@ -20,7 +22,13 @@ export async function runHostCommand(room: Room, target: Peer, command: HostComm
   }
   switch (command) {
     case 'admit':
-      await enterMeeting(room, target, 'participant', deps);
+      if (admitting.has(target)) return;
+      admitting.add(target);
+      try {
+        await enterMeeting(room, target, 'participant', deps);
+      } finally {
+        admitting.delete(target);
+      }
       return;
     case 'deny':
       await deps.store.revokeCredential(room.id, target.credentialId);

@@ -90,9 +90,9 @@ export class Session {
     if (this.closing) return;
     this.closing = true;
     const room = await this.room?.catch(() => undefined);
-    const wasPresent = this.peer.state === 'joined' || this.peer.state === 'waiting';
     if (room) room.leave(this.peer);
     this.peer.close();
-    if (room && wasPresent) await this.deps.store.removeParticipant(room.id, this.peer.id);
+    // Also when a host or the room ended the session first.
+    if (room) await this.deps.store.removeParticipant(room.id, this.peer.id);
   }
 }

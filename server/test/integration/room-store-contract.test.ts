@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
 import { MemoryRoomStore } from '../../src/rooms/memory-room-store.js';
-import { RedisRoomStore, ROOM_TTL_SECONDS, type RedisClient } from '../../src/rooms/redis-room-store.js';
-import type { RoomStore } from '../../src/rooms/room-store.js';
+import { RedisRoomStore, type RedisClient } from '../../src/rooms/redis-room-store.js';
+import { ROOM_TTL_SECONDS, type RoomStore } from '../../src/rooms/room-store.js';
 import { TestRedis } from '../helpers/redis.js';
 
 const person = (peerId: string, state: 'waiting' | 'joined' = 'joined') => ({
