@@ -88,10 +88,8 @@ export class RoomLink {
 
   /** A node stopped serving the room, or died: its peers are gone. */
   nodeGone(nodeId: string): void {
-    for (const peerId of this.room.remote.removeNode(nodeId)) {
-      for (const piped of this.room.piped.values()) if (piped.peerId === peerId) piped.producer.close();
-      this.room.broadcast('peerLeft', { peerId });
-    }
+    for (const peerId of this.room.remote.peersOn(nodeId)) this.room.removeRemotePeer(peerId);
+    this.room.remote.forgetLobby(nodeId);
     this.pipes.close(nodeId);
     this.room.notifyLobby();
   }
@@ -133,16 +131,8 @@ export class RoomLink {
     switch (event.type) {
       case 'hello':
         return this.sendState();
-      case 'peer': {
-        const known = room.remote.peers.has(event.peer.id);
-        for (const local of room.joinedPeers()) {
-          if (local.credentialId === event.credentialId) room.dismiss(local, 'You joined from another tab or device.', 'replaced');
-        }
-        const earlier = room.remote.byCredential(event.credentialId);
-        if (earlier && earlier.info.id !== event.peer.id) room.removeRemotePeer(earlier.info.id);
-        room.remote.peers.set(event.peer.id, { info: event.peer, nodeId: from, credentialId: event.credentialId });
-        return room.broadcast(known ? 'peerUpdated' : 'peerJoined', { peer: event.peer });
-      }
+      case 'peer':
+        return room.addRemotePeer({ info: event.peer, nodeId: from, credentialId: event.credentialId });
       case 'peerLeft':
         return room.removeRemotePeer(event.peerId);
       case 'lobby':

@@ -48,11 +48,13 @@ export class RemotePeers {
     for (const [producerId, producer] of this.producers) if (producer.peerId === peerId) this.producers.delete(producerId);
   }
 
-  /** Forgets a node; returns the ids of its peers that were in the meeting. */
-  removeNode(nodeId: string): string[] {
+  /** The ids of a node's peers in the meeting. */
+  peersOn(nodeId: string): string[] {
+    return [...this.peers.values()].filter((peer) => peer.nodeId === nodeId).map((peer) => peer.info.id);
+  }
+
+  /** Forgets a node's lobby. */
+  forgetLobby(nodeId: string): void {
     this.waitingByNode.delete(nodeId);
-    const gone = [...this.peers.values()].filter((peer) => peer.nodeId === nodeId).map((peer) => peer.info.id);
-    for (const peerId of gone) this.removePeer(peerId);
-    return gone;
   }
 }

@@ -23,7 +23,7 @@ import { webRtcTransportOptions } from '../rtc/transport-options.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
 import type { ClusterEvent } from '../cluster/events.js';
 import type { Direction, Peer } from './peer.js';
-import { RemotePeers } from './remote-peers.js';
+import { RemotePeers, type RemotePeer } from './remote-peers.js';
 import { RouterGroup } from './router-group.js';
 import { SpeakerDetector } from './speaker-detector.js';
 
@@ -143,7 +143,7 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     peer.rtpCapabilities = rtpCapabilities;
     peer.role = role;
     peer.state = 'joined';
-    this.replaceEarlierSession(peer);
+    this.replaceEarlierSession(peer.id, peer.credentialId);
     this.broadcast('peerJoined', { peer: peer.info() }, peer);
     this.publish({ type: 'peer', peer: peer.info(), credentialId: peer.credentialId });
     if (wasWaiting) this.publishLobby();
@@ -158,12 +158,20 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
    * connection or through another node, replaces their earlier session, so
    * nobody sees them twice.
    */
-  private replaceEarlierSession(peer: Peer): void {
-    for (const other of this.joinedPeers(peer)) {
-      if (other.credentialId === peer.credentialId) this.dismiss(other, 'You joined from another tab or device.', 'replaced');
+  private replaceEarlierSession(id: string, credentialId: string): void {
+    for (const other of this.joinedPeers()) {
+      if (other.id !== id && other.credentialId === credentialId) this.dismiss(other, 'You joined from another tab or device.', 'replaced');
     }
-    const remote = this.remote.byCredential(peer.credentialId);
-    if (remote) this.removeRemotePeer(remote.info.id);
+    const remote = this.remote.byCredential(credentialId);
+    if (remote && remote.info.id !== id) this.removeRemotePeer(remote.info.id);
+  }
+
+  /** A peer on another node joined or changed. */
+  addRemotePeer(peer: RemotePeer): void {
+    const known = this.remote.peers.has(peer.info.id);
+    this.replaceEarlierSession(peer.info.id, peer.credentialId);
+    this.remote.peers.set(peer.info.id, peer);
+    this.broadcast(known ? 'peerUpdated' : 'peerJoined', { peer: peer.info });
   }
 
   removeRemotePeer(peerId: string): void {
