@@ -48,6 +48,8 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
 
 const DISPLAY_MEDIA_TIMEOUT_MS = 30_000;
 const ICE_RESTART_GRACE_MS = 10_000;
+/** Resume attempts, inside the server's 15 s grace period. */
+const RESUME_DELAYS_MS = [300, 700, 1000, 2000, 3000, 4000];
 
 export class CallSession {
   private readonly device = new Device();
@@ -64,27 +66,63 @@ export class CallSession {
   private admitted!: Promise<NotificationData<'joined'>>;
   private settleAdmission!: { resolve(welcome: NotificationData<'joined'>): void; reject(error: Error): void };
 
+  /** This session's peer id once in the meeting: what `resume` takes back after a dropped connection. */
+  private peerId: string | undefined;
+
   private constructor(
     private readonly roomId: string,
-    private readonly signalling: SignallingClient,
+    private signalling: SignallingClient,
     private readonly events: CallEvents,
   ) {
     this.recvTransport = new Promise((resolve) => (this.resolveRecvTransport = resolve));
     this.admitted = new Promise((resolve, reject) => (this.settleAdmission = { resolve, reject }));
     this.admitted.catch(() => {});
-    signalling.onNotification((notification) => {
+    this.listen(signalling);
+  }
+
+  private listen(client: SignallingClient): void {
+    client.onNotification((notification) => {
       this.handle(notification).catch((error: unknown) => {
         // Media that ended while it was being set up: nothing to do.
         if (error instanceof RequestError && error.body.code === 'not_found') return;
         console.error('notification failed', error);
       });
     });
-    signalling.onClose(() => {
-      if (this.leaving) return;
-      this.leaving = true;
-      this.closeMedia();
-      events.ended('The connection to the server was lost.', true);
+    client.onClose(() => {
+      if (client === this.signalling && !this.leaving) void this.resumeOrRejoin();
     });
+  }
+
+  /**
+   * The signalling connection dropped; media has not. Within the server's
+   * grace period a new connection takes the same session back; otherwise
+   * (or if the server has forgotten it) the view joins again from scratch.
+   */
+  private async resumeOrRejoin(): Promise<void> {
+    const credential = savedCredential(this.roomId);
+    if (this.peerId && credential) {
+      this.events.progress('Connection lost. Reconnecting…');
+      for (const delay of RESUME_DELAYS_MS) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (this.leaving) return;
+        const client = await SignallingClient.connect(this.roomId).catch(() => undefined);
+        if (!client) continue;
+        this.listen(client);
+        try {
+          await client.request('resume', { peerId: this.peerId, credential });
+          this.signalling = client;
+          this.events.progress('');
+          return;
+        } catch (error) {
+          client.close();
+          if (error instanceof RequestError) break;
+        }
+      }
+    }
+    if (this.leaving) return;
+    this.leaving = true;
+    this.closeMedia();
+    this.events.ended('The connection to the server was lost.', true);
   }
 
   /** Opens the signalling connection; `start` then enters the meeting. */
@@ -194,6 +232,7 @@ export class CallSession {
     if (answer.status === 'waiting') this.events.waiting();
     const welcome = await this.admitted;
     saveCredential(this.roomId, welcome.credential);
+    this.peerId = answer.peerId;
     this.ice = { iceServers: welcome.iceServers, iceTransportPolicy: welcome.iceTransportPolicy };
     this.events.joined(welcome, answer.peerId);
     this.events.progress('Connecting media…');

@@ -77,6 +77,7 @@ export class SignallingClient {
 
   request<M extends RequestMethod>(method: M, data: RequestData<M>): Promise<ResponseData<M>> {
     const id = this.nextId++;
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not connected to the server right now'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

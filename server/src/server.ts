@@ -19,6 +19,7 @@ import type { RoomStore } from './rooms/room-store.js';
 import { Metrics } from './metrics.js';
 import { WorkerPool } from './rtc/worker-pool.js';
 import type { IceConfig } from './signalling/session.js';
+import { SuspendedSessions } from './signalling/suspended-sessions.js';
 import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpoint.js';
 import { turnCredentials } from './auth/turn-credentials.js';
 
@@ -69,7 +70,7 @@ export async function startParley(config: Config, options: { logLevel?: string }
   if (cluster.shared) registerInternalRoutes(app, rooms, config.PARLEY_SECRET!);
   const signalling = attachSignalling(
     app.server,
-    { nodeId, metrics, ice, rooms, store, credentials, logger: app.log },
+    { nodeId, metrics, ice, rooms, store, credentials, suspended: new SuspendedSessions(), logger: app.log },
     {
       allowedOrigins: config.PARLEY_ALLOWED_ORIGINS?.split(',') ?? [],
       maxConnectionsPerIp: config.PARLEY_MAX_CONNECTIONS_PER_IP,
@@ -80,7 +81,7 @@ export async function startParley(config: Config, options: { logLevel?: string }
   );
   url = await app.listen({ host: config.PARLEY_HOST, port: config.PARLEY_PORT });
   await cluster.announce();
-  const load = setInterval(() => cluster.setLoad(signalling.sessions.size), 2_000);
+  const load = setInterval(() => cluster.setLoad(signalling.connections()), 2_000);
   load.unref();
   const workerPool = pool;
 

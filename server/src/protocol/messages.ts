@@ -126,6 +126,11 @@ export const Requests = {
     request: strict({ milliseconds: Type.Integer({ minimum: 0, maximum: 3_600_000 }) }),
     response: Empty,
   },
+  /**
+   * After a dropped connection: take over the session `peerId` had, within
+   * the grace period, proving the same credential. Media never stopped.
+   */
+  resume: { request: strict({ peerId: Id, credential: Credential }), response: Empty },
   leave: { request: Empty, response: Empty },
   // Host controls; every one is authorised on the server.
   admit: { request: PeerTarget, response: Empty },

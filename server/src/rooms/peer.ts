@@ -12,6 +12,14 @@ export type Direction = 'send' | 'recv';
 
 export type Notify = <M extends NotificationMethod>(method: M, data: NotificationData<M>) => void;
 
+/** The signalling connection a peer is reached through. */
+export interface Connection {
+  notify: Notify;
+  disconnect(): void;
+}
+
+const MAX_BACKLOG = 500;
+
 export interface PeerProducer {
   producer: types.Producer;
   source: MediaSource;
@@ -33,12 +41,41 @@ export class Peer {
   /** Producers this peer receives or is about to receive, so none is consumed twice. */
   readonly consumedProducerIds = new Set<string>();
 
+  private connection: Connection | undefined;
+  /** Notifications held while the connection is away, delivered on resume. */
+  private backlog: Parameters<Notify>[] = [];
+  private backlogOverflowed = false;
+
   constructor(
     readonly id: string,
-    readonly notify: Notify,
-    /** Closes this peer's signalling connection (set by the connection). */
-    readonly disconnect?: () => void,
-  ) {}
+    connection: Connection,
+  ) {
+    this.connection = connection;
+  }
+
+  notify: Notify = (method, data) => {
+    if (this.connection) return this.connection.notify(method, data);
+    if (this.backlog.length < MAX_BACKLOG) this.backlog.push([method, data] as Parameters<Notify>);
+    else this.backlogOverflowed = true;
+  };
+
+  /** Closes this peer's signalling connection, if it has one. */
+  disconnect(): void {
+    this.connection?.disconnect();
+  }
+
+  /** The connection dropped: hold notifications until it comes back. */
+  suspend(): void {
+    this.connection = undefined;
+  }
+
+  /** A new connection takes over; false when too much was missed to catch up. */
+  resume(connection: Connection): boolean {
+    if (this.backlogOverflowed || this.state !== 'joined') return false;
+    this.connection = connection;
+    for (const [method, data] of this.backlog.splice(0)) connection.notify(method, data);
+    return true;
+  }
 
   producerFor(source: MediaSource): PeerProducer | undefined {
     return [...this.producers.values()].find((entry) => entry.source === source);

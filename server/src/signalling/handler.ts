@@ -6,6 +6,8 @@ import type { Session } from './session.js';
 export interface Outcome<M extends RequestMethod> {
   data: ResponseData<M>;
   afterResponse?: () => Promise<void>;
+  /** An earlier session this connection takes over (resume). */
+  adopt?: Session;
 }
 
 export interface Handler<M extends RequestMethod> {

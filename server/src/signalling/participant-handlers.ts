@@ -172,6 +172,21 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
       return done;
     },
   },
+  resume: {
+    states: ['connected'],
+    async run(session, { peerId, credential }) {
+      const gone = new SignallingError('not_found', 'that session has ended; join again');
+      const claims = await session.deps.credentials.verify(credential, session.roomId).catch(() => undefined);
+      const held = session.deps.suspended.claim(peerId);
+      if (!held) throw gone;
+      if (!claims || held.roomId !== session.roomId || claims.sub !== held.peer.credentialId) {
+        session.deps.suspended.hold(held);
+        throw gone;
+      }
+      await session.close();
+      return { data: {}, adopt: held };
+    },
+  },
   leave: {
     states: ['connected', 'waiting', 'joined'],
     async run(session) {

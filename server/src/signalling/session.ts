@@ -12,13 +12,14 @@ import { checkPassword } from '../auth/room-password.js';
 import { SignallingError } from '../protocol/errors.js';
 import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
 import type { ClientRequest, NotificationData, RequestMethod } from '../protocol/messages.js';
-import { Peer, type Notify } from '../rooms/peer.js';
+import { Peer, type Connection } from '../rooms/peer.js';
 import type { Room } from '../rooms/room.js';
 import type { RoomManager } from '../rooms/room-manager.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import type { Handler, HandlerTable, Outcome } from './handler.js';
 import { hostHandlers } from './host-handlers.js';
 import { participantHandlers } from './participant-handlers.js';
+import type { SuspendedSessions } from './suspended-sessions.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** ICE servers and policy for a peer that enters the meeting. */
@@ -27,6 +28,7 @@ export type IceConfig = (peerId: string) => Pick<NotificationData<'joined'>, 'ic
 export interface SessionDeps {
   /** This node, as recorded with each participant. */
   nodeId: string;
+  suspended: SuspendedSessions;
   metrics: Metrics;
   ice: IceConfig;
   rooms: RoomManager;
@@ -51,10 +53,14 @@ export class Session {
   constructor(
     readonly roomId: string,
     readonly deps: SessionDeps,
-    notify: Notify,
-    disconnect: () => void,
+    connection: Connection,
   ) {
-    this.peer = new Peer(randomUUID(), notify, disconnect);
+    this.peer = new Peer(randomUUID(), connection);
+  }
+
+  /** Whether this session has ended (or is ending). */
+  get ended(): boolean {
+    return this.closing;
   }
 
   async handle(request: ClientRequest): Promise<Outcome<RequestMethod>> {

@@ -12,6 +12,7 @@ import type { ErrorBody } from '../protocol/messages.js';
 import { isRoomId } from '../rooms/room-id.js';
 import { errorResponseBody } from './error-response.js';
 import { parseRequest } from './request-parser.js';
+import type { Connection } from '../rooms/peer.js';
 import { Session, type SessionDeps } from './session.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -20,7 +21,8 @@ export const HARD_FRAME_LIMIT_BYTES = 16 * MAX_MESSAGE_BYTES;
 const HEARTBEAT_MS = 15_000;
 
 export interface SignallingEndpoint {
-  readonly sessions: ReadonlySet<Session>;
+  /** Open signalling connections. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,6 @@ function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
 
 export function attachSignalling(server: Server, deps: SessionDeps, limits: ConnectionLimits): SignallingEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT_BYTES });
-  const sessions = new Set<Session>();
   const perIp = new Map<string, number>();
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -75,11 +76,7 @@ export function attachSignalling(server: Server, deps: SessionDeps, limits: Conn
       if (left > 0) perIp.set(ip, left);
       else perIp.delete(ip);
     });
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      const session = serve(ws, roomId, deps.logger.child({ roomId }), deps, limits.maxMessagesPerSecond);
-      sessions.add(session);
-      ws.once('close', () => sessions.delete(session));
-    });
+    wss.handleUpgrade(request, socket, head, (ws) => serve(ws, roomId, deps.logger.child({ roomId }), deps, limits));
   });
 
   const heartbeat = setInterval(() => {
@@ -95,9 +92,10 @@ export function attachSignalling(server: Server, deps: SessionDeps, limits: Conn
   heartbeat.unref();
 
   return {
-    sessions,
+    connections: () => wss.clients.size,
     async close() {
       clearInterval(heartbeat);
+      await deps.suspended.closeAll();
       for (const ws of wss.clients) ws.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
@@ -106,7 +104,8 @@ export function attachSignalling(server: Server, deps: SessionDeps, limits: Conn
 
 type AliveSocket = WebSocket & { alive?: boolean };
 
-function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps: SessionDeps, messagesPerSecond: number): Session {
+function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps: SessionDeps, limits: ConnectionLimits): void {
+  const messagesPerSecond = limits.maxMessagesPerSecond;
   const send = (message: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
@@ -114,12 +113,12 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
     deps.metrics.signallingErrors.inc({ code: error.code });
     send({ type: 'response', id, ok: false, error });
   };
-  const session = new Session(
-    roomId,
-    { ...deps, logger },
-    (method, data) => send({ type: 'notification', method, data }),
-    () => ws.close(1000, 'session ended'),
-  );
+  const connection: Connection = {
+    notify: (method, data) => send({ type: 'notification', method, data }),
+    disconnect: () => ws.close(1000, 'session ended'),
+  };
+  // A resume swaps in the session an earlier connection left behind.
+  let session = new Session(roomId, { ...deps, logger }, connection);
   let pending = 0;
   const rate = new TokenBucket(2 * messagesPerSecond, 1000 / messagesPerSecond);
   let overRate = 0;
@@ -146,6 +145,13 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
       .handle(request)
       .then(
         (outcome) => {
+          if (outcome.adopt) {
+            if (!outcome.adopt.peer.resume(connection)) {
+              void outcome.adopt.close();
+              return sendError(request.id, { code: 'not_found', message: 'that session has ended; join again' });
+            }
+            session = outcome.adopt;
+          }
           send({ type: 'response', id: request.id, ok: true, data: outcome.data });
           outcome.afterResponse?.().catch((error: unknown) => logger.error({ err: error }, `after ${request.method} failed`));
         },
@@ -155,7 +161,8 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
   });
   ws.on('error', (error) => logger.warn({ err: error }, 'signalling socket error'));
   ws.on('close', () => {
+    // A peer in the meeting keeps its media for a grace period, to be resumed.
+    if (!session.ended && session.peer.state === 'joined' && !limits.draining()) return deps.suspended.hold(session);
     session.close().catch((error: unknown) => logger.error({ err: error }, 'session cleanup failed'));
   });
-  return session;
 }
