@@ -160,9 +160,12 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
       .finally(() => pending--);
   });
   ws.on('error', (error) => logger.warn({ err: error }, 'signalling socket error'));
-  ws.on('close', () => {
-    // A peer in the meeting keeps its media for a grace period, to be resumed.
-    if (!session.ended && session.peer.state === 'joined' && !limits.draining()) return deps.suspended.hold(session);
+  ws.on('close', (code: number) => {
+    // A connection that vanished (1006: no closing handshake, as when a network
+    // drops) leaves a peer in the meeting its media for a grace period, to be
+    // resumed. A deliberate close (tab closed, limits broken) ends the session.
+    const dropped = code === 1006 && !session.ended && session.peer.state === 'joined' && !limits.draining();
+    if (dropped) return deps.suspended.hold(session);
     session.close().catch((error: unknown) => logger.error({ err: error }, 'session cleanup failed'));
   });
 }
