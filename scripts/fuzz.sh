@@ -4,10 +4,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
-ensure_node
-ensure_packages "${BUILD_PACKAGES[@]}" chromium fonts-dejavu-core iproute2 util-linux
-ensure_worker
-ensure_node_modules
-build_parley
+prepare_browser_run
 cd "$PARLEY_ROOT"
 exec unshare --net -- sh -c 'ip link set lo up && exec node --import tsx scripts/fuzz.ts'

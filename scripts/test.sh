@@ -6,11 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
-ensure_node
-ensure_packages "${BUILD_PACKAGES[@]}" chromium fonts-dejavu-core iproute2 util-linux redis-server coturn docker-compose
-ensure_worker
-ensure_node_modules
-build_parley
+prepare_browser_run redis-server coturn docker-compose
 say "type-checking server, client and tests"
 (cd "$PARLEY_ROOT" && npm run --silent typecheck >&2)
 

@@ -70,6 +70,16 @@ ensure_node_modules() {
   fi
 }
 
+# What the scripts that drive Chromium need (tests, fuzzing, benchmarks);
+# arguments are further Debian packages.
+prepare_browser_run() {
+  ensure_node
+  ensure_packages "${BUILD_PACKAGES[@]}" chromium fonts-dejavu-core iproute2 util-linux "$@"
+  ensure_worker
+  ensure_node_modules
+  build_parley
+}
+
 build_parley() {
   say "building server and client"
   (cd "$PARLEY_ROOT" && npm run --silent build >&2)

@@ -1,23 +1,12 @@
 /** Chat in real Chromium: delivery, history for late joiners, and text that stays text. */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { Parley } from '../../src/server.js';
-import { joinMeeting, launchBrowser, openParticipant } from '../helpers/browser.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { joinMeeting, openParticipant } from '../helpers/browser.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
+import { createRoom } from '../helpers/parley.js';
 
-let parley: Parley;
-let browser: Browser;
-
-before(async () => {
-  parley = await startTestParley();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await parley?.close();
-});
+const meeting = meetingFixture();
 
 const XSS = '<img src=x onerror="window.__pwned = true">';
 
@@ -29,9 +18,9 @@ async function say(page: Page, text: string): Promise<void> {
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 
 test('messages reach others, late joiners get the history, markup stays text', async () => {
-  const room = await createRoom(parley, { lobby: false });
-  const alice = await openParticipant(browser, parley.url);
-  const bob = await openParticipant(browser, parley.url);
+  const room = await createRoom(meeting.parley, { lobby: false });
+  const alice = await openParticipant(meeting.browser, meeting.parley.url);
+  const bob = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(alice.page, room.url, 'Alice');
   await joinMeeting(bob.page, room.url, 'Bob');
 
@@ -46,7 +35,7 @@ test('messages reach others, late joiners get the history, markup stays text', a
   assert.equal(await messages(alice.page).locator('img').count(), 0);
   assert.equal(await alice.page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned), undefined);
 
-  const carol = await openParticipant(browser, parley.url);
+  const carol = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(carol.page, room.url, 'Carol');
   await messages(carol.page).getByText('hello from Alice').waitFor();
   await messages(carol.page).getByText(XSS, { exact: true }).waitFor();

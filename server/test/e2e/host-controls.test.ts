@@ -4,30 +4,18 @@
  * rejoin, a locked room refuses a newcomer, and an ended meeting is gone.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import type { Parley } from '../../src/server.js';
-import { inboundTotals, joinMeeting, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { test } from 'node:test';
+import { inboundTotals, joinMeeting, openParticipant, waitUntil } from '../helpers/browser.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
+import { createRoom } from '../helpers/parley.js';
 
-let parley: Parley;
-let browser: Browser;
-
-before(async () => {
-  parley = await startTestParley();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await parley?.close();
-});
+const meeting = meetingFixture();
 
 test('mute, remove, lock and end, each enforced by the server', async () => {
-  const room = await createRoom(parley, { lobby: false });
-  const host = await openParticipant(browser, parley.url);
+  const room = await createRoom(meeting.parley, { lobby: false });
+  const host = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');
-  const bob = await openParticipant(browser, parley.url);
+  const bob = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(bob.page, room.url, 'Bob');
   await host.page.getByRole('group', { name: 'Bob' }).waitFor();
 
@@ -61,7 +49,7 @@ test('mute, remove, lock and end, each enforced by the server', async () => {
   // Locked: a newcomer is refused, not even put in a lobby.
   await host.page.getByRole('button', { name: 'Lock meeting' }).click();
   await host.page.getByRole('button', { name: 'Unlock meeting' }).waitFor();
-  const carol = await openParticipant(browser, parley.url);
+  const carol = await openParticipant(meeting.browser, meeting.parley.url);
   await carol.page.goto(room.url);
   await carol.page.getByLabel('Your name').fill('Carol');
   await carol.page.getByRole('button', { name: 'Join' }).click();
@@ -71,7 +59,7 @@ test('mute, remove, lock and end, each enforced by the server', async () => {
   host.page.once('dialog', (dialog) => void dialog.accept());
   await host.page.getByRole('button', { name: 'End meeting for all' }).click();
   await host.page.getByText('The host ended the meeting.').waitFor();
-  assert.equal(await parley.store.getRoom(room.id), undefined);
+  assert.equal(await meeting.parley.store.getRoom(room.id), undefined);
 
   for (const participant of [host, bob, carol]) await participant.context.close();
 });

@@ -4,31 +4,19 @@
  * a host link for one room does not open another.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import type { Parley } from '../../src/server.js';
-import { joinMeeting, launchBrowser, openParticipant } from '../helpers/browser.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { test } from 'node:test';
+import { joinMeeting, openParticipant } from '../helpers/browser.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
+import { createRoom } from '../helpers/parley.js';
 
-let parley: Parley;
-let browser: Browser;
-
-before(async () => {
-  parley = await startTestParley();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await parley?.close();
-});
+const meeting = meetingFixture();
 
 test('a guest who arrives before the host waits, and the host admits them', async () => {
-  const room = await createRoom(parley);
-  const guest = await openParticipant(browser, parley.url);
+  const room = await createRoom(meeting.parley);
+  const guest = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(guest.page, room.url, 'Guest', 'lobby');
 
-  const host = await openParticipant(browser, parley.url);
+  const host = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');
   assert.equal(new URL(host.page.url()).hash, '', 'the host credential leaves the address bar');
   await host.page.getByRole('region', { name: 'Waiting to join' }).getByRole('listitem', { name: 'Guest' }).waitFor();
@@ -44,10 +32,10 @@ test('a guest who arrives before the host waits, and the host admits them', asyn
 });
 
 test('a denied guest sees the denial and cannot come straight back', async () => {
-  const room = await createRoom(parley);
-  const host = await openParticipant(browser, parley.url);
+  const room = await createRoom(meeting.parley);
+  const host = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');
-  const guest = await openParticipant(browser, parley.url);
+  const guest = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(guest.page, room.url, 'Mallory', 'lobby');
 
   await host.page.getByRole('button', { name: 'Deny Mallory' }).click();
@@ -62,9 +50,9 @@ test('a denied guest sees the denial and cannot come straight back', async () =>
 });
 
 test("room A's host link is refused in room B", async () => {
-  const roomA = await createRoom(parley);
-  const roomB = await createRoom(parley);
-  const intruder = await openParticipant(browser, parley.url);
+  const roomA = await createRoom(meeting.parley);
+  const roomB = await createRoom(meeting.parley);
+  const intruder = await openParticipant(meeting.browser, meeting.parley.url);
   await intruder.page.goto(`${roomB.url}#host=${roomA.hostCredential}`);
   await intruder.page.getByLabel('Your name').fill('Intruder');
   await intruder.page.getByRole('button', { name: 'Join' }).click();

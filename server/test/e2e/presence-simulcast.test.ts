@@ -4,32 +4,21 @@
  * consumer receives follows the size of its tile (hidden tiles pause).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { Parley } from '../../src/server.js';
-import { joinMeeting, launchBrowser, openParticipant, tileVideo, waitUntil } from '../helpers/browser.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { joinMeeting, openParticipant, tileVideo, waitUntil } from '../helpers/browser.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
+import { createRoom } from '../helpers/parley.js';
 
-let parley: Parley;
-let browser: Browser;
-
-before(async () => {
-  parley = await startTestParley();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await parley?.close();
-});
+const meeting = meetingFixture();
 
 const speaking = (page: Page, name: string) =>
   page.getByRole('group', { name, exact: true }).evaluate((tile: HTMLElement) => tile.dataset['speaking'] === 'true');
 
 test('the speaking indicator follows the microphone that is producing sound', async () => {
-  const room = await createRoom(parley, { lobby: false });
-  const alice = await openParticipant(browser, parley.url);
-  const bob = await openParticipant(browser, parley.url);
+  const room = await createRoom(meeting.parley, { lobby: false });
+  const alice = await openParticipant(meeting.browser, meeting.parley.url);
+  const bob = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(alice.page, room.url, 'Alice');
   await joinMeeting(bob.page, room.url, 'Bob');
 
@@ -50,9 +39,9 @@ test('the speaking indicator follows the microphone that is producing sound', as
 });
 
 test("the received simulcast layer follows the tile's size, and a hidden tile pauses", async () => {
-  const room = await createRoom(parley, { lobby: false });
-  const alice = await openParticipant(browser, parley.url);
-  const bob = await openParticipant(browser, parley.url);
+  const room = await createRoom(meeting.parley, { lobby: false });
+  const alice = await openParticipant(meeting.browser, meeting.parley.url);
+  const bob = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(alice.page, room.url, 'Alice');
   await joinMeeting(bob.page, room.url, 'Bob');
 
@@ -62,7 +51,7 @@ test("the received simulcast layer follows the tile's size, and a hidden tile pa
       tile.style.width = w;
     }, width);
   const bobCamera = async () => {
-    const live = (await parley.rooms.liveRooms()).find((candidate) => candidate.id === room.id);
+    const live = (await meeting.parley.rooms.liveRooms()).find((candidate) => candidate.id === room.id);
     const alicePeer = [...(live?.peers.values() ?? [])].find((peer) => peer.displayName === 'Alice');
     return [...(alicePeer?.consumers.values() ?? [])].find((consumer) => consumer.kind === 'video');
   };

@@ -5,30 +5,18 @@
  * synthetic screen.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import type { Parley } from '../../src/server.js';
-import { joinMeeting, launchBrowser, openParticipant, tileVideo, waitUntil } from '../helpers/browser.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { test } from 'node:test';
+import { joinMeeting, openParticipant, tileVideo, waitUntil } from '../helpers/browser.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
+import { createRoom } from '../helpers/parley.js';
 
-let parley: Parley;
-let browser: Browser;
-
-before(async () => {
-  parley = await startTestParley();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await parley?.close();
-});
+const meeting = meetingFixture();
 
 test('a share reaches a third participant, and stops when its owner or a host ends it', async () => {
-  const room = await createRoom(parley, { lobby: false });
-  const host = await openParticipant(browser, parley.url);
-  const bob = await openParticipant(browser, parley.url);
-  const carol = await openParticipant(browser, parley.url);
+  const room = await createRoom(meeting.parley, { lobby: false });
+  const host = await openParticipant(meeting.browser, meeting.parley.url);
+  const bob = await openParticipant(meeting.browser, meeting.parley.url);
+  const carol = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');
   await joinMeeting(bob.page, room.url, 'Bob');
   await joinMeeting(carol.page, room.url, 'Carol');

@@ -3,30 +3,18 @@
  * worker, decode each other's video and audio, and see each other leave.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import type { Parley } from '../../src/server.js';
-import { inboundTotals, joinMeeting, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { test } from 'node:test';
+import { inboundTotals, joinMeeting, openParticipant, waitUntil } from '../helpers/browser.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
+import { createRoom } from '../helpers/parley.js';
 
-let parley: Parley;
-let browser: Browser;
-
-before(async () => {
-  parley = await startTestParley();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await parley?.close();
-});
+const meeting = meetingFixture();
 
 
 test('two browsers hold a call by link, with video and audio both ways', async () => {
-  const room = await createRoom(parley, { lobby: false });
-  const alice = await openParticipant(browser, parley.url);
-  const bob = await openParticipant(browser, parley.url);
+  const room = await createRoom(meeting.parley, { lobby: false });
+  const alice = await openParticipant(meeting.browser, meeting.parley.url);
+  const bob = await openParticipant(meeting.browser, meeting.parley.url);
 
   await joinMeeting(alice.page, room.url, 'Alice');
   await joinMeeting(bob.page, room.url, 'Bob');
@@ -47,7 +35,7 @@ test('two browsers hold a call by link, with video and audio both ways', async (
 
   // Both browsers reported their time to first media to /metrics.
   await waitUntil(
-    async () => /parley_time_to_first_media_seconds_count (\d+)/.exec(await (await fetch(`${parley.url}/metrics`)).text())?.[1],
+    async () => /parley_time_to_first_media_seconds_count (\d+)/.exec(await (await fetch(`${meeting.parley.url}/metrics`)).text())?.[1],
     (count) => count === '2',
     10_000,
     'both browsers to report time to first media',
