@@ -60,7 +60,14 @@ export class RoomLink {
   static async open(room: Room, deps: RoomLinkDeps): Promise<RoomLink> {
     const link = new RoomLink(room, deps);
     link.record = await deps.store.getRoom(room.id);
-    link.channel = await deps.cluster.openRoomChannel(room.id, (event, from) => link.handle(event, from));
+    link.channel = await deps.cluster.openRoomChannel(room.id, (event, from) => {
+      // Events arrive from the Redis subscriber; a failure here must not reach it.
+      try {
+        link.handle(event, from);
+      } catch (error) {
+        deps.logger.error({ err: error, event: event.type, from }, 'could not apply an event from another node');
+      }
+    });
     room.publish = (event) => {
       if (event.type === 'room' && link.record) link.record = { ...link.record, ...event.room };
       link.channel?.publish(event);

@@ -132,15 +132,13 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     this.logger.info({ peerId: peer.id }, 'peer waiting in the lobby');
   }
 
-  /** Brings a peer into the meeting; returns everyone else already there. */
-  enter(peer: Peer, role: Role, displayName: string, rtpCapabilities: types.RtpCapabilities): PeerInfo[] {
+  /** Brings a peer (named, with its capabilities set) into the meeting. */
+  enter(peer: Peer, role: Role): void {
     this.assertAttached(peer);
     if (this.joinedPeers().length + this.remote.peers.size >= this.config.PARLEY_MAX_PEERS_PER_ROOM) {
       throw new SignallingError('room_full', `this room is full (${this.config.PARLEY_MAX_PEERS_PER_ROOM} participants)`);
     }
     const wasWaiting = peer.state === 'waiting';
-    peer.displayName = displayName;
-    peer.rtpCapabilities = rtpCapabilities;
     peer.role = role;
     peer.state = 'joined';
     this.replaceEarlierSession(peer.id, peer.credentialId);
@@ -150,7 +148,6 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
     if (wasWaiting || role === 'host') this.notifyLobby();
     this.logger.info({ peerId: peer.id, role }, 'peer joined');
     this.emit('joined', peer);
-    return this.peerInfos(peer);
   }
 
   /**
@@ -373,7 +370,7 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
   /** Ends one peer's session: it is told why, then disconnected. */
   dismiss(peer: Peer, reason: string, cause: SessionEndCause): void {
     peer.notify('sessionClosed', { reason, cause });
-    peer.disconnect?.();
+    peer.disconnect();
     this.leave(peer);
   }
 
@@ -385,7 +382,7 @@ export class Room extends EventEmitter<{ closed: []; joined: [Peer] }> {
       if (reason) peer.notify('sessionClosed', { reason, cause });
       if (peer.router) this.group.release(peer.router);
       peer.close();
-      peer.disconnect?.();
+      peer.disconnect();
     }
     if (reason) this.logger.warn({ reason }, 'room closed');
     this.publish({ type: 'nodeLeft' });

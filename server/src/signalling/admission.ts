@@ -46,7 +46,7 @@ export async function enterMeeting(
   if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
   await deps.store.addParticipant(room.id, participantRecord(peer, role, 'joined', deps.nodeId));
   try {
-    room.enter(peer, role, peer.displayName, peer.rtpCapabilities!);
+    room.enter(peer, role);
   } catch (error) {
     await deps.store.removeParticipant(room.id, peer.id);
     throw error;

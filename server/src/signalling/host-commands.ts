@@ -33,7 +33,7 @@ export async function runHostCommand(room: Room, target: Peer, command: HostComm
     case 'deny':
       await deps.store.revokeCredential(room.id, target.credentialId);
       target.notify('denied', { reason: 'The host did not let you in.' });
-      target.disconnect?.();
+      target.disconnect();
       room.leave(target);
       await deps.store.removeParticipant(room.id, target.id);
       return;

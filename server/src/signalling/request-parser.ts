@@ -17,13 +17,15 @@ const dataCheckers = Object.fromEntries(
   Object.entries(Requests).map(([method, { request }]) => [method, compile(request)]),
 ) as Record<string, Checker<TSchema>>;
 
-export function parseRequest(raw: string): ParseResult {
-  if (Buffer.byteLength(raw) > MAX_MESSAGE_BYTES) {
+/** A frame as received (bytes), or as text in tests. Oversized frames are refused before they are decoded. */
+export function parseRequest(raw: Buffer | string): ParseResult {
+  const bytes = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
+  if (bytes > MAX_MESSAGE_BYTES) {
     return { ok: false, id: null, error: { code: 'message_too_large', message: `messages are limited to ${MAX_MESSAGE_BYTES} bytes` } };
   }
   let value: unknown;
   try {
-    value = JSON.parse(raw);
+    value = JSON.parse(raw.toString());
   } catch {
     return { ok: false, id: null, error: { code: 'bad_message', message: 'message is not valid JSON' } };
   }

@@ -79,7 +79,7 @@ export class Session {
   async checkPassword(password: string | undefined, hash: string): Promise<void> {
     if (password === undefined) throw new SignallingError('password_required', 'this meeting needs a password');
     if (await checkPassword(password, hash)) return;
-    if (++this.wrongPasswords >= MAX_WRONG_PASSWORDS) this.peer.disconnect?.();
+    if (++this.wrongPasswords >= MAX_WRONG_PASSWORDS) this.peer.disconnect();
     throw new SignallingError('password_incorrect', 'that password is not right');
   }
 

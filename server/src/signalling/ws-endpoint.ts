@@ -134,7 +134,8 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
     }
     overRate = 0;
     if (isBinary) return sendError(null, { code: 'bad_message', message: 'binary frames are not accepted' });
-    const parsed = parseRequest(raw.toString());
+    // ws delivers a Buffer (its default binaryType, which this server keeps).
+    const parsed = parseRequest(raw as Buffer);
     if (!parsed.ok) return sendError(parsed.id, parsed.error);
     const { request } = parsed;
     if (pending >= MAX_PENDING_REQUESTS) {

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { joinMeeting, openParticipant } from '../helpers/browser.js';
-import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
 
 const meeting = meetingFixture();
 
@@ -18,11 +17,7 @@ async function say(page: Page, text: string): Promise<void> {
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 
 test('messages reach others, late joiners get the history, markup stays text', async () => {
-  const room = await createRoom(meeting.parley, { lobby: false });
-  const alice = await openParticipant(meeting.browser, meeting.parley.url);
-  const bob = await openParticipant(meeting.browser, meeting.parley.url);
-  await joinMeeting(alice.page, room.url, 'Alice');
-  await joinMeeting(bob.page, room.url, 'Bob');
+  const { room, participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
 
   await say(alice.page, 'hello from Alice');
   const delivered = messages(bob.page).getByRole('listitem').filter({ hasText: 'hello from Alice' });

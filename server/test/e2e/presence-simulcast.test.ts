@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { joinMeeting, openParticipant, tileVideo, waitUntil } from '../helpers/browser.js';
-import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { tileVideo, waitUntil } from '../helpers/browser.js';
+import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
 
 const meeting = meetingFixture();
 
@@ -16,11 +15,7 @@ const speaking = (page: Page, name: string) =>
   page.getByRole('group', { name, exact: true }).evaluate((tile: HTMLElement) => tile.dataset['speaking'] === 'true');
 
 test('the speaking indicator follows the microphone that is producing sound', async () => {
-  const room = await createRoom(meeting.parley, { lobby: false });
-  const alice = await openParticipant(meeting.browser, meeting.parley.url);
-  const bob = await openParticipant(meeting.browser, meeting.parley.url);
-  await joinMeeting(alice.page, room.url, 'Alice');
-  await joinMeeting(bob.page, room.url, 'Bob');
+  const { participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
 
   // Both microphones beep at first; the indicators must settle on the one left unmuted.
   const state = async () => ({ alice: await speaking(bob.page, 'Alice'), bob: await speaking(alice.page, 'Bob') });
@@ -39,11 +34,7 @@ test('the speaking indicator follows the microphone that is producing sound', as
 });
 
 test("the received simulcast layer follows the tile's size, and a hidden tile pauses", async () => {
-  const room = await createRoom(meeting.parley, { lobby: false });
-  const alice = await openParticipant(meeting.browser, meeting.parley.url);
-  const bob = await openParticipant(meeting.browser, meeting.parley.url);
-  await joinMeeting(alice.page, room.url, 'Alice');
-  await joinMeeting(bob.page, room.url, 'Bob');
+  const { room, participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
 
   const size = () => tileVideo(alice.page, 'Bob');
   const resize = (width: string) =>

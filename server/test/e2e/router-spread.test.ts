@@ -5,18 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inboundTotals, joinMeeting, openParticipant, waitUntil } from '../helpers/browser.js';
-import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { inboundTotals, waitUntil } from '../helpers/browser.js';
+import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
 
 const meeting = meetingFixture({ PARLEY_WORKERS: '2', PARLEY_ROOM_PEERS_PER_ROUTER: '1' });
 
 test('a room spread over two workers carries media both ways', async () => {
-  const room = await createRoom(meeting.parley, { lobby: false });
-  const alice = await openParticipant(meeting.browser, meeting.parley.url);
-  const bob = await openParticipant(meeting.browser, meeting.parley.url);
-  await joinMeeting(alice.page, room.url, 'Alice');
-  await joinMeeting(bob.page, room.url, 'Bob');
+  const { participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
 
   for (const page of [alice.page, bob.page]) {
     const first = await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded > 0, 30_000, 'media to arrive');

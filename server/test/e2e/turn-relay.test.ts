@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
-import { inboundTotals, joinMeeting, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
+import { inboundTotals, launchBrowser, waitUntil } from '../helpers/browser.js';
+import { startCall } from '../helpers/meeting-fixture.js';
 import { TestCoturn } from '../helpers/coturn.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { startTestParley } from '../helpers/parley.js';
 
 let turn: TestCoturn;
 let parley: Parley;
@@ -49,11 +50,7 @@ const selectedLocalCandidates = (page: Page) =>
   });
 
 test('two pages hold a call through coturn with relay-only ICE', async () => {
-  const room = await createRoom(parley, { lobby: false });
-  const alice = await openParticipant(browser, parley.url);
-  const bob = await openParticipant(browser, parley.url);
-  await joinMeeting(alice.page, room.url, 'Alice');
-  await joinMeeting(bob.page, room.url, 'Bob');
+  const { participants: [alice, bob] } = await startCall(parley, browser, ['Alice', 'Bob']);
 
   for (const page of [alice.page, bob.page]) {
     const first = await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded > 0, 40_000, 'media through TURN');

@@ -5,8 +5,9 @@
  * and the workers.
  */
 import type { Parley } from '../../src/server.js';
-import { inboundTotals, joinMeeting, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { inboundTotals, launchBrowser, waitUntil } from '../helpers/browser.js';
+import { startCall } from '../helpers/meeting-fixture.js';
+import { startTestParley } from '../helpers/parley.js';
 import { TestSocket } from '../helpers/ws-client.js';
 import { fuzzSignalling, type FuzzReport } from './signalling-fuzzer.js';
 
@@ -29,11 +30,7 @@ export async function fuzzDuringCall(messages: number, seed = 1): Promise<FuzzFi
   const parley: Parley = await startTestParley({ PARLEY_MAX_MESSAGES_PER_SECOND: '1000000', PARLEY_MAX_CONNECTIONS_PER_IP: '1000' });
   const browser = await launchBrowser();
   try {
-    const room = await createRoom(parley, { lobby: false });
-    const alice = await openParticipant(browser, parley.url);
-    const bob = await openParticipant(browser, parley.url);
-    await joinMeeting(alice.page, room.url, 'Alice');
-    await joinMeeting(bob.page, room.url, 'Bob');
+    const { room, participants: [alice, bob] } = await startCall(parley, browser, ['Alice', 'Bob']);
     for (const page of [alice.page, bob.page]) {
       await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded > 20, 30_000, 'the call to start');
     }
