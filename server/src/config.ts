@@ -35,7 +35,8 @@ export const ConfigSchema = Type.Object({
   ),
   PARLEY_MAX_MESSAGES_PER_SECOND: Type.Integer({ default: 30, minimum: 1, maximum: 1_000_000, description: 'Signalling messages one connection may send per second (bursts of twice that); past it they are refused, and a sustained flood closes the connection.' }),
   PARLEY_TRUST_PROXY: Type.Boolean({ default: false, description: 'Behind a reverse proxy: take the client address from the last X-Forwarded-For entry (for per-IP limits and logs). Only enable it when the proxy sets that header.' }),
-  PARLEY_MAX_CONNECTIONS_PER_IP: Type.Integer({ default: 20, minimum: 1, maximum: 10_000, description: 'Signalling connections one IP address may hold at once.' }),
+  PARLEY_MAX_CONNECTIONS_PER_IP: Type.Integer({ default: 20, minimum: 1, maximum: 10_000, description: 'Signalling connections one IP address may hold at once, counting sessions held for resume after a dropped connection.' }),
+  PARLEY_MAX_HELD_SESSIONS: Type.Integer({ default: 500, minimum: 1, maximum: 100_000, description: 'Sessions this node holds for resume after their connection dropped; past it the oldest closes.' }),
   PARLEY_TURN_URLS: Type.Optional(
     Type.String({ pattern: '^turns?:[^\\s,]+(,turns?:[^\\s,]+)*$', description: 'Comma-separated TURN URLs handed to browsers, e.g. turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349.' }),
   ),

@@ -4,8 +4,21 @@
  * fed as things happen.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RoomManager } from './rooms/room-manager.js';
-import type { WorkerPool } from './rtc/worker-pool.js';
+
+/** What this node serves now, counted when scraped. */
+export interface NodeLoad {
+  rooms: number;
+  peers: number;
+  lobbyPeers: number;
+  producers: number;
+  consumers: number;
+}
+
+export interface WorkerUsage {
+  pid: number;
+  cpuSeconds: number;
+  maxRssBytes: number;
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -28,48 +41,34 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(rooms: () => RoomManager | undefined, pool: () => WorkerPool | undefined) {
+  constructor(load: () => Promise<NodeLoad>, workers: () => Promise<WorkerUsage[]>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'parley_node_' });
-    const liveRooms = async () => (await rooms()?.liveRooms()) ?? [];
-    const count = (name: string, help: string, measure: (room: Awaited<ReturnType<typeof liveRooms>>[number]) => number) =>
+    const count = (name: string, help: string, measure: keyof NodeLoad) =>
       new Gauge({
         name,
         help,
         registers: [this.registry],
         async collect() {
-          this.set((await liveRooms()).reduce((sum, room) => sum + measure(room), 0));
+          this.set((await load())[measure]);
         },
       });
-    count('parley_rooms', 'Rooms with at least one peer on this node.', () => 1);
-    count('parley_peers', 'Peers in a meeting on this node.', (room) => room.joinedPeers().length);
-    count('parley_lobby_peers', 'Peers waiting in a lobby on this node.', (room) => room.waitingPeers().length);
-    count('parley_producers', 'Producers of peers on this node.', (room) =>
-      room.joinedPeers().reduce((sum, peer) => sum + peer.producers.size, 0),
-    );
-    count('parley_consumers', 'Consumers of peers on this node.', (room) =>
-      room.joinedPeers().reduce((sum, peer) => sum + peer.consumers.size, 0),
-    );
-    const usage = async () =>
-      Promise.all((pool()?.liveWorkers() ?? []).map(async (worker) => ({ pid: String(worker.pid), usage: await worker.getResourceUsage() })));
-    new Gauge({
-      name: 'parley_worker_cpu_seconds',
-      help: 'CPU time (user + system) used by each mediasoup worker.',
-      labelNames: ['pid'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const { pid, usage: ru } of await usage()) this.set({ pid }, (ru.ru_utime + ru.ru_stime) / 1000);
-      },
-    });
-    new Gauge({
-      name: 'parley_worker_max_rss_bytes',
-      help: 'Peak resident memory of each mediasoup worker.',
-      labelNames: ['pid'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const { pid, usage: ru } of await usage()) this.set({ pid }, ru.ru_maxrss * 1024);
-      },
-    });
+    count('parley_rooms', 'Rooms with at least one peer on this node.', 'rooms');
+    count('parley_peers', 'Peers in a meeting on this node.', 'peers');
+    count('parley_lobby_peers', 'Peers waiting in a lobby on this node.', 'lobbyPeers');
+    count('parley_producers', 'Producers of peers on this node.', 'producers');
+    count('parley_consumers', 'Consumers of peers on this node.', 'consumers');
+    const perWorker = (name: string, help: string, measure: 'cpuSeconds' | 'maxRssBytes') =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['pid'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const usage of await workers()) this.set({ pid: String(usage.pid) }, usage[measure]);
+        },
+      });
+    perWorker('parley_worker_cpu_seconds', 'CPU time (user + system) used by each mediasoup worker.', 'cpuSeconds');
+    perWorker('parley_worker_max_rss_bytes', 'Peak resident memory of each mediasoup worker.', 'maxRssBytes');
   }
 }

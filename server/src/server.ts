@@ -1,27 +1,30 @@
 /**
  * Composition root: config -> cluster (room store, other nodes), worker
- * pool, HTTP app and signalling endpoint. Tests start Parley in-process
- * through this.
+ * pool, meetings, the cluster's room links, the HTTP app and the signalling
+ * endpoint. This is the only place that knows every layer; tests start
+ * Parley in-process through it.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Credentials } from './auth/credentials.js';
+import { turnCredentials } from './auth/turn-credentials.js';
 import { SingleNode, type Cluster } from './cluster/cluster.js';
 import { RedisCluster } from './cluster/redis-cluster.js';
+import { RoomLinks } from './cluster/room-links.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { registerInternalRoutes } from './http/internal-routes.js';
-import { MemoryRoomStore } from './rooms/memory-room-store.js';
-import { RoomManager } from './rooms/room-manager.js';
-import type { RoomStore } from './rooms/room-store.js';
-import { Metrics } from './metrics.js';
+import { Meetings } from './meeting/meetings.js';
+import { SuspendedSessions } from './meeting/suspended-sessions.js';
+import { Metrics, type NodeLoad } from './metrics.js';
+import type { IceConfig } from './rtc/ice-config.js';
 import { WorkerPool } from './rtc/worker-pool.js';
-import type { IceConfig } from './signalling/session.js';
-import { SuspendedSessions } from './signalling/suspended-sessions.js';
 import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpoint.js';
-import { turnCredentials } from './auth/turn-credentials.js';
+import type { Session } from './signalling/session.js';
+import { MemoryRoomStore } from './store/memory-room-store.js';
+import type { RoomStore } from './store/room-store.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -30,7 +33,7 @@ export interface Parley {
   credentials: Credentials;
   pool: WorkerPool;
   store: RoomStore;
-  rooms: RoomManager;
+  meetings: Meetings;
   signalling: SignallingEndpoint;
   /** The address the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
@@ -50,15 +53,10 @@ export async function startParley(config: Config, options: { logLevel?: string }
     config.PARLEY_SECRET ?? randomBytes(32).toString('base64url'),
     config.PARLEY_CREDENTIAL_TTL_HOURS * 3600,
   );
-  let pool: WorkerPool | undefined;
-  let rooms: RoomManager | undefined;
-  let draining = false;
-  const metrics = new Metrics(() => rooms, () => pool);
-  const app = buildApp({ config, store, credentials, pool: () => pool, draining: () => draining, metrics }, logger);
   if (!config.PARLEY_SECRET) {
-    app.log.warn('PARLEY_SECRET is not set: using a random one, so meeting links stop working when the server restarts');
+    logger.warn('PARLEY_SECRET is not set: using a random one, so meeting links stop working when the server restarts');
   }
-  pool = await WorkerPool.create({ size: config.PARLEY_WORKERS, logger: app.log });
+  const pool = await WorkerPool.create({ size: config.PARLEY_WORKERS, logger });
   const ice: IceConfig = (peerId) => ({
     iceServers:
       config.PARLEY_TURN_URLS && config.PARLEY_TURN_SECRET
@@ -66,11 +64,22 @@ export async function startParley(config: Config, options: { logLevel?: string }
         : [],
     iceTransportPolicy: config.PARLEY_FORCE_RELAY ? 'relay' : 'all',
   });
-  rooms = new RoomManager(cluster, credentials, ice, pool, config, app.log);
-  if (cluster.shared) registerInternalRoutes(app, rooms, config.PARLEY_SECRET!);
+  const meetings = new Meetings({ store, credentials, ice, pool, config, nodeId, logger });
+  let draining = false;
+  const metrics = new Metrics(() => nodeLoad(meetings), () => workerUsage(pool));
+  const app = buildApp({ config, meetings, pool: () => pool, draining: () => draining, metrics }, logger);
+  if (cluster.shared) {
+    const links = new RoomLinks({ cluster, config, secret: config.PARLEY_SECRET!, logger: app.log });
+    meetings.onOpen((meeting) => links.open(meeting));
+    registerInternalRoutes(app, links, config.PARLEY_SECRET!);
+  }
+  const suspended = new SuspendedSessions<Session>({
+    perAddress: config.PARLEY_MAX_CONNECTIONS_PER_IP,
+    total: config.PARLEY_MAX_HELD_SESSIONS,
+  });
   const signalling = attachSignalling(
     app.server,
-    { nodeId, metrics, ice, rooms, store, credentials, suspended: new SuspendedSessions(), logger: app.log },
+    { meetings, metrics, credentials, suspended, logger: app.log },
     {
       allowedOrigins: config.PARLEY_ALLOWED_ORIGINS?.split(',') ?? [],
       maxConnectionsPerIp: config.PARLEY_MAX_CONNECTIONS_PER_IP,
@@ -83,28 +92,48 @@ export async function startParley(config: Config, options: { logLevel?: string }
   await cluster.announce();
   const load = setInterval(() => cluster.setLoad(signalling.connections()), 2_000);
   load.unref();
-  const workerPool = pool;
 
-  const roomManager = rooms;
   return {
     app,
     metrics,
     cluster,
     credentials,
-    pool: workerPool,
+    pool,
     store,
-    rooms: roomManager,
+    meetings,
     signalling,
     url,
     /** Graceful stop: no new joins, everyone told (their pages reconnect elsewhere), then everything closed. */
     async close() {
       draining = true;
       clearInterval(load);
-      await roomManager.closeAll('the server is shutting down');
+      await meetings.closeAll('the server is shutting down');
       await signalling.close();
       await app.close();
-      workerPool.close();
+      pool.close();
       await cluster.close();
     },
   };
+}
+
+async function nodeLoad(meetings: Meetings): Promise<NodeLoad> {
+  const load: NodeLoad = { rooms: 0, peers: 0, lobbyPeers: 0, producers: 0, consumers: 0 };
+  for (const meeting of await meetings.list()) {
+    const { producers, consumers } = meeting.media.counts();
+    load.rooms++;
+    load.peers += meeting.roster.joined().length;
+    load.lobbyPeers += meeting.roster.waiting().length;
+    load.producers += producers;
+    load.consumers += consumers;
+  }
+  return load;
+}
+
+async function workerUsage(pool: WorkerPool) {
+  return Promise.all(
+    pool.liveWorkers().map(async (worker) => {
+      const usage = await worker.getResourceUsage();
+      return { pid: worker.pid, cpuSeconds: (usage.ru_utime + usage.ru_stime) / 1000, maxRssBytes: usage.ru_maxrss * 1024 };
+    }),
+  );
 }

@@ -2,7 +2,7 @@
  * How this node relates to the others: the shared room store, a channel per
  * room, and the registry of live nodes. A single node needs none of it.
  */
-import type { RoomStore } from '../rooms/room-store.js';
+import type { RoomStore } from '../store/room-store.js';
 import type { ClusterEvent } from './events.js';
 
 export interface NodeInfo {

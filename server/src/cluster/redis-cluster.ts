@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { createClient } from 'redis';
 import type { FastifyBaseLogger } from 'fastify';
-import { RedisRoomStore, type RedisClient } from '../rooms/redis-room-store.js';
+import { RedisRoomStore, type RedisClient } from '../store/redis-room-store.js';
 import type { Cluster, NodeInfo, RoomChannel, RoomEventHandler } from './cluster.js';
 import type { ClusterMessage } from './events.js';
 

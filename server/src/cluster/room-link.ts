@@ -1,17 +1,16 @@
 /**
- * Joins this node's part of a room to the other nodes serving it: publishes
- * what happens here, applies what happens there, and pipes media between
- * routers on demand (node-to-node PipeTransports, set up through a signed
- * internal HTTP request).
+ * Joins this node's part of a meeting to the other nodes serving it: turns
+ * the meeting's events into ClusterEvents on the room's channel, hands what
+ * the other nodes say to the meeting, and pipes media between routers on
+ * demand (node-to-node PipeTransports, set up through a signed internal
+ * HTTP request).
  */
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
+import type { Meeting, MeetingEvent } from '../meeting/meeting.js';
 import type { RtpParameters } from '../protocol/mediasoup-schemas.js';
-import type { Room } from '../rooms/room.js';
-import type { RoomRecord } from '../rooms/room-store.js';
-import { participantRecord, type EntryDeps } from '../signalling/admission.js';
-import { runHostCommand } from '../signalling/host-commands.js';
+import type { MediaSource } from '../protocol/messages.js';
 import type { Cluster, RoomChannel } from './cluster.js';
 import type { ClusterEvent } from './events.js';
 import { postInternal } from './internal-client.js';
@@ -31,25 +30,31 @@ export interface PipeAnswer {
   paused: boolean;
 }
 
-export interface RoomLinkDeps extends EntryDeps {
+export interface RoomLinkDeps {
   cluster: Cluster;
   config: Config;
   secret: string;
   logger: FastifyBaseLogger;
 }
 
+/** A producer on another node that may be piped in here. */
+interface RemoteProducer {
+  nodeId: string;
+  peerId: string;
+  source: MediaSource;
+}
+
 export class RoomLink {
   private readonly pipes: NodePipes;
+  private readonly remoteProducers = new Map<string, RemoteProducer>();
   private readonly piping = new Map<string, Promise<void>>();
   private channel: RoomChannel | undefined;
-  /** The room's record as last known here, to put back if Redis loses it. */
-  private record: RoomRecord | undefined;
 
   private constructor(
-    private readonly room: Room,
+    private readonly meeting: Meeting,
     private readonly deps: RoomLinkDeps,
   ) {
-    this.pipes = new NodePipes(room.router, {
+    this.pipes = new NodePipes(meeting.media.router, {
       protocol: 'udp',
       ip: deps.config.PARLEY_RTC_LISTEN_IP,
       announcedAddress: deps.config.PARLEY_RTC_ANNOUNCED_ADDRESS,
@@ -57,10 +62,9 @@ export class RoomLink {
     });
   }
 
-  static async open(room: Room, deps: RoomLinkDeps): Promise<RoomLink> {
-    const link = new RoomLink(room, deps);
-    link.record = await deps.store.getRoom(room.id);
-    link.channel = await deps.cluster.openRoomChannel(room.id, (event, from) => {
+  static async open(meeting: Meeting, deps: RoomLinkDeps, onClosed: () => void): Promise<RoomLink> {
+    const link = new RoomLink(meeting, deps);
+    link.channel = await deps.cluster.openRoomChannel(meeting.id, (event, from) => {
       // Events arrive from the Redis subscriber; a failure here must not reach it.
       try {
         link.handle(event, from);
@@ -68,23 +72,17 @@ export class RoomLink {
         deps.logger.error({ err: error, event: event.type, from }, 'could not apply an event from another node');
       }
     });
-    room.publish = (event) => {
-      if (event.type === 'room' && link.record) link.record = { ...link.record, ...event.room };
-      link.channel?.publish(event);
-    };
-    room.on('joined', () => link.pipeInAll());
-    room.once('closed', () => void link.close());
-    room.publish({ type: 'hello' });
+    meeting.on('event', (event) => link.forward(event, onClosed));
+    link.publish({ type: 'hello' });
     return link;
   }
 
   /** The far side of a pipe: consume one of our producers on the pipe to `fromNode`. */
   async servePipe({ fromNode, offer, producerId }: PipeRequest): Promise<PipeAnswer | undefined> {
-    const owner = [...this.room.peers.values()].find((peer) => peer.producers.has(producerId));
-    if (!owner) return undefined;
-    await this.room.ensureInPrimary(producerId);
+    const producer = await this.meeting.media.localProducer(producerId);
+    if (!producer) return undefined;
     const pipe = await this.pipes.connect(fromNode, offer);
-    const consumer = await pipe.transport.consume({ producerId });
+    const consumer = await pipe.transport.consume({ producerId: producer.id });
     return {
       offer: pipe.offer,
       kind: consumer.kind,
@@ -93,85 +91,76 @@ export class RoomLink {
     };
   }
 
-  /** A node stopped serving the room, or died: its peers are gone. */
+  /** A node stopped serving the room, or died: its people and producers are gone. */
   nodeGone(nodeId: string): void {
-    for (const peerId of this.room.remote.peersOn(nodeId)) this.room.removeRemotePeer(peerId);
-    this.room.remote.forgetLobby(nodeId);
+    for (const [producerId, producer] of this.remoteProducers) if (producer.nodeId === nodeId) this.remoteProducers.delete(producerId);
+    this.meeting.nodeGone(nodeId);
     this.pipes.close(nodeId);
-    this.room.notifyLobby();
   }
 
   /**
-   * Redis came back, perhaps empty: put back what this node knows (the room,
-   * its settings and our participants) and ask the others to resend theirs.
+   * Redis came back, perhaps empty: the meeting puts back what this node
+   * knows, and everyone resends their state.
    */
   async resync(): Promise<void> {
-    const { store } = this.deps;
-    if (!(await store.getRoom(this.room.id)) && this.record) {
-      await store.createRoom(this.record).catch(() => {});
-    }
-    for (const peer of this.room.joinedPeers()) {
-      await store.addParticipant(this.room.id, participantRecord(peer, peer.role, 'joined', this.deps.cluster.nodeId));
-    }
-    this.room.publish({ type: 'hello' });
-    this.sendState();
+    await this.meeting.restoreRecords();
+    this.publish({ type: 'hello' });
+    this.meeting.announceEveryone();
   }
 
-  private async close(): Promise<void> {
-    this.pipes.closeAll();
-    await this.channel?.close();
+  private publish(event: ClusterEvent): void {
+    this.channel?.publish(event);
   }
 
-  /** Everything the other nodes need to know about our peers. */
-  private sendState(): void {
-    for (const peer of this.room.joinedPeers()) {
-      this.room.publish({ type: 'peer', peer: peer.info(), credentialId: peer.credentialId });
-      for (const { producer, source } of peer.producers.values()) {
-        this.room.publish({ type: 'producer', peerId: peer.id, producerId: producer.id, source });
-      }
+  /** The meeting's events, as the other nodes hear them. */
+  private forward(event: MeetingEvent, onClosed: () => void): void {
+    switch (event.type) {
+      case 'entered':
+        return this.pipeInAll();
+      case 'closed':
+        this.publish({ type: 'nodeLeft' });
+        this.pipes.closeAll();
+        onClosed();
+        void this.channel?.close();
+        return;
+      default:
+        return this.publish(event);
     }
-    this.room.publishLobby();
   }
 
   private handle(event: ClusterEvent, from: string): void {
-    const { room } = this;
+    const { meeting } = this;
     switch (event.type) {
       case 'hello':
-        return this.sendState();
+        return meeting.announceEveryone();
       case 'peer':
-        return room.addRemotePeer({ info: event.peer, nodeId: from, credentialId: event.credentialId });
+        return meeting.remotePeer({ info: event.peer, nodeId: from, credentialId: event.credentialId });
       case 'peerLeft':
-        return room.removeRemotePeer(event.peerId);
+        for (const [producerId, producer] of this.remoteProducers) if (producer.peerId === event.peerId) this.remoteProducers.delete(producerId);
+        return meeting.remotePeerLeft(event.peerId);
       case 'lobby':
-        room.remote.setWaiting(from, event.waiting);
-        return room.notifyLobby();
+        return meeting.remoteLobby(from, event.waiting);
       case 'producer':
-        room.remote.producers.set(event.producerId, { nodeId: from, peerId: event.peerId, source: event.source });
-        if (room.joinedPeers().length > 0) this.pipeIn(event.producerId);
+        this.remoteProducers.set(event.producerId, { nodeId: from, peerId: event.peerId, source: event.source });
+        if (meeting.roster.joined().length > 0) this.pipeIn(event.producerId);
         return;
-      case 'producerPaused': {
-        const piped = room.piped.get(event.producerId)?.producer;
-        if (piped) void (event.paused ? piped.pause() : piped.resume()).catch(() => {});
+      case 'producerPaused':
+        meeting.media.setPipedPaused(event.producerId, event.paused).catch(() => {});
         return;
-      }
       case 'producerClosed':
-        room.remote.producers.delete(event.producerId);
-        return room.piped.get(event.producerId)?.producer.close();
+        this.remoteProducers.delete(event.producerId);
+        return meeting.media.closePiped(event.producerId);
       case 'chat':
-        return room.broadcast('chatMessage', { message: event.message });
+        return meeting.remoteChat(event.message);
       case 'room':
-        if (this.record) this.record = { ...this.record, ...event.room };
-        return room.broadcast('roomUpdated', { room: event.room });
+        return meeting.remoteSettings(event.room);
       case 'ended':
-        return room.close(event.reason, 'ended');
-      case 'command': {
-        const target = room.peers.get(event.targetPeerId);
-        if (!target) return;
-        runHostCommand(room, target, event.command, this.deps).catch((error: unknown) =>
+        return meeting.close(event.reason, 'ended');
+      case 'command':
+        meeting.remoteCommand(event.targetPeerId, event.command).catch((error: unknown) =>
           this.deps.logger.warn({ err: error, command: event.command }, 'host command from another node failed'),
         );
         return;
-      }
       case 'nodeLeft':
         return this.nodeGone(from);
     }
@@ -179,11 +168,11 @@ export class RoomLink {
 
   /** A local peer joined: bring in every producer from elsewhere. */
   private pipeInAll(): void {
-    for (const producerId of this.room.remote.producers.keys()) this.pipeIn(producerId);
+    for (const producerId of this.remoteProducers.keys()) this.pipeIn(producerId);
   }
 
   private pipeIn(producerId: string): void {
-    if (this.room.piped.has(producerId) || this.piping.has(producerId)) return;
+    if (this.meeting.media.isPiped(producerId) || this.piping.has(producerId)) return;
     const task = this.pipeInOnce(producerId)
       .catch((error: unknown) => this.deps.logger.warn({ err: error, producerId }, 'could not pipe a producer in'))
       .finally(() => this.piping.delete(producerId));
@@ -191,17 +180,17 @@ export class RoomLink {
   }
 
   private async pipeInOnce(producerId: string): Promise<void> {
-    const source = this.room.remote.producers.get(producerId);
+    const source = this.remoteProducers.get(producerId);
     const node = source && (await this.deps.cluster.node(source.nodeId));
     if (!source || !node) return;
     const local = await this.pipes.local(source.nodeId);
     const answer = await postInternal<PipeAnswer | null>(
       node.internalUrl,
       '/internal/pipe',
-      { roomId: this.room.id, fromNode: this.deps.cluster.nodeId, offer: local.offer, producerId } satisfies PipeRequest,
+      { roomId: this.meeting.id, fromNode: this.deps.cluster.nodeId, offer: local.offer, producerId } satisfies PipeRequest,
       this.deps.secret,
     );
-    if (!answer || this.room.closed || !this.room.remote.producers.has(producerId)) return;
+    if (!answer || this.meeting.closed || !this.remoteProducers.has(producerId)) return;
     const pipe = await this.pipes.connect(source.nodeId, answer.offer);
     const producer = await pipe.transport.produce({
       id: producerId,
@@ -209,6 +198,6 @@ export class RoomLink {
       rtpParameters: answer.rtpParameters as types.RtpParameters,
       paused: answer.paused,
     });
-    await this.room.addPipedProducer(producer, source.peerId, source.source);
+    await this.meeting.media.addPiped(producer, source.peerId, source.source);
   }
 }

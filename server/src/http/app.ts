@@ -9,12 +9,10 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
 import { ApiKeys } from '../auth/api-keys.js';
-import type { Credentials } from '../auth/credentials.js';
-import { hashPassword } from '../auth/room-password.js';
 import type { Config } from '../config.js';
+import type { Meetings } from '../meeting/meetings.js';
 import type { Metrics } from '../metrics.js';
-import { newRoomId, ROOM_ID_PATTERN } from '../rooms/room-id.js';
-import type { RoomStore } from '../rooms/room-store.js';
+import { ROOM_ID_PATTERN } from '../store/room-id.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
@@ -22,15 +20,14 @@ const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 export interface AppDeps {
   config: Config;
-  store: RoomStore;
-  credentials: Credentials;
+  meetings: Pick<Meetings, 'create'>;
   pool: () => WorkerPool | undefined;
   /** True once the server is shutting down: it takes no new meetings. */
   draining: () => boolean;
   metrics: Metrics;
 }
 
-export function buildApp({ config, store, credentials, pool, draining, metrics }: AppDeps, logger: FastifyBaseLogger): FastifyInstance {
+export function buildApp({ config, meetings, pool, draining, metrics }: AppDeps, logger: FastifyBaseLogger): FastifyInstance {
   const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024, trustProxy: config.PARLEY_TRUST_PROXY });
   const apiKeys = new ApiKeys(config.PARLEY_API_KEYS);
   registerSecurityHeaders(app);
@@ -77,10 +74,7 @@ export function buildApp({ config, store, credentials, pool, draining, metrics }
     },
     async (request, reply) => {
       const { lobby = true, password } = request.body as { lobby?: boolean; password?: string };
-      const id = newRoomId();
-      const passwordHash = password === undefined ? undefined : await hashPassword(password);
-      await store.createRoom({ id, createdAt: Date.now(), lobby, locked: false, ...(passwordHash ? { passwordHash } : {}) });
-      const hostCredential = await credentials.issue(id, 'host');
+      const { id, hostCredential } = await meetings.create(password === undefined ? { lobby } : { lobby, password });
       const base = config.PARLEY_PUBLIC_URL ?? `${request.protocol}://${request.host}`;
       const url = new URL(`/r/${id}`, base).toString();
       reply.code(201);

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { SIGNATURE_HEADER, verify } from '../cluster/internal-auth.js';
 import type { PipeRequest } from '../cluster/room-link.js';
-import type { RoomManager } from '../rooms/room-manager.js';
+import type { RoomLinks } from '../cluster/room-links.js';
 
 const PipeRequestSchema = Type.Object(
   {
@@ -18,13 +18,13 @@ const PipeRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export function registerInternalRoutes(app: FastifyInstance, rooms: RoomManager, secret: string): void {
+export function registerInternalRoutes(app: FastifyInstance, links: RoomLinks, secret: string): void {
   app.post('/internal/pipe', { schema: { body: PipeRequestSchema } }, async (request, reply) => {
     const body = request.body as PipeRequest;
     if (!verify(secret, JSON.stringify(body), request.headers[SIGNATURE_HEADER] as string | undefined)) {
       return reply.code(401).send({ error: 'bad or missing signature' });
     }
-    const answer = await (await rooms.link(body.roomId))?.servePipe(body);
+    const answer = await links.get(body.roomId)?.servePipe(body);
     if (!answer) return reply.code(404).send({ error: 'no such room or producer on this node' });
     return answer;
   });

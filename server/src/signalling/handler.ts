@@ -1,5 +1,6 @@
+/** The shape of the handler table: each request's allowed peer states and roles, and what it does. */
 import type { RequestData, RequestMethod, ResponseData } from '../protocol/messages.js';
-import type { PeerState } from '../rooms/peer.js';
+import type { PeerState } from '../roster/peer.js';
 import type { Session } from './session.js';
 
 /** A handler's answer, and work to run once the answer has been sent. */

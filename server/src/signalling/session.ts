@@ -1,54 +1,57 @@
 /**
- * One signalling connection: its peer, the room it is attached to, and the
- * dispatch of each request to its handler. A request is refused with
+ * One signalling connection: its peer, the meeting it is attached to, and
+ * the dispatch of each request to its handler. A request is refused with
  * `invalid_state` outside the peer states its handler lists, and with
  * `forbidden` when it is a host control and the peer is not a host.
+ *
+ * Concurrency rule: **the requests of one connection are handled one at a
+ * time**, in the order they arrived. A request starts only when the one
+ * before it has been answered, so its handler sees the state the previous
+ * one left (two `join`s in one burst are one join and one `invalid_state`).
+ * Work that runs after an answer (consuming what exists) re-checks that the
+ * peer is still in the meeting.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Credentials } from '../auth/credentials.js';
-import type { Metrics } from '../metrics.js';
-import { checkPassword } from '../auth/room-password.js';
+import type { Meeting } from '../meeting/meeting.js';
+import type { Meetings } from '../meeting/meetings.js';
+import type { SuspendedSessions } from '../meeting/suspended-sessions.js';
 import { SignallingError } from '../protocol/errors.js';
-import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
-import type { ClientRequest, NotificationData, RequestMethod } from '../protocol/messages.js';
-import { Peer, type Connection } from '../rooms/peer.js';
-import type { Room } from '../rooms/room.js';
-import type { RoomManager } from '../rooms/room-manager.js';
-import type { RoomStore } from '../rooms/room-store.js';
+import type { ClientRequest, RequestMethod } from '../protocol/messages.js';
+import { Peer, type Connection } from '../roster/peer.js';
 import type { Handler, HandlerTable, Outcome } from './handler.js';
 import { hostHandlers } from './host-handlers.js';
 import { participantHandlers } from './participant-handlers.js';
-import type { SuspendedSessions } from './suspended-sessions.js';
-import { TokenBucket } from './token-bucket.js';
 
-/** ICE servers and policy for a peer that enters the meeting. */
-export type IceConfig = (peerId: string) => Pick<NotificationData<'joined'>, 'iceServers' | 'iceTransportPolicy'>;
+/** What the session reports to the metrics. */
+export interface SessionMetrics {
+  joinDuration: { observe(seconds: number): void };
+  timeToFirstMedia: { observe(seconds: number): void };
+  signallingErrors: { inc(labels: { code: string }): void };
+}
 
 export interface SessionDeps {
-  /** This node, as recorded with each participant. */
-  nodeId: string;
-  suspended: SuspendedSessions;
-  metrics: Metrics;
-  ice: IceConfig;
-  rooms: RoomManager;
-  store: RoomStore;
+  meetings: Meetings;
+  suspended: SuspendedSessions<Session>;
   credentials: Credentials;
+  metrics: SessionMetrics;
   logger: FastifyBaseLogger;
 }
 
 const handlers: HandlerTable<RequestMethod> = { ...participantHandlers, ...hostHandlers };
+/** Wrong room passwords one connection may give; the last one ends it. */
 const MAX_WRONG_PASSWORDS = 5;
 
 export class Session {
   readonly peer: Peer;
-  readonly chatLimiter = new TokenBucket(CHAT_BURST, CHAT_REFILL_MS);
   readonly openedAt = Date.now();
   /** Browsers report time to first media once per session. */
   firstMediaReported = false;
-  private room: Promise<Room> | undefined;
+  private meeting: Promise<Meeting> | undefined;
   private closing = false;
   private wrongPasswords = 0;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly roomId: string,
@@ -63,7 +66,14 @@ export class Session {
     return this.closing;
   }
 
-  async handle(request: ClientRequest): Promise<Outcome<RequestMethod>> {
+  /** Handles `request` once every earlier request of this connection has been answered. */
+  handle(request: ClientRequest): Promise<Outcome<RequestMethod>> {
+    const turn = this.queue.then(() => this.dispatch(request));
+    this.queue = turn.catch(() => {});
+    return turn;
+  }
+
+  private async dispatch(request: ClientRequest): Promise<Outcome<RequestMethod>> {
     const handler = handlers[request.method] as Handler<RequestMethod>;
     if (this.closing) throw new SignallingError('invalid_state', 'this session has ended');
     if (!handler.states.includes(this.peer.state)) {
@@ -72,33 +82,30 @@ export class Session {
     if (handler.hostOnly && this.peer.role !== 'host') {
       throw new SignallingError('forbidden', `only a host can ${request.method}`);
     }
-    return handler.run(this, request.data);
-  }
-
-  /** Checks a room password; the fifth wrong one ends the connection. */
-  async checkPassword(password: string | undefined, hash: string): Promise<void> {
-    if (password === undefined) throw new SignallingError('password_required', 'this meeting needs a password');
-    if (await checkPassword(password, hash)) return;
-    if (++this.wrongPasswords >= MAX_WRONG_PASSWORDS) this.peer.disconnect();
-    throw new SignallingError('password_incorrect', 'that password is not right');
-  }
-
-  attachedRoom(): Promise<Room> {
-    if (!this.room) {
-      this.room = this.deps.rooms.attach(this.roomId, this.peer);
-      this.room.catch(() => (this.room = undefined));
+    try {
+      return await handler.run(this, request.data);
+    } catch (error) {
+      // Guessing a room's password over one connection ends it after a few tries.
+      if (error instanceof SignallingError && error.code === 'password_incorrect' && ++this.wrongPasswords >= MAX_WRONG_PASSWORDS) {
+        this.peer.disconnect();
+      }
+      throw error;
     }
-    return this.room;
   }
 
-  /** Leaves the room and frees every transport, producer and consumer. */
+  attachedMeeting(): Promise<Meeting> {
+    if (!this.meeting) {
+      this.meeting = this.deps.meetings.attach(this.roomId, this.peer);
+      this.meeting.catch(() => (this.meeting = undefined));
+    }
+    return this.meeting;
+  }
+
+  /** Leaves the meeting, which frees every transport, producer and consumer. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    const room = await this.room?.catch(() => undefined);
-    if (room) room.leave(this.peer);
-    this.peer.close();
-    // Also when a host or the room ended the session first.
-    if (room) await this.deps.store.removeParticipant(room.id, this.peer.id);
+    const meeting = await this.meeting?.catch(() => undefined);
+    await meeting?.leave(this.peer);
   }
 }

@@ -9,12 +9,12 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { FLOOD_CLOSE_AFTER, MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS } from '../protocol/limits.js';
 import type { ErrorBody } from '../protocol/messages.js';
-import { isRoomId } from '../rooms/room-id.js';
+import type { Connection } from '../roster/peer.js';
+import { isRoomId } from '../store/room-id.js';
 import { errorResponseBody } from './error-response.js';
 import { parseRequest } from './request-parser.js';
-import type { Connection } from '../rooms/peer.js';
 import { Session, type SessionDeps } from './session.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../meeting/token-bucket.js';
 
 /** Frames above this are not read at all: ws closes the socket with 1009. */
 export const HARD_FRAME_LIMIT_BYTES = 16 * MAX_MESSAGE_BYTES;
@@ -69,14 +69,15 @@ export function attachSignalling(server: Server, deps: SessionDeps, limits: Conn
     if (limits.draining()) return refuse(socket, '503 Service Unavailable');
     if (!originAllowed(request, limits.allowedOrigins)) return refuse(socket, '403 Forbidden');
     const ip = clientAddress(request, limits.trustProxy);
-    if ((perIp.get(ip) ?? 0) >= limits.maxConnectionsPerIp) return refuse(socket, '429 Too Many Requests');
+    // Sessions held for resume keep their media ports: they count as connections of their address.
+    if ((perIp.get(ip) ?? 0) + deps.suspended.heldBy(ip) >= limits.maxConnectionsPerIp) return refuse(socket, '429 Too Many Requests');
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     socket.once('close', () => {
       const left = (perIp.get(ip) ?? 1) - 1;
       if (left > 0) perIp.set(ip, left);
       else perIp.delete(ip);
     });
-    wss.handleUpgrade(request, socket, head, (ws) => serve(ws, roomId, deps.logger.child({ roomId }), deps, limits));
+    wss.handleUpgrade(request, socket, head, (ws) => serve(ws, roomId, ip, deps.logger.child({ roomId }), deps, limits));
   });
 
   const heartbeat = setInterval(() => {
@@ -104,7 +105,7 @@ export function attachSignalling(server: Server, deps: SessionDeps, limits: Conn
 
 type AliveSocket = WebSocket & { alive?: boolean };
 
-function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps: SessionDeps, limits: ConnectionLimits): void {
+function serve(ws: AliveSocket, roomId: string, ip: string, logger: FastifyBaseLogger, deps: SessionDeps, limits: ConnectionLimits): void {
   const messagesPerSecond = limits.maxMessagesPerSecond;
   const send = (message: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -166,7 +167,7 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
     // drops) leaves a peer in the meeting its media for a grace period, to be
     // resumed. A deliberate close (tab closed, limits broken) ends the session.
     const dropped = code === 1006 && !session.ended && session.peer.state === 'joined' && !limits.draining();
-    if (dropped) return deps.suspended.hold(session);
+    if (dropped) return deps.suspended.hold(session, ip);
     session.close().catch((error: unknown) => logger.error({ err: error }, 'session cleanup failed'));
   });
 }

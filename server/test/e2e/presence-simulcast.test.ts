@@ -42,9 +42,9 @@ test("the received simulcast layer follows the tile's size, and a hidden tile pa
       tile.style.width = w;
     }, width);
   const bobCamera = async () => {
-    const live = (await meeting.parley.rooms.liveRooms()).find((candidate) => candidate.id === room.id);
-    const alicePeer = [...(live?.peers.values() ?? [])].find((peer) => peer.displayName === 'Alice');
-    return [...(alicePeer?.consumers.values() ?? [])].find((consumer) => consumer.kind === 'video');
+    const live = (await meeting.parley.meetings.list()).find((candidate) => candidate.id === room.id);
+    const alicePeer = live?.roster.all().find((peer) => peer.displayName === 'Alice');
+    return (alicePeer ? live!.media.consumersOf(alicePeer.id) : []).find((consumer) => consumer.kind === 'video');
   };
   const layer = async () => (await bobCamera())?.currentLayers?.spatialLayer ?? -1;
 

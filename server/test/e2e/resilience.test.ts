@@ -74,8 +74,8 @@ test('a signalling connection cut for 2 s resumes the same session, media untouc
   await waitUntil(() => inboundTotals(bob.page), (t) => t.framesDecoded > 20, 30_000, 'the call to start');
 
   const alicePeers = async () => {
-    const live = (await parley.rooms.liveRooms()).find((candidate) => candidate.id === room.id);
-    return [...(live?.peers.values() ?? [])].filter((peer) => peer.displayName === 'Alice' && peer.state === 'joined').map((peer) => peer.id);
+    const live = (await parley.meetings.list()).find((candidate) => candidate.id === room.id);
+    return (live?.roster.all() ?? []).filter((peer) => peer.displayName === 'Alice' && peer.state === 'joined').map((peer) => peer.id);
   };
   const [before] = await alicePeers();
   const cutAt = Date.now();

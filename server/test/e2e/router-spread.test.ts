@@ -17,8 +17,8 @@ test('a room spread over two workers carries media both ways', async () => {
     const first = await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded > 0, 30_000, 'media to arrive');
     await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded > first.framesDecoded + 20 && t.audioSamples > first.audioSamples, 30_000, 'media to keep flowing');
   }
-  const [live] = await meeting.parley.rooms.liveRooms();
-  const routers = new Set([...live!.peers.values()].map((peer) => peer.router));
+  const [live] = await meeting.parley.meetings.list();
+  const routers = new Set(live!.roster.all().map((peer) => live!.media.routerOf(peer.id)));
   assert.equal(routers.size, 2, 'each peer is on its own router');
   await waitUntil(() => bob.page.getByRole('group', { name: 'Alice' }).evaluate((tile: HTMLElement) => tile.dataset['speaking'] === 'true'), Boolean, 30_000, "Alice's voice to be detected across routers");
 

@@ -31,5 +31,5 @@ test('2 publishers and 3 subscribers: every stream arrives', async () => {
     assert.ok(bot.lossRatio < 0.05, `${bot.name} lost ${(bot.lossRatio * 100).toFixed(1)} %`);
     assert.ok(bot.kbps > 0);
   }
-  await waitUntil(async () => (await parley.rooms.liveRooms()).length, (rooms) => rooms === 0, 10_000, 'the bots to leave and the room to close');
+  await waitUntil(async () => (await parley.meetings.list()).length, (rooms) => rooms === 0, 10_000, 'the bots to leave and the room to close');
 });

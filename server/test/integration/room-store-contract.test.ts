@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
-import { MemoryRoomStore } from '../../src/rooms/memory-room-store.js';
-import { RedisRoomStore, type RedisClient } from '../../src/rooms/redis-room-store.js';
-import { ROOM_TTL_SECONDS, type RoomStore } from '../../src/rooms/room-store.js';
+import { MemoryRoomStore } from '../../src/store/memory-room-store.js';
+import { RedisRoomStore, type RedisClient } from '../../src/store/redis-room-store.js';
+import { ROOM_TTL_SECONDS, type RoomStore } from '../../src/store/room-store.js';
 import { TestRedis } from '../helpers/redis.js';
 
 const person = (peerId: string, state: 'waiting' | 'joined' = 'joined') => ({

@@ -10,9 +10,16 @@
  * goes at once when the meeting ends. Changes that belong together run in
  * MULTI or a Lua script.
  */
-import { createClient } from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import type { ChatMessage } from '../protocol/messages.js';
-import { ROOM_TTL_SECONDS, type ParticipantRecord, type RoomRecord, type RoomSettings, type RoomStore } from './room-store.js';
+import {
+  ROOM_TTL_SECONDS,
+  StoreUnavailableError,
+  type ParticipantRecord,
+  type RoomRecord,
+  type RoomSettings,
+  type RoomStore,
+} from './room-store.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -51,74 +58,95 @@ function toRecord(id: string, hash: Record<string, string>): RoomRecord | undefi
 export class RedisRoomStore implements RoomStore {
   constructor(private readonly client: RedisClient) {}
 
+  /** Runs one operation; failing to reach Redis (as opposed to Redis refusing a command) means the store is unavailable. */
+  private async reach<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw error instanceof ErrorReply ? error : new StoreUnavailableError(error);
+    }
+  }
+
   async createRoom(room: RoomRecord): Promise<void> {
-    const created = await this.client.eval(CREATE_ROOM, {
-      keys: [roomKey(room.id)],
-      arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0', room.passwordHash ?? ''],
-    });
+    const created = await this.reach(() =>
+      this.client.eval(CREATE_ROOM, {
+        keys: [roomKey(room.id)],
+        arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0', room.passwordHash ?? ''],
+      }),
+    );
     if (created !== 1) throw new Error(`room ${room.id} already exists`);
   }
 
   async getRoom(roomId: string): Promise<RoomRecord | undefined> {
-    return toRecord(roomId, await this.client.hGetAll(roomKey(roomId)));
+    return this.reach(async () => toRecord(roomId, await this.client.hGetAll(roomKey(roomId))));
   }
 
   async updateRoom(roomId: string, settings: Partial<RoomSettings>): Promise<RoomRecord | undefined> {
-    const fields = Object.entries(settings).flatMap(([name, value]) => [name, value ? '1' : '0']);
-    const flat = (await this.client.eval(UPDATE_ROOM, { keys: [roomKey(roomId)], arguments: fields })) as string[] | null;
-    if (!flat) return undefined;
-    const hash: Record<string, string> = {};
-    for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
-    return toRecord(roomId, hash);
+    return this.reach(async () => {
+      const fields = Object.entries(settings).flatMap(([name, value]) => [name, value ? '1' : '0']);
+      const flat = (await this.client.eval(UPDATE_ROOM, { keys: [roomKey(roomId)], arguments: fields })) as string[] | null;
+      if (!flat) return undefined;
+      const hash: Record<string, string> = {};
+      for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+      return toRecord(roomId, hash);
+    });
   }
 
   async deleteRoom(roomId: string): Promise<void> {
-    await this.client.del(Object.values(keysOf(roomId)));
+    await this.reach(() => this.client.del(Object.values(keysOf(roomId))));
   }
 
   async addParticipant(roomId: string, participant: ParticipantRecord): Promise<void> {
-    const keys = keysOf(roomId);
-    await this.client
-      .multi()
-      .hSet(keys.participants, participant.peerId, JSON.stringify(participant))
-      .expire(keys.participants, ROOM_TTL_SECONDS)
-      .expire(keys.room, ROOM_TTL_SECONDS)
-      // Revocations live as long as the room, however long ago they were made.
-      .expire(keys.revoked, ROOM_TTL_SECONDS)
-      .expire(keys.chat, ROOM_TTL_SECONDS)
-      .exec();
+    return this.reach(async () => {
+      const keys = keysOf(roomId);
+      await this.client
+        .multi()
+        .hSet(keys.participants, participant.peerId, JSON.stringify(participant))
+        .expire(keys.participants, ROOM_TTL_SECONDS)
+        .expire(keys.room, ROOM_TTL_SECONDS)
+        // Revocations live as long as the room, however long ago they were made.
+        .expire(keys.revoked, ROOM_TTL_SECONDS)
+        .expire(keys.chat, ROOM_TTL_SECONDS)
+        .exec();
+    });
   }
 
   async removeParticipant(roomId: string, peerId: string): Promise<void> {
-    await this.client.hDel(keysOf(roomId).participants, peerId);
+    await this.reach(() => this.client.hDel(keysOf(roomId).participants, peerId));
   }
 
   async listParticipants(roomId: string): Promise<ParticipantRecord[]> {
-    const entries = await this.client.hVals(keysOf(roomId).participants);
-    return entries.map((entry) => JSON.parse(entry) as ParticipantRecord);
+    return this.reach(async () => {
+      const entries = await this.client.hVals(keysOf(roomId).participants);
+      return entries.map((entry) => JSON.parse(entry) as ParticipantRecord);
+    });
   }
 
   async revokeCredential(roomId: string, credentialId: string): Promise<void> {
-    const { revoked } = keysOf(roomId);
-    await this.client.multi().sAdd(revoked, credentialId).expire(revoked, ROOM_TTL_SECONDS).exec();
+    return this.reach(async () => {
+      const { revoked } = keysOf(roomId);
+      await this.client.multi().sAdd(revoked, credentialId).expire(revoked, ROOM_TTL_SECONDS).exec();
+    });
   }
 
   async isCredentialRevoked(roomId: string, credentialId: string): Promise<boolean> {
-    return Boolean(await this.client.sIsMember(keysOf(roomId).revoked, credentialId));
+    return this.reach(async () => Boolean(await this.client.sIsMember(keysOf(roomId).revoked, credentialId)));
   }
 
   async appendChat(roomId: string, message: ChatMessage, keep: number): Promise<void> {
-    const { chat } = keysOf(roomId);
-    await this.client
-      .multi()
-      .rPush(chat, JSON.stringify(message))
-      .lTrim(chat, -keep, -1)
-      .expire(chat, ROOM_TTL_SECONDS)
-      .exec();
+    return this.reach(async () => {
+      const { chat } = keysOf(roomId);
+      await this.client
+        .multi()
+        .rPush(chat, JSON.stringify(message))
+        .lTrim(chat, -keep, -1)
+        .expire(chat, ROOM_TTL_SECONDS)
+        .exec();
+    });
   }
 
   async recentChat(roomId: string): Promise<ChatMessage[]> {
-    return (await this.client.lRange(keysOf(roomId).chat, 0, -1)).map((entry) => JSON.parse(entry) as ChatMessage);
+    return this.reach(async () => (await this.client.lRange(keysOf(roomId).chat, 0, -1)).map((entry) => JSON.parse(entry) as ChatMessage));
   }
 
   /** The client belongs to the cluster connection, which closes it. */

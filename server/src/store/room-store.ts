@@ -31,6 +31,18 @@ export interface ParticipantRecord {
   joinedAt: number;
 }
 
+/** The shared room state cannot be reached right now (Redis is down); the request may be retried. */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('room state is unreachable', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * Only the meeting layer (meeting/records.ts) calls the methods that write;
+ * everyone else may read.
+ */
 export interface RoomStore {
   createRoom(room: RoomRecord): Promise<void>;
   getRoom(roomId: string): Promise<RoomRecord | undefined>;

@@ -1,0 +1,397 @@
+/**
+ * The media of one room on this node: its routers (see RouterGroup), the
+ * media of each participant in the meeting (PeerMedia), producers piped in
+ * from other nodes, and who is speaking. It knows nothing of roles, lobbies
+ * or connections: the meeting adds a participant's media when they enter and
+ * removes it when they leave, and listens to the events below.
+ *
+ * Consumers are always created paused and resumed by the receiving client
+ * once it is ready, so a video stream needs only one keyframe.
+ */
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import { SignallingError } from '../protocol/errors.js';
+import type { RtpParameters } from '../protocol/mediasoup-schemas.js';
+import type { MediaSource, PeerInfo, RequestData, ResponseData } from '../protocol/messages.js';
+import { webRtcTransportOptions } from '../rtc/transport-options.js';
+import type { WorkerPool } from '../rtc/worker-pool.js';
+import { media } from './media-error.js';
+import { PeerMedia, type Direction, type Notify } from './peer-media.js';
+import { RouterGroup } from './router-group.js';
+import { SpeakerDetector } from './speaker-detector.js';
+
+const KIND_OF_SOURCE: Record<MediaSource, 'audio' | 'video'> = {
+  mic: 'audio',
+  camera: 'video',
+  screen: 'video',
+  'screen-audio': 'audio',
+};
+
+/** A producer of a peer on another node, piped into this room's router. */
+interface PipedProducer {
+  producer: types.Producer;
+  peerId: string;
+  source: MediaSource;
+}
+
+export interface ProducerEvent {
+  peerId: string;
+  producerId: string;
+  source: MediaSource;
+}
+
+export interface MediaRoomEvents {
+  producerAdded: [ProducerEvent];
+  producerPaused: [ProducerEvent & { paused: boolean }];
+  producerClosed: [ProducerEvent];
+  /** Who is speaking now, loudest first. */
+  speakers: [peerIds: string[]];
+  /** A router closed under the room: its worker died. */
+  routerLost: [];
+}
+
+export class MediaRoom extends EventEmitter<MediaRoomEvents> {
+  private readonly peers = new Map<string, PeerMedia>();
+  private readonly piped = new Map<string, PipedProducer>();
+  private readonly assignments = new Map<PeerMedia, Promise<types.Router>>();
+  /** Transports and producers being created, so concurrent requests cannot make two of one kind. */
+  private readonly creating = new Set<string>();
+  private isClosed = false;
+
+  private constructor(
+    private readonly group: RouterGroup,
+    private readonly speakers: SpeakerDetector,
+    private readonly config: Config,
+    private readonly logger: FastifyBaseLogger,
+  ) {
+    super();
+    group.onRouterLost = () => this.emit('routerLost');
+    speakers.on('changed', (peerIds) => this.emit('speakers', peerIds));
+  }
+
+  static async create(pool: WorkerPool, config: Config, logger: FastifyBaseLogger): Promise<MediaRoom> {
+    const group = await RouterGroup.create(pool, config.PARLEY_ROOM_PEERS_PER_ROUTER);
+    const speakers = await SpeakerDetector.create(group.primary);
+    return new MediaRoom(group, speakers, config, logger);
+  }
+
+  /** The first router: its capabilities are every router's, and other nodes pipe into it. */
+  get router(): types.Router {
+    return this.group.primary;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** A participant entered the meeting: it may now send and receive. */
+  add(peerId: string, rtpCapabilities: types.RtpCapabilities, notify: Notify): void {
+    if (this.isClosed) throw new SignallingError('invalid_state', 'this meeting has closed');
+    this.peers.set(peerId, new PeerMedia(peerId, rtpCapabilities, notify));
+  }
+
+  /** A participant left: its transports close, and with them its producers and consumers. */
+  remove(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    this.peers.delete(peerId);
+    peer.close();
+    if (peer.router) this.group.release(peer.router);
+    this.assignments.delete(peer);
+  }
+
+  /** What a participant sends, as others see it. */
+  producersOf(peerId: string): PeerInfo['producers'] {
+    return [...(this.peers.get(peerId)?.producers.values() ?? [])].map(({ producer, source }) => ({
+      id: producer.id,
+      source,
+      paused: producer.paused,
+    }));
+  }
+
+  /** The router a participant's transports are on (tests and metrics). */
+  routerOf(peerId: string): types.Router | undefined {
+    return this.peers.get(peerId)?.router;
+  }
+
+  /** A participant's consumers (tests and metrics). */
+  consumersOf(peerId: string): types.Consumer[] {
+    return [...(this.peers.get(peerId)?.consumers.values() ?? [])];
+  }
+
+  counts(): { producers: number; consumers: number } {
+    let producers = 0;
+    let consumers = 0;
+    for (const peer of this.peers.values()) {
+      producers += peer.producers.size;
+      consumers += peer.consumers.size;
+    }
+    return { producers, consumers };
+  }
+
+  async createTransport(peerId: string, direction: Direction): Promise<ResponseData<'createWebRtcTransport'>> {
+    const peer = this.member(peerId);
+    const key = `${peerId}:${direction}`;
+    if (peer.transports.has(direction) || this.creating.has(key)) {
+      throw new SignallingError('invalid_state', `a ${direction} transport already exists`);
+    }
+    this.creating.add(key);
+    let transport: types.WebRtcTransport;
+    try {
+      const router = await this.assignRouter(peer);
+      transport = await media(() => router.createWebRtcTransport(webRtcTransportOptions(this.config)));
+    } finally {
+      this.creating.delete(key);
+    }
+    if (peer.closed) {
+      transport.close();
+      throw new SignallingError('invalid_state', 'the session has closed');
+    }
+    peer.transports.set(direction, transport);
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') this.logger.warn({ peerId, direction, state }, 'DTLS ended');
+    });
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    } as ResponseData<'createWebRtcTransport'>;
+  }
+
+  async restartIce(peerId: string, transportId: string): Promise<types.IceParameters> {
+    const transport = this.transportOf(peerId, transportId);
+    return media(() => transport.restartIce());
+  }
+
+  async connectTransport(peerId: string, { transportId, dtlsParameters }: RequestData<'connectWebRtcTransport'>): Promise<void> {
+    const transport = this.transportOf(peerId, transportId);
+    await media(() => transport.connect({ dtlsParameters }));
+  }
+
+  async produce(peerId: string, request: RequestData<'produce'>): Promise<string> {
+    const peer = this.member(peerId);
+    const transport = peer.transports.get('send');
+    if (!transport || transport.id !== request.transportId) {
+      throw new SignallingError('not_found', `no send transport ${request.transportId}`);
+    }
+    const key = `${peerId}:${request.source}`;
+    if (peer.producerFor(request.source) || this.creating.has(key)) {
+      throw new SignallingError('invalid_state', `already sending ${request.source}`);
+    }
+    if (request.kind !== KIND_OF_SOURCE[request.source]) {
+      throw new SignallingError('bad_message', `/kind: ${request.source} must be ${KIND_OF_SOURCE[request.source]}`);
+    }
+    this.creating.add(key);
+    let producer: types.Producer;
+    try {
+      producer = await media(() =>
+        transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters as types.RtpParameters, paused: request.paused ?? false }),
+      );
+    } finally {
+      this.creating.delete(key);
+    }
+    if (peer.closed) {
+      producer.close();
+      throw new SignallingError('invalid_state', 'the session has closed');
+    }
+    const event = { peerId, producerId: producer.id, source: request.source };
+    peer.producers.set(producer.id, { producer, source: request.source });
+    this.group.addProducer(producer, peer.router!);
+    producer.observer.once('close', () => {
+      peer.producers.delete(producer.id);
+      this.emit('producerClosed', event);
+    });
+    if (request.source === 'mic') await this.listenTo(producer, peerId);
+    this.emit('producerAdded', event);
+    return producer.id;
+  }
+
+  /** Every other participant starts receiving this producer. */
+  async consumeFromAll(producerPeerId: string, producerId: string): Promise<void> {
+    const entry = this.peers.get(producerPeerId)?.producers.get(producerId);
+    if (!entry) return;
+    const receivers = [...this.peers.values()].filter((peer) => peer.peerId !== producerPeerId);
+    await Promise.all(receivers.map((peer) => this.consume(peer, producerPeerId, entry.producer, entry.source)));
+  }
+
+  /** A participant whose receive transport just appeared gets everything already produced. */
+  async consumeExisting(peerId: string): Promise<void> {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    const work: Promise<void>[] = [];
+    for (const other of this.peers.values()) {
+      if (other === peer) continue;
+      for (const { producer, source } of other.producers.values()) work.push(this.consume(peer, other.peerId, producer, source));
+    }
+    for (const { producer, peerId: owner, source } of this.piped.values()) work.push(this.consume(peer, owner, producer, source));
+    await Promise.all(work);
+  }
+
+  async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
+    const entry = this.member(peerId).producers.get(producerId);
+    if (!entry) throw new SignallingError('not_found', `no producer ${producerId}`);
+    await media(() => (paused ? entry.producer.pause() : entry.producer.resume()));
+    this.emit('producerPaused', { peerId, producerId, source: entry.source, paused });
+  }
+
+  closeProducer(peerId: string, producerId: string): void {
+    const entry = this.member(peerId).producers.get(producerId);
+    if (!entry) throw new SignallingError('not_found', `no producer ${producerId}`);
+    entry.producer.close();
+  }
+
+  async setConsumerPaused(peerId: string, consumerId: string, paused: boolean): Promise<void> {
+    const consumer = this.consumerOf(peerId, consumerId);
+    await media(() => (paused ? consumer.pause() : consumer.resume()));
+  }
+
+  /** Simulcast: the receiver asks for the layer that fits its tile; other consumers ignore it. */
+  async setPreferredLayers(peerId: string, consumerId: string, spatialLayer: number): Promise<void> {
+    const consumer = this.consumerOf(peerId, consumerId);
+    if (consumer.type === 'simulcast' || consumer.type === 'svc') await media(() => consumer.setPreferredLayers({ spatialLayer }));
+  }
+
+  /**
+   * Host control: pauses a mic or camera, or ends a screen share. Returns
+   * what it stopped (a paused producer is left alone).
+   */
+  async stopMedia(peerId: string, sources: MediaSource[]): Promise<ProducerEvent[]> {
+    const stopped: ProducerEvent[] = [];
+    const peer = this.peers.get(peerId);
+    if (!peer) return stopped;
+    for (const source of sources) {
+      const entry = peer.producerFor(source);
+      if (!entry) continue;
+      const event = { peerId, producerId: entry.producer.id, source };
+      if (source === 'screen' || source === 'screen-audio') entry.producer.close();
+      else if (!entry.producer.paused) {
+        await media(() => entry.producer.pause());
+        this.emit('producerPaused', { ...event, paused: true });
+      } else continue;
+      stopped.push(event);
+    }
+    return stopped;
+  }
+
+  /** A producer of this node's participant, ready to be sent to another node (it lives in the first router). */
+  async localProducer(producerId: string): Promise<types.Producer | undefined> {
+    for (const peer of this.peers.values()) {
+      const entry = peer.producers.get(producerId);
+      if (!entry) continue;
+      await media(() => this.group.ensureIn(producerId, this.router));
+      return entry.producer;
+    }
+    return undefined;
+  }
+
+  /** A producer of a peer on another node, now piped into this router: every participant here receives it. */
+  async addPiped(producer: types.Producer, peerId: string, source: MediaSource): Promise<void> {
+    this.piped.set(producer.id, { producer, peerId, source });
+    this.group.addProducer(producer, this.router);
+    producer.observer.once('close', () => this.piped.delete(producer.id));
+    if (source === 'mic') await this.listenTo(producer, peerId);
+    await Promise.all([...this.peers.values()].map((peer) => this.consume(peer, peerId, producer, source)));
+  }
+
+  isPiped(producerId: string): boolean {
+    return this.piped.has(producerId);
+  }
+
+  async setPipedPaused(producerId: string, paused: boolean): Promise<void> {
+    const piped = this.piped.get(producerId)?.producer;
+    if (piped) await media(() => (paused ? piped.pause() : piped.resume()));
+  }
+
+  closePiped(producerId: string): void {
+    this.piped.get(producerId)?.producer.close();
+  }
+
+  /** A peer on another node left: what was piped in from it closes. */
+  closePipedOf(peerId: string): void {
+    for (const piped of [...this.piped.values()]) if (piped.peerId === peerId) piped.producer.close();
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const peerId of [...this.peers.keys()]) this.remove(peerId);
+    this.group.close();
+  }
+
+  private member(peerId: string): PeerMedia {
+    const peer = this.peers.get(peerId);
+    if (!peer) throw new SignallingError('invalid_state', 'this session is not in the meeting');
+    return peer;
+  }
+
+  private transportOf(peerId: string, transportId: string): types.WebRtcTransport {
+    const transport = this.member(peerId).transportById(transportId);
+    if (!transport) throw new SignallingError('not_found', `no transport ${transportId}`);
+    return transport;
+  }
+
+  private consumerOf(peerId: string, consumerId: string): types.Consumer {
+    const consumer = this.member(peerId).consumers.get(consumerId);
+    if (!consumer) throw new SignallingError('not_found', `no consumer ${consumerId}`);
+    return consumer;
+  }
+
+  private assignRouter(peer: PeerMedia): Promise<types.Router> {
+    let assignment = this.assignments.get(peer);
+    if (!assignment) {
+      assignment = media(() => this.group.assign()).then((router) => (peer.router = router));
+      this.assignments.set(peer, assignment);
+    }
+    return assignment;
+  }
+
+  /** Speaker detection runs on the first router; a mic on another router is piped there. */
+  private async listenTo(mic: types.Producer, peerId: string): Promise<void> {
+    await media(async () => {
+      await this.group.ensureIn(mic.id, this.router);
+      await this.speakers.add(mic, peerId);
+    });
+  }
+
+  private async consume(peer: PeerMedia, producerPeerId: string, producer: types.Producer, source: MediaSource): Promise<void> {
+    const transport = peer.transports.get('recv');
+    const { rtpCapabilities, router } = peer;
+    if (!transport || !router || producer.closed || peer.consumedProducerIds.has(producer.id)) return;
+    peer.consumedProducerIds.add(producer.id);
+    let consumer: types.Consumer;
+    try {
+      await this.group.ensureIn(producer.id, router);
+      if (!router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+        peer.consumedProducerIds.delete(producer.id);
+        return;
+      }
+      consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
+    } catch (error) {
+      // The producer or the transport closed meanwhile.
+      peer.consumedProducerIds.delete(producer.id);
+      this.logger.debug({ err: error, peerId: peer.peerId }, 'consume skipped');
+      return;
+    }
+    if (consumer.closed || peer.closed) return;
+    peer.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => {
+      peer.consumers.delete(consumer.id);
+      peer.consumedProducerIds.delete(producer.id);
+    });
+    consumer.on('producerclose', () => peer.notify('consumerClosed', { consumerId: consumer.id }));
+    consumer.on('producerpause', () => peer.notify('consumerPaused', { consumerId: consumer.id }));
+    consumer.on('producerresume', () => peer.notify('consumerResumed', { consumerId: consumer.id }));
+    peer.notify('newConsumer', {
+      consumerId: consumer.id,
+      producerId: producer.id,
+      peerId: producerPeerId,
+      kind: consumer.kind,
+      source,
+      rtpParameters: consumer.rtpParameters as RtpParameters,
+      producerPaused: consumer.producerPaused,
+    });
+  }
+}

@@ -1,0 +1,487 @@
+/**
+ * The rules of one meeting on this node: who gets in (admission, lobby,
+ * lock, password), roles, host commands, chat and hands, and what this node
+ * learns from the others. It owns the roster (who is here) and the media
+ * room (what they send), writes the store only through MeetingRecords, and
+ * tells the rest of the world what happened through MeetingEvents, which the
+ * cluster layer forwards to other nodes. It knows nothing of sockets.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Credentials } from '../auth/credentials.js';
+import { checkPassword } from '../auth/room-password.js';
+import type { MediaRoom, ProducerEvent } from '../media/media-room.js';
+import { SignallingError } from '../protocol/errors.js';
+import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
+import type { ChatMessage, MediaSource, PeerInfo, RequestData, ResponseData, Role, RoomSettings } from '../protocol/messages.js';
+import type { IceConfig } from '../rtc/ice-config.js';
+import type { Peer } from '../roster/peer.js';
+import type { RemotePeer, WaitingPeer } from '../roster/remote-peers.js';
+import { Roster } from '../roster/roster.js';
+import type { RoomRecord } from '../store/room-store.js';
+import { decideAdmission, type AdmissionInput } from './admission.js';
+import type { MeetingRecords } from './records.js';
+import { TokenBucket } from './token-bucket.js';
+
+export type HostCommand = 'admit' | 'deny' | 'promote' | 'mute' | 'stopCamera' | 'stopScreenShare' | 'remove';
+/** Commands aimed at someone in the lobby; the rest act on people in the meeting. */
+const LOBBY_COMMANDS: readonly HostCommand[] = ['admit', 'deny'];
+
+export type SessionEndCause = 'removed' | 'ended' | 'server' | 'replaced';
+
+/** What happened in this meeting on this node; each describes this node's own people only. */
+export type MeetingEvent =
+  /** Someone here entered the meeting, or changed role, hand or media. */
+  | { type: 'peer'; peer: PeerInfo; credentialId: string }
+  | { type: 'peerLeft'; peerId: string }
+  /** Who waits in this node's lobby now. */
+  | { type: 'lobby'; waiting: WaitingPeer[] }
+  | { type: 'producer'; peerId: string; producerId: string; source: MediaSource }
+  | { type: 'producerPaused'; producerId: string; paused: boolean }
+  | { type: 'producerClosed'; producerId: string }
+  | { type: 'chat'; message: ChatMessage }
+  | { type: 'room'; room: RoomSettings }
+  | { type: 'ended'; reason: string }
+  /** A host here acts on someone another node serves; the host role was checked here. */
+  | { type: 'command'; targetPeerId: string; command: HostCommand }
+  /** Someone entered the meeting on this node (media from other nodes should flow here). */
+  | { type: 'entered' }
+  /** This node no longer serves the meeting. */
+  | { type: 'closed' };
+
+export interface MeetingDeps {
+  records: MeetingRecords;
+  credentials: Credentials;
+  ice: IceConfig;
+  maxPeers: number;
+  logger: FastifyBaseLogger;
+}
+
+/** Password guesses for one meeting, from everyone together: a burst of 10, then one every 6 s. */
+const PASSWORD_BURST = 10;
+const PASSWORD_REFILL_MS = 6_000;
+
+export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
+  readonly roster = new Roster();
+  /** Capabilities of people in the lobby, needed once they are admitted. */
+  private readonly capabilities = new Map<string, types.RtpCapabilities>();
+  /** People being let in, so two hosts admitting at once let them in once. */
+  private readonly admitting = new Set<string>();
+  private readonly chatLimits = new WeakMap<Peer, TokenBucket>();
+  private readonly passwordGuesses = new TokenBucket(PASSWORD_BURST, PASSWORD_REFILL_MS);
+  private isClosed = false;
+
+  constructor(
+    readonly id: string,
+    readonly media: MediaRoom,
+    /** The room as last known here, to put back if the store loses it. */
+    private record: RoomRecord,
+    private readonly deps: MeetingDeps,
+  ) {
+    super();
+    media.on('producerAdded', ({ peerId, producerId, source }) => {
+      this.announce(peerId);
+      this.emitEvent({ type: 'producer', peerId, producerId, source });
+    });
+    media.on('producerPaused', ({ peerId, producerId, paused }) => {
+      this.emitEvent({ type: 'producerPaused', producerId, paused });
+      this.announce(peerId);
+    });
+    media.on('producerClosed', ({ peerId, producerId }: ProducerEvent) => {
+      this.emitEvent({ type: 'producerClosed', producerId });
+      this.announce(peerId);
+    });
+    media.on('speakers', (peerIds) => this.roster.broadcast('speakers', { peerIds }));
+    media.on('routerLost', () => this.close('the media server restarted; please rejoin', 'server'));
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** A peer as everyone else sees it. */
+  info(peer: Peer): PeerInfo {
+    return {
+      id: peer.id,
+      displayName: peer.displayName,
+      role: peer.role,
+      handRaised: peer.handRaised,
+      producers: this.media.producersOf(peer.id),
+    };
+  }
+
+  /** A new connection for this meeting; it may then ask to join. */
+  attach(peer: Peer): void {
+    if (this.isClosed) throw new SignallingError('invalid_state', 'this meeting has closed');
+    this.roster.attach(peer);
+  }
+
+  // --- Getting in -----------------------------------------------------------
+
+  async join(peer: Peer, request: RequestData<'join'>): Promise<ResponseData<'join'>> {
+    const { credentials, records } = this.deps;
+    const [record, claims] = await Promise.all([
+      records.room(),
+      request.credential ? credentials.verify(request.credential, this.id) : undefined,
+    ]);
+    if (!record) throw new SignallingError('room_not_found', 'this meeting link is not valid or the meeting has ended');
+    const input: AdmissionInput = {
+      peerState: peer.state,
+      credential: claims?.role,
+      revoked: claims ? await records.isRevoked(claims.sub) : false,
+      locked: record.locked,
+      lobby: record.lobby,
+      hasPassword: record.passwordHash !== undefined,
+      password: 'unchecked',
+    };
+    let admission = decideAdmission(input);
+    if (admission.kind === 'check-password') {
+      admission = decideAdmission({ ...input, password: await this.guessPassword(request.password, record.passwordHash!) });
+    }
+    if (admission.kind === 'refuse') throw new SignallingError(admission.code, admission.message);
+    if (admission.kind === 'check-password') throw new Error('admission asked for the password twice');
+    peer.identify(request.displayName.trim(), claims?.sub ?? randomUUID());
+    const capabilities = request.rtpCapabilities as types.RtpCapabilities;
+    if (admission.kind === 'lobby') {
+      await this.wait(peer, capabilities);
+      const ticket = await credentials.issue(this.id, 'guest', peer.credentialId);
+      return { peerId: peer.id, status: 'waiting', credential: ticket };
+    }
+    const credential = await this.enter(peer, admission.role, capabilities);
+    return { peerId: peer.id, status: 'joined', credential };
+  }
+
+  /** One guess at the room's password, limited per meeting whoever guesses. */
+  private async guessPassword(given: string | undefined, hash: string): Promise<'absent' | 'wrong' | 'right'> {
+    if (given === undefined) return 'absent';
+    if (!this.passwordGuesses.take()) {
+      throw new SignallingError('rate_limited', 'too many password attempts for this meeting; try again in a minute');
+    }
+    return (await checkPassword(given, hash)) ? 'right' : 'wrong';
+  }
+
+  /** Puts a peer in the lobby and tells the hosts. */
+  private async wait(peer: Peer, capabilities: types.RtpCapabilities): Promise<void> {
+    if (this.roster.lobby().length >= this.deps.maxPeers) {
+      throw new SignallingError('room_full', 'the lobby of this meeting is full; try again later');
+    }
+    await this.deps.records.participant(peer.id, peer.displayName, 'participant', 'waiting');
+    await this.afterWrite(peer, () => peer.transition('waiting'));
+    this.capabilities.set(peer.id, capabilities);
+    this.lobbyChanged();
+    this.deps.logger.info({ peerId: peer.id }, 'peer waiting in the lobby');
+  }
+
+  /**
+   * Brings a peer into the meeting with `role`, issues the credential that
+   * lets it back in, and sends it the `joined` notification with the people
+   * and the recent chat. Returns the credential.
+   */
+  private async enter(peer: Peer, role: Role, capabilities: types.RtpCapabilities): Promise<string> {
+    this.assertRoom();
+    const { records, credentials } = this.deps;
+    const [credential, chatHistory, record] = await Promise.all([
+      credentials.issue(this.id, role, peer.credentialId),
+      records.recentChat(),
+      records.room(),
+    ]);
+    if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
+    const wasWaiting = peer.state === 'waiting';
+    await records.participant(peer.id, peer.displayName, role, 'joined');
+    await this.afterWrite(peer, () => {
+      this.assertRoom();
+      peer.transition('joined');
+    });
+    peer.setRole(role);
+    this.capabilities.delete(peer.id);
+    this.media.add(peer.id, capabilities, peer.notify);
+    this.replaceEarlierSessions(peer.id, peer.credentialId);
+    this.roster.broadcast('peerJoined', { peer: this.info(peer) }, peer);
+    this.emitEvent({ type: 'peer', peer: this.info(peer), credentialId: peer.credentialId });
+    if (wasWaiting) this.lobbyChanged();
+    else if (role === 'host') this.roster.notifyHosts();
+    peer.notify('joined', {
+      role,
+      peers: this.roster.infos((other) => this.info(other), peer),
+      chatHistory,
+      room: { locked: record.locked, lobby: record.lobby },
+      credential,
+      ...this.deps.ice(peer.id),
+    });
+    this.deps.logger.info({ peerId: peer.id, role }, 'peer joined');
+    this.emitEvent({ type: 'entered' });
+    return credential;
+  }
+
+  private assertRoom(): void {
+    if (this.roster.headcount() >= this.deps.maxPeers) {
+      throw new SignallingError('room_full', `this room is full (${this.deps.maxPeers} participants)`);
+    }
+  }
+
+  /**
+   * The live half of a change whose store half is written: if the peer left
+   * meanwhile, or the change is refused, the store write is undone.
+   */
+  private async afterWrite(peer: Peer, change: () => void): Promise<void> {
+    try {
+      if (!this.roster.isAttached(peer)) throw new SignallingError('invalid_state', 'this session has ended');
+      change();
+    } catch (error) {
+      await this.deps.records.forgetBestEffort(peer.id, (undo) => this.deps.logger.warn({ err: undo }, 'could not undo a participant record'));
+      throw error;
+    }
+  }
+
+  /**
+   * The same person (same credential) coming back, after a dropped
+   * connection or through another node, replaces their earlier session, so
+   * nobody sees them twice.
+   */
+  private replaceEarlierSessions(peerId: string, credentialId: string): void {
+    const earlier = this.roster.earlierSessions(peerId, credentialId);
+    for (const other of earlier.local) void this.dismiss(other, 'You joined from another tab or device.', 'replaced');
+    for (const remoteId of earlier.remote) this.remotePeerLeft(remoteId);
+  }
+
+  // --- Being in the meeting ------------------------------------------------------
+
+  async chat(peer: Peer, text: string): Promise<void> {
+    const trimmed = text.trim();
+    if (!trimmed) throw new SignallingError('bad_message', 'sendChat: /data/text: the message is empty');
+    let limit = this.chatLimits.get(peer);
+    if (!limit) this.chatLimits.set(peer, (limit = new TokenBucket(CHAT_BURST, CHAT_REFILL_MS)));
+    if (!limit.take()) throw new SignallingError('rate_limited', 'you are sending messages too quickly; wait a moment');
+    const message = { id: randomUUID(), peerId: peer.id, displayName: peer.displayName, text: trimmed, sentAt: Date.now() };
+    await this.deps.records.chat(message);
+    this.roster.broadcast('chatMessage', { message });
+    this.emitEvent({ type: 'chat', message });
+  }
+
+  setHandRaised(peer: Peer, raised: boolean): void {
+    peer.setHandRaised(raised);
+    this.announce(peer.id);
+  }
+
+  /**
+   * A peer leaves: live first, whatever the store says (its connection is
+   * gone), then its record is dropped. The meeting closes on this node with
+   * its last peer.
+   */
+  async leave(peer: Peer): Promise<void> {
+    if (!this.roster.detach(peer)) return;
+    const was = peer.state;
+    if (was !== 'closed') peer.transition('closed');
+    this.capabilities.delete(peer.id);
+    this.media.remove(peer.id);
+    if (was === 'joined') {
+      this.roster.broadcast('peerLeft', { peerId: peer.id });
+      this.emitEvent({ type: 'peerLeft', peerId: peer.id });
+      this.deps.logger.info({ peerId: peer.id }, 'peer left');
+    }
+    if (was === 'waiting') this.lobbyChanged();
+    if (this.roster.size === 0) this.close();
+    await this.deps.records.forgetBestEffort(peer.id, (error) => this.deps.logger.warn({ err: error }, 'could not drop a participant record'));
+  }
+
+  /** Ends one peer's session: it is told why, then disconnected. */
+  private async dismiss(peer: Peer, reason: string, cause: SessionEndCause): Promise<void> {
+    peer.notify('sessionClosed', { reason, cause });
+    peer.disconnect();
+    await this.leave(peer);
+  }
+
+  // --- Hosts ---------------------------------------------------------------------
+
+  /** A host's command: runs here when the target is this node's, else goes to the node that serves them. */
+  async command(targetPeerId: string, command: HostCommand): Promise<void> {
+    const local = this.roster.get(targetPeerId);
+    if (local && local.state !== 'closed') return this.runCommand(local, command);
+    const remoteJoined = this.roster.remote.has(targetPeerId);
+    const remoteWaiting = this.roster.remote.isWaiting(targetPeerId);
+    if (!remoteJoined && !remoteWaiting) throw new SignallingError('not_found', 'that participant is no longer here');
+    if (LOBBY_COMMANDS.includes(command) !== remoteWaiting) {
+      throw new SignallingError('invalid_state', remoteWaiting ? 'that person is still in the lobby' : 'that person is not in the lobby');
+    }
+    this.emitEvent({ type: 'command', targetPeerId, command });
+  }
+
+  /** Runs a host command on a peer of this node: from a host here, or from another node. */
+  async runCommand(target: Peer, command: HostCommand): Promise<void> {
+    const expected = LOBBY_COMMANDS.includes(command) ? 'waiting' : 'joined';
+    if (target.state !== expected) {
+      throw new SignallingError('invalid_state', expected === 'waiting' ? 'that person is not in the lobby' : 'that person is not in the meeting');
+    }
+    switch (command) {
+      case 'admit':
+        return this.admit(target);
+      case 'deny':
+        await this.deps.records.revoke(target.credentialId);
+        target.notify('denied', { reason: 'The host did not let you in.' });
+        target.disconnect();
+        return this.leave(target);
+      case 'promote':
+        return this.promote(target);
+      case 'mute':
+        return this.stopMedia(target, ['mic']);
+      case 'stopCamera':
+        return this.stopMedia(target, ['camera']);
+      case 'stopScreenShare':
+        return this.stopMedia(target, ['screen', 'screen-audio']);
+      case 'remove':
+        await this.deps.records.revoke(target.credentialId);
+        return this.dismiss(target, 'A host removed you from the meeting.', 'removed');
+    }
+  }
+
+  /** Everyone waiting, on this node and on others, comes in. */
+  async admitAll(): Promise<void> {
+    const waiting = this.roster.lobby().map((peer) => peer.peerId);
+    await Promise.all(waiting.map((peerId) => this.command(peerId, 'admit')));
+  }
+
+  /** Locks or unlocks the room, or turns the lobby on or off (off lets in whoever waits). */
+  async updateSettings(settings: Partial<RoomSettings>): Promise<void> {
+    const record = await this.deps.records.settings(settings);
+    if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
+    this.record = record;
+    const room = { locked: record.locked, lobby: record.lobby };
+    this.roster.broadcast('roomUpdated', { room });
+    this.emitEvent({ type: 'room', room });
+    if (settings.lobby === false) await this.admitAll();
+  }
+
+  /** Ends the meeting for everyone: its link stops working. Close the meeting once the host has the answer. */
+  async end(): Promise<string> {
+    await this.deps.records.end();
+    const reason = 'The host ended the meeting.';
+    this.emitEvent({ type: 'ended', reason });
+    return reason;
+  }
+
+  private async admit(target: Peer): Promise<void> {
+    if (this.admitting.has(target.id)) return;
+    this.admitting.add(target.id);
+    try {
+      await this.enter(target, 'participant', this.capabilities.get(target.id)!);
+    } finally {
+      this.admitting.delete(target.id);
+    }
+  }
+
+  private async promote(target: Peer): Promise<void> {
+    if (target.role === 'host') return;
+    const credential = await this.deps.credentials.issue(this.id, 'host', target.credentialId);
+    await this.deps.records.participant(target.id, target.displayName, 'host', 'joined');
+    target.setRole('host');
+    target.notify('promoted', { credential });
+    this.announce(target.id);
+    this.roster.notifyHosts();
+  }
+
+  private async stopMedia(target: Peer, sources: MediaSource[]): Promise<void> {
+    for (const { producerId, source } of await this.media.stopMedia(target.id, sources)) {
+      target.notify('mediaStoppedByHost', { producerId, source });
+    }
+  }
+
+  // --- Other nodes -----------------------------------------------------------------
+
+  /** A peer on another node joined or changed. */
+  remotePeer(peer: RemotePeer): void {
+    this.replaceEarlierSessions(peer.info.id, peer.credentialId);
+    const isNew = this.roster.remote.set(peer);
+    this.roster.broadcast(isNew ? 'peerJoined' : 'peerUpdated', { peer: peer.info });
+  }
+
+  remotePeerLeft(peerId: string): void {
+    if (!this.roster.remote.delete(peerId)) return;
+    this.media.closePipedOf(peerId);
+    this.roster.broadcast('peerLeft', { peerId });
+  }
+
+  remoteLobby(nodeId: string, waiting: WaitingPeer[]): void {
+    this.roster.remote.setWaiting(nodeId, waiting);
+    this.roster.notifyHosts();
+  }
+
+  remoteSettings(room: RoomSettings): void {
+    this.record = { ...this.record, ...room };
+    this.roster.broadcast('roomUpdated', { room });
+  }
+
+  remoteChat(message: ChatMessage): void {
+    this.roster.broadcast('chatMessage', { message });
+  }
+
+  /** A host command from another node, for a peer of this node; the role was checked there. */
+  remoteCommand(targetPeerId: string, command: HostCommand): Promise<void> {
+    const target = this.roster.get(targetPeerId);
+    return target ? this.runCommand(target, command) : Promise.resolve();
+  }
+
+  /** A node stopped serving the meeting, or died: its people are gone. */
+  nodeGone(nodeId: string): void {
+    for (const peerId of this.roster.remote.peersOn(nodeId)) this.remotePeerLeft(peerId);
+    this.roster.remote.forgetLobby(nodeId);
+    this.roster.notifyHosts();
+  }
+
+  /** Everything other nodes need to know about this node's people, as events. */
+  announceEveryone(): void {
+    for (const peer of this.roster.joined()) {
+      this.emitEvent({ type: 'peer', peer: this.info(peer), credentialId: peer.credentialId });
+      for (const { id, source } of this.media.producersOf(peer.id)) {
+        this.emitEvent({ type: 'producer', peerId: peer.id, producerId: id, source });
+      }
+    }
+    this.emitEvent({ type: 'lobby', waiting: this.roster.localLobby() });
+  }
+
+  /** The store came back, perhaps empty: put back the room and this node's people. */
+  async restoreRecords(): Promise<void> {
+    await this.deps.records.restore(this.record);
+    for (const peer of this.roster.joined()) {
+      await this.deps.records.participant(peer.id, peer.displayName, peer.role, 'joined');
+    }
+  }
+
+  // --- Closing -----------------------------------------------------------------------
+
+  /** Ends every session of the meeting on this node; with a reason, peers are told why. */
+  close(reason?: string, cause: SessionEndCause = 'server'): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    const peers = this.roster.all();
+    for (const peer of peers) {
+      if (reason) peer.notify('sessionClosed', { reason, cause });
+      this.roster.detach(peer);
+      if (peer.state !== 'closed') peer.transition('closed');
+      peer.disconnect();
+      void this.deps.records.forgetBestEffort(peer.id, () => {});
+    }
+    if (reason) this.deps.logger.warn({ reason }, 'meeting closed on this node');
+    this.media.close();
+    this.emitEvent({ type: 'closed' });
+  }
+
+  /** Everyone else learns this peer's new role, hand or media state. */
+  private announce(peerId: string): void {
+    const peer = this.roster.get(peerId);
+    if (peer?.state !== 'joined') return;
+    const info = this.info(peer);
+    this.roster.broadcast('peerUpdated', { peer: info }, peer);
+    this.emitEvent({ type: 'peer', peer: info, credentialId: peer.credentialId });
+  }
+
+  private lobbyChanged(): void {
+    this.emitEvent({ type: 'lobby', waiting: this.roster.localLobby() });
+    this.roster.notifyHosts();
+  }
+
+  private emitEvent(event: MeetingEvent): void {
+    this.emit('event', event);
+  }
+}

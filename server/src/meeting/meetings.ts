@@ -1,0 +1,116 @@
+/**
+ * The meetings of this node. A meeting must exist in the room store first
+ * (created here, for the HTTP API); it goes live on this node when its first
+ * peer attaches, with a media room on the least-loaded worker, and closes
+ * with its last peer. Whoever wants to know when a meeting goes live (the
+ * cluster link) registers with `onOpen`.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Credentials } from '../auth/credentials.js';
+import { hashPassword } from '../auth/room-password.js';
+import type { Config } from '../config.js';
+import { MediaRoom } from '../media/media-room.js';
+import { SignallingError } from '../protocol/errors.js';
+import type { IceConfig } from '../rtc/ice-config.js';
+import type { WorkerPool } from '../rtc/worker-pool.js';
+import type { Peer } from '../roster/peer.js';
+import { newRoomId } from '../store/room-id.js';
+import type { RoomStore } from '../store/room-store.js';
+import { Meeting } from './meeting.js';
+import { MeetingRecords } from './records.js';
+
+export interface MeetingsDeps {
+  store: RoomStore;
+  credentials: Credentials;
+  ice: IceConfig;
+  pool: WorkerPool;
+  config: Config;
+  nodeId: string;
+  logger: FastifyBaseLogger;
+}
+
+export interface NewMeeting {
+  id: string;
+  /** The credential of the link that makes its holder a host. */
+  hostCredential: string;
+}
+
+type OpenHook = (meeting: Meeting) => Promise<void>;
+
+export class Meetings {
+  private readonly live = new Map<string, Promise<Meeting>>();
+  private readonly openHooks: OpenHook[] = [];
+
+  constructor(private readonly deps: MeetingsDeps) {}
+
+  /** Runs `hook` on every meeting that goes live on this node, before anyone joins it. */
+  onOpen(hook: OpenHook): void {
+    this.openHooks.push(hook);
+  }
+
+  /** A new meeting: its id, settings and password, and a host credential for its creator. */
+  async create(settings: { lobby: boolean; password?: string }): Promise<NewMeeting> {
+    const id = newRoomId();
+    const passwordHash = settings.password === undefined ? undefined : await hashPassword(settings.password);
+    await MeetingRecords.create(this.deps.store, {
+      id,
+      createdAt: Date.now(),
+      lobby: settings.lobby,
+      locked: false,
+      ...(passwordHash ? { passwordHash } : {}),
+    });
+    return { id, hostCredential: await this.deps.credentials.issue(id, 'host') };
+  }
+
+  /** Attaches a new connection's peer to a meeting, opening it on this node if needed. */
+  async attach(roomId: string, peer: Peer): Promise<Meeting> {
+    // Asked every time, so that an ended meeting, or a store that cannot be reached, is told at once.
+    if (!(await this.deps.store.getRoom(roomId))) {
+      throw new SignallingError('room_not_found', 'this meeting link is not valid or the meeting has ended');
+    }
+    let meeting = await this.open(roomId);
+    if (meeting.closed) meeting = await this.open(roomId);
+    meeting.attach(peer);
+    return meeting;
+  }
+
+  async list(): Promise<Meeting[]> {
+    const settled = await Promise.all([...this.live.values()].map((pending) => pending.catch(() => undefined)));
+    return settled.filter((meeting): meeting is Meeting => meeting !== undefined);
+  }
+
+  async closeAll(reason: string): Promise<void> {
+    for (const meeting of await this.list()) meeting.close(reason);
+  }
+
+  private open(roomId: string): Promise<Meeting> {
+    let pending = this.live.get(roomId);
+    if (!pending) {
+      pending = this.start(roomId);
+      this.live.set(roomId, pending);
+      const forget = () => this.live.get(roomId) === pending && this.live.delete(roomId);
+      pending.then(
+        (meeting) => meeting.on('event', (event) => event.type === 'closed' && forget()),
+        forget,
+      );
+    }
+    return pending;
+  }
+
+  private async start(roomId: string): Promise<Meeting> {
+    const { store, credentials, ice, pool, config, nodeId, logger } = this.deps;
+    const records = new MeetingRecords(store, roomId, nodeId);
+    const record = await records.room();
+    if (!record) throw new SignallingError('room_not_found', 'this meeting link is not valid or the meeting has ended');
+    const child = logger.child({ roomId });
+    const media = await MediaRoom.create(pool, config, child);
+    const meeting = new Meeting(roomId, media, record, { records, credentials, ice, maxPeers: config.PARLEY_MAX_PEERS_PER_ROOM, logger: child });
+    try {
+      for (const hook of this.openHooks) await hook(meeting);
+    } catch (error) {
+      meeting.close();
+      throw error;
+    }
+    return meeting;
+  }
+}
