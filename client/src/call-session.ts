@@ -12,7 +12,7 @@ import type {
   RequestMethod,
   ResponseData,
   ServerNotification,
-} from '../../server/src/protocol/messages.js';
+} from '@protocol/messages';
 import { saveCredential, savedCredential } from './credential-store.js';
 import { RequestError, SignallingClient } from './signalling-client.js';
 

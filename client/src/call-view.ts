@@ -8,7 +8,7 @@ import type {
   PeerInfo,
   RoomSettings,
   ServerNotification,
-} from '../../server/src/protocol/messages.js';
+} from '@protocol/messages';
 import { ChatPanel } from './call/chat-panel.js';
 import { PeoplePanel } from './call/people-panel.js';
 import { Tile } from './call/tiles.js';

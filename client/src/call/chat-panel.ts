@@ -1,6 +1,6 @@
 /** In-meeting chat. Every message is rendered as text, never as HTML. */
-import type { ChatMessage } from '../../../server/src/protocol/messages.js';
-import { MAX_CHAT_LENGTH } from '../../../server/src/protocol/limits.js';
+import type { ChatMessage } from '@protocol/messages';
+import { MAX_CHAT_LENGTH } from '@protocol/limits';
 import { h } from '../dom.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });

@@ -3,7 +3,7 @@
  * Hosts also see the lobby and a control for each person. The buttons are
  * only shortcuts: the server authorises every control.
  */
-import type { NotificationData, PeerInfo, RequestMethod } from '../../../server/src/protocol/messages.js';
+import type { NotificationData, PeerInfo, RequestMethod } from '@protocol/messages';
 import { h } from '../dom.js';
 
 type HostRequest = (method: RequestMethod, data: { peerId: string } | Record<string, never>) => Promise<unknown>;
