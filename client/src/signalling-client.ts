@@ -14,8 +14,8 @@ import {
   type RequestMethod,
   type ResponseData,
   type ServerNotification,
-} from '../../server/src/protocol/messages.js';
-import { describeFirstError, interpretedChecker, type Checker } from '../../server/src/protocol/validation.js';
+} from '@protocol/messages';
+import { describeFirstError, interpretedChecker, type Checker } from '@protocol/validation';
 
 export class RequestError extends Error {
   constructor(readonly body: ErrorBody) {

@@ -1,7 +1,8 @@
 /** In-meeting chat. Every message is rendered as text, never as HTML. */
-import type { ChatMessage } from '../../../server/src/protocol/messages.js';
-import { MAX_CHAT_LENGTH } from '../../../server/src/protocol/limits.js';
+import type { ChatMessage } from '@protocol/messages';
+import { MAX_CHAT_LENGTH } from '@protocol/limits';
 import { h } from '../dom.js';
+import type { MeetingActions } from '../meeting/actions.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -10,8 +11,10 @@ export class ChatPanel {
   private readonly list = h('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-live': 'polite' });
   private readonly input = h('input', { id: 'chat-input', maxlength: String(MAX_CHAT_LENGTH), autocomplete: 'off' });
   private readonly error = h('p', { class: 'error', role: 'alert' });
+  /** Messages are only ever added: how many of them are on screen. */
+  private shown = 0;
 
-  constructor(send: (text: string) => Promise<void>) {
+  constructor(actions: Pick<MeetingActions, 'sendChat'>) {
     const form = h(
       'form',
       { class: 'chat-form' },
@@ -25,7 +28,7 @@ export class ChatPanel {
       if (!text) return;
       this.error.textContent = '';
       try {
-        await send(text);
+        await actions.sendChat(text);
         this.input.value = '';
       } catch (error) {
         this.error.textContent = (error as Error).message;
@@ -34,7 +37,12 @@ export class ChatPanel {
     this.root = h('section', { class: 'chat', 'aria-label': 'Chat' }, h('h2', {}, 'Chat'), this.list, this.error, form);
   }
 
-  add(message: ChatMessage): void {
+  render(chat: readonly ChatMessage[]): void {
+    for (const message of chat.slice(this.shown)) this.add(message);
+    this.shown = chat.length;
+  }
+
+  private add(message: ChatMessage): void {
     const item = h(
       'li',
       {},

@@ -2,7 +2,7 @@
  * Video tiles. A remote camera tile asks for the simulcast layer that fits
  * its size and pauses its consumer while it is hidden (zero size).
  */
-import type { RemoteTrack } from '../call-session.js';
+import type { RemoteTrack } from '../media/media-session.js';
 import { h } from '../dom.js';
 
 /** Spatial layer for a tile this many CSS pixels wide: 0 (quarter), 1 (half) or 2 (full). */
@@ -33,11 +33,6 @@ export class Tile {
       this.audio,
       h('figcaption', {}, this.nameLabel, this.micOff, this.hand),
     );
-  }
-
-  setLabel(label: string): void {
-    this.nameLabel.textContent = label;
-    this.root.setAttribute('aria-label', label);
   }
 
   setSpeaking(speaking: boolean): void {

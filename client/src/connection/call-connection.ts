@@ -1,0 +1,224 @@
+/**
+ * The call's state machine. It enters the meeting (through a password and
+ * the lobby if need be), routes what the server says to the session's media
+ * and meeting store, and after a lost connection follows the one retry
+ * policy (retry-policy.ts): resume the session, then rejoin, then give up.
+ */
+import type { ServerNotification } from '@protocol/messages';
+import { saveCredential, savedCredential } from '../credential-store.js';
+import type { TrackEvents } from '../media/media-session.js';
+import { RequestError, SignallingClient } from '../signalling-client.js';
+import type { CallState } from './call-state.js';
+import { nextRetry } from './retry-policy.js';
+import { Session, type Meeting } from './session.js';
+
+export interface ConnectionEvents extends TrackEvents {
+  state(state: CallState): void;
+  /** A session is in the meeting; its views start here. */
+  entered(meeting: Meeting): void;
+}
+
+interface Recovery {
+  attempts: number;
+  lostAt: number;
+  resumable: boolean;
+  /** What went wrong last, as the person is told. */
+  reason: string;
+}
+
+/** A failed rejoin is worth repeating unless the server gave a definite answer. */
+const retryable = (error: unknown) => !(error instanceof RequestError) || error.body.code === 'unavailable';
+
+export class CallConnection {
+  private state: CallState = { kind: 'joining', step: 'Connecting to the server…' };
+  private session: Session | undefined;
+  private recovery: Recovery | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly roomId: string,
+    private readonly displayName: string,
+    private readonly tracks: MediaStreamTrack[],
+    private readonly events: ConnectionEvents,
+  ) {}
+
+  /** Enters the meeting, with a password when the room asked for one. */
+  join(password?: string): void {
+    this.recovery = undefined;
+    void this.enter(password);
+  }
+
+  /** Leaves for good; `cause` is what the person is told. */
+  leave(cause: string): void {
+    this.closeSession(true);
+    this.end(cause);
+  }
+
+  private setState(state: CallState): void {
+    this.state = state;
+    this.events.state(state);
+  }
+
+  private end(cause: string): void {
+    clearTimeout(this.retryTimer);
+    this.closeSession(false);
+    this.setState({ kind: 'ended', cause });
+  }
+
+  private closeSession(leave: boolean): void {
+    const session = this.session;
+    this.session = undefined;
+    session?.close(leave);
+  }
+
+  /** Throws once `session` is no longer this call's: a loss or the end took over. */
+  private stillCurrent(session: Session): void {
+    if (this.session !== session) throw new Error('superseded');
+  }
+
+  private async enter(password?: string): Promise<void> {
+    this.setState({ kind: 'joining', step: 'Connecting to the server…' });
+    let session: Session | undefined;
+    try {
+      session = this.open(await SignallingClient.connect(this.roomId));
+      const { rtpCapabilities } = await session.request('getRouterRtpCapabilities', {});
+      await session.media.load(rtpCapabilities);
+      this.stillCurrent(session);
+      this.setState({ kind: 'joining', step: 'Joining the meeting…' });
+      const answer = await session.request('join', {
+        displayName: this.displayName,
+        rtpCapabilities: session.media.rtpCapabilities as never,
+        credential: savedCredential(this.roomId),
+        ...(password ? { password } : {}),
+      });
+      this.stillCurrent(session);
+      saveCredential(this.roomId, answer.credential);
+      session.store.dispatch({ type: 'local', method: 'identified', data: { peerId: answer.peerId } });
+      if (answer.status === 'waiting') this.setState({ kind: 'lobby' });
+      const welcome = await session.admitted;
+      this.stillCurrent(session);
+      saveCredential(this.roomId, welcome.credential);
+      session.peerId = answer.peerId;
+      this.events.entered(session);
+      this.setState({ kind: 'in-call', mediaReady: false });
+      const ice = { iceServers: welcome.iceServers, iceTransportPolicy: welcome.iceTransportPolicy };
+      await session.media.start(ice, this.tracks);
+      this.stillCurrent(session);
+      this.recovery = undefined;
+      this.setState({ kind: 'in-call', mediaReady: true });
+    } catch (error) {
+      // Superseded: the loss or the end that closed this session was handled already.
+      if (session !== this.session) return;
+      this.closeSession(true);
+      const message = (error as Error).message;
+      if (error instanceof RequestError && error.body.code.startsWith('password_')) {
+        return this.setState({ kind: 'password', message });
+      }
+      if (this.recovery && retryable(error)) return this.retry({ ...this.recovery, reason: message });
+      this.end(`Could not join the meeting: ${message}`);
+    }
+  }
+
+  /** A new session on `client`, whose media and notifications count only while it is the current one. */
+  private open(client: SignallingClient): Session {
+    const session = new Session(client, this.displayName, (self) => ({
+      trackAdded: (track) => this.session === self && this.events.trackAdded(track),
+      trackRemoved: (track) => this.session === self && this.events.trackRemoved(track),
+      trackPaused: (track) => this.session === self && this.events.trackPaused(track),
+      sendingChanged: (sources) => self.store.dispatch({ type: 'local', method: 'sending', data: { sources } }),
+      failed: () => {
+        if (this.session !== self) return;
+        this.closeSession(true);
+        this.lost('The media connection failed.', false);
+      },
+    }));
+    this.session = session;
+    this.listen(client, session);
+    return session;
+  }
+
+  private listen(client: SignallingClient, session: Session): void {
+    client.onNotification((notification) => {
+      if (this.session !== session) return;
+      this.receive(session, notification).catch((error: unknown) => console.error('notification failed', error));
+    });
+    client.onClose(() => {
+      if (this.session !== session || session.client !== client) return;
+      // Only a session fully in the meeting can be taken back; anything earlier starts again.
+      const inCall = this.state.kind === 'in-call' && this.state.mediaReady;
+      this.lost('The connection to the server was lost.', inCall && savedCredential(this.roomId) !== undefined);
+    });
+  }
+
+  private async receive(session: Session, notification: ServerNotification): Promise<void> {
+    switch (notification.method) {
+      case 'joined':
+        session.admit(notification.data);
+        break;
+      case 'denied':
+        return this.end(notification.data.reason);
+      case 'sessionClosed':
+        // A server restart or a lost media worker: joining again brings the media back.
+        if (notification.data.cause === 'server') return this.lost(notification.data.reason, false);
+        return this.end(notification.data.reason);
+      case 'promoted':
+        saveCredential(this.roomId, notification.data.credential);
+        break;
+      case 'mediaStoppedByHost':
+        await session.media.stoppedByHost(notification.data);
+        break;
+      case 'newConsumer':
+        return session.media.consume(notification.data);
+      case 'consumerClosed':
+        return session.media.consumerClosed(notification.data.consumerId);
+      case 'consumerPaused':
+      case 'consumerResumed':
+        return session.media.consumerPaused(notification.data.consumerId, notification.method === 'consumerPaused');
+    }
+    session.store.dispatch(notification);
+  }
+
+  /** The connection (or the session behind it) is lost; a session that cannot be resumed is closed. */
+  private lost(reason: string, resumable: boolean): void {
+    if (!resumable) this.closeSession(false);
+    this.retry(
+      this.recovery
+        ? { ...this.recovery, resumable: false, reason }
+        : { attempts: 0, lostAt: Date.now(), resumable, reason },
+    );
+  }
+
+  private retry(recovery: Recovery): void {
+    clearTimeout(this.retryTimer);
+    const next = nextRetry({ ...recovery, elapsedMs: Date.now() - recovery.lostAt });
+    if (next.action === 'give-up') return this.end(`${recovery.reason} Reconnecting did not work.`);
+    this.recovery = { ...recovery, attempts: next.attempt };
+    if (next.action === 'rejoin') this.closeSession(false);
+    this.setState({ kind: 'reconnecting', attempt: next.attempt, mode: next.action, reason: recovery.reason });
+    this.retryTimer = setTimeout(() => void (next.action === 'resume' ? this.resume() : this.enter()), next.delayMs);
+  }
+
+  /** Takes the same session back on a new connection; media never stopped. */
+  private async resume(): Promise<void> {
+    const session = this.session;
+    const credential = savedCredential(this.roomId);
+    if (!session?.peerId || !credential || !this.recovery) return;
+    try {
+      const client = await SignallingClient.connect(this.roomId);
+      if (this.session !== session) return client.close();
+      this.listen(client, session);
+      await client.request('resume', { peerId: session.peerId, credential }).catch((error: unknown) => {
+        client.close();
+        throw error;
+      });
+      if (this.session !== session) return client.close();
+      session.client = client;
+      this.recovery = undefined;
+      this.setState({ kind: 'in-call', mediaReady: true });
+    } catch (error) {
+      if (this.session !== session || !this.recovery) return;
+      // A refusal means the server no longer holds the session: rejoin instead.
+      this.retry({ ...this.recovery, resumable: this.recovery.resumable && !(error instanceof RequestError) });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * One session on the server and what belongs to it in this tab: the
+ * signalling connection (a resume swaps in a new one), the media session,
+ * the meeting store and the typed actions the views use.
+ */
+import type { NotificationData } from '@protocol/messages';
+import { MediaSession, type MediaEvents } from '../media/media-session.js';
+import { meetingActions, type MeetingActions, type Request } from '../meeting/actions.js';
+import { MeetingStore } from '../meeting/store.js';
+import type { SignallingClient } from '../signalling-client.js';
+
+/** What the views of one session get: its state, its actions and its media controls. */
+export type Meeting = Pick<Session, 'store' | 'actions' | 'media'>;
+
+export class Session {
+  readonly store: MeetingStore;
+  readonly media: MediaSession;
+  readonly actions: MeetingActions;
+  readonly request: Request = (method, data) => this.client.request(method, data);
+  /** Named by the join answer; what `resume` takes back. */
+  peerId: string | undefined;
+  /** Settles with the welcome (`joined`), at once or once a host admits. */
+  readonly admitted: Promise<NotificationData<'joined'>>;
+  private settleAdmission!: { resolve(welcome: NotificationData<'joined'>): void; reject(error: Error): void };
+
+  constructor(
+    public client: SignallingClient,
+    displayName: string,
+    mediaEvents: (session: Session) => MediaEvents,
+  ) {
+    this.store = new MeetingStore(displayName);
+    this.media = new MediaSession(this.request, mediaEvents(this));
+    this.actions = meetingActions(this.request, this.store);
+    this.admitted = new Promise((resolve, reject) => (this.settleAdmission = { resolve, reject }));
+    this.admitted.catch(() => {});
+  }
+
+  admit(welcome: NotificationData<'joined'>): void {
+    this.settleAdmission.resolve(welcome);
+  }
+
+  /** Ends this session here; `leave` tells the server first (it cannot when the connection is gone). */
+  close(leave: boolean): void {
+    this.settleAdmission.reject(new Error('the session was closed'));
+    this.media.close();
+    if (!leave) return this.client.close();
+    this.client
+      .request('leave', {})
+      .catch(() => {})
+      .finally(() => this.client.close());
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * One session's media through mediasoup-client: the Device, a send and a
+ * receive transport, a producer per local source and a consumer per remote
+ * track. Consumers arrive paused; audio is resumed here, video by the tile
+ * that shows it (showConsumer). A failed transport gets an ICE restart
+ * before the session is given up.
+ */
+import { Device, types } from 'mediasoup-client';
+import type { MediaSource, NotificationData, ResponseData } from '@protocol/messages';
+import type { Request } from '../meeting/actions.js';
+import { RequestError } from '../signalling-client.js';
+import { CAMERA_ENCODINGS, withTimeout } from './encodings.js';
+
+export interface RemoteTrack {
+  consumerId: string;
+  peerId: string;
+  source: MediaSource;
+  track: MediaStreamTrack;
+  paused: boolean;
+}
+
+export interface TrackEvents {
+  trackAdded(track: RemoteTrack): void;
+  trackRemoved(track: RemoteTrack): void;
+  trackPaused(track: RemoteTrack): void;
+}
+
+export interface MediaEvents extends TrackEvents {
+  /** What this tab sends changed: a control, a host, or the browser's own stop. */
+  sendingChanged(sources: MediaSource[]): void;
+  /** A transport failed and an ICE restart did not bring it back. */
+  failed(): void;
+}
+
+export type IceSettings = Pick<types.TransportOptions, 'iceServers' | 'iceTransportPolicy'>;
+
+const DISPLAY_MEDIA_TIMEOUT_MS = 30_000;
+const ICE_RESTART_GRACE_MS = 10_000;
+const SOURCES: readonly MediaSource[] = ['mic', 'camera', 'screen', 'screen-audio'];
+
+export class MediaSession {
+  private readonly device = new Device();
+  private sendTransport: types.Transport | undefined;
+  private readonly recvTransport: Promise<types.Transport>;
+  private resolveRecvTransport!: (transport: types.Transport) => void;
+  private readonly producers = new Map<MediaSource, types.Producer>();
+  private readonly remote = new Map<string, RemoteTrack & { consumer: types.Consumer }>();
+  private readonly visibilityChanges = new Map<string, Promise<void>>();
+  /** Consumers closed by the server while still being set up here. */
+  private readonly closedEarly = new Set<string>();
+  private ice: IceSettings = {};
+  private closed = false;
+
+  constructor(
+    private readonly request: Request,
+    private readonly events: MediaEvents,
+  ) {
+    this.recvTransport = new Promise((resolve) => (this.resolveRecvTransport = resolve));
+  }
+
+  async load(routerRtpCapabilities: ResponseData<'getRouterRtpCapabilities'>['rtpCapabilities']): Promise<void> {
+    await this.device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+  }
+
+  /** What `join` announces this tab can receive. */
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.device.recvRtpCapabilities;
+  }
+
+  /** Creates both transports and starts sending `tracks` (camera and microphone). */
+  async start(ice: IceSettings, tracks: MediaStreamTrack[]): Promise<void> {
+    this.ice = ice;
+    this.resolveRecvTransport(await this.createTransport('recv'));
+    this.sendTransport = await this.createTransport('send');
+    for (const track of tracks) await this.produce(track, track.kind === 'audio' ? 'mic' : 'camera');
+    this.sendingChanged();
+  }
+
+  isSending(source: MediaSource): boolean {
+    const producer = this.producers.get(source);
+    return Boolean(producer && !producer.closed && !producer.paused);
+  }
+
+  /** Mutes or unmutes a local source; the server pauses the producer too. */
+  async setSending(source: MediaSource, sending: boolean): Promise<void> {
+    const producer = this.producers.get(source);
+    if (!producer) return;
+    try {
+      if (sending) {
+        producer.resume();
+        await this.request('resumeProducer', { producerId: producer.id });
+      } else {
+        producer.pause();
+        await this.request('pauseProducer', { producerId: producer.id });
+      }
+    } finally {
+      this.sendingChanged();
+    }
+  }
+
+  /** Shares a screen or tab, with its audio when the browser offers it. */
+  async startScreenShare(): Promise<void> {
+    const stream = await withTimeout(
+      navigator.mediaDevices.getDisplayMedia({ video: true, audio: true }),
+      DISPLAY_MEDIA_TIMEOUT_MS,
+      'No screen was chosen in time.',
+    );
+    const [video] = stream.getVideoTracks();
+    if (!video) throw new Error('The browser shared no video.');
+    video.addEventListener('ended', () => void this.stopScreenShare());
+    try {
+      await this.produce(video, 'screen');
+      const [audio] = stream.getAudioTracks();
+      if (audio) await this.produce(audio, 'screen-audio');
+    } finally {
+      this.sendingChanged();
+    }
+  }
+
+  async stopScreenShare(): Promise<void> {
+    for (const source of ['screen', 'screen-audio'] as const) {
+      const producer = this.producers.get(source);
+      if (!producer) continue;
+      this.producers.delete(source);
+      producer.track?.stop();
+      producer.close();
+      if (!this.closed) await this.request('closeProducer', { producerId: producer.id }).catch(() => {});
+    }
+    this.sendingChanged();
+  }
+
+  /**
+   * A hidden tile's consumer is paused; a visible one gets the layer that
+   * fits it. Changes to one consumer are applied in the order they were made.
+   */
+  showConsumer(consumerId: string, visible: boolean, spatialLayer: number): Promise<void> {
+    const previous = this.visibilityChanges.get(consumerId) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => this.applyVisibility(consumerId, visible, spatialLayer));
+    this.visibilityChanges.set(consumerId, next);
+    return next;
+  }
+
+  private async applyVisibility(consumerId: string, visible: boolean, spatialLayer: number): Promise<void> {
+    const remote = this.remote.get(consumerId);
+    if (!remote || remote.consumer.closed) return;
+    if (!visible) return void (await this.request('pauseConsumer', { consumerId }));
+    await this.request('setConsumerPreferredLayers', { consumerId, spatialLayer });
+    await this.request('resumeConsumer', { consumerId });
+  }
+
+  /** A host stopped one of this tab's sources. */
+  async stoppedByHost({ source }: NotificationData<'mediaStoppedByHost'>): Promise<void> {
+    if (source === 'screen' || source === 'screen-audio') return this.stopScreenShare();
+    this.producers.get(source)?.pause();
+    this.sendingChanged();
+  }
+
+  async consume(data: NotificationData<'newConsumer'>): Promise<void> {
+    const { consumerId, producerId, peerId, kind, source, rtpParameters, producerPaused } = data;
+    const transport = await this.recvTransport;
+    const consumer = await transport.consume({
+      id: consumerId,
+      producerId,
+      kind,
+      rtpParameters: rtpParameters as types.RtpParameters,
+    });
+    if (this.closedEarly.delete(consumerId)) return consumer.close();
+    const remote = { consumerId, peerId, source, track: consumer.track, paused: producerPaused, consumer };
+    this.remote.set(consumerId, remote);
+    this.events.trackAdded(remote);
+    try {
+      // Video is resumed by its tile once it knows its size (showConsumer).
+      if (kind === 'audio') await this.request('resumeConsumer', { consumerId });
+    } catch (error) {
+      // Media that ended while it was being set up: nothing to do.
+      if (!(error instanceof RequestError && error.body.code === 'not_found')) throw error;
+    }
+  }
+
+  consumerClosed(consumerId: string): void {
+    const remote = this.remote.get(consumerId);
+    if (!remote) return void this.closedEarly.add(consumerId);
+    this.remote.delete(consumerId);
+    this.visibilityChanges.delete(consumerId);
+    remote.consumer.close();
+    this.events.trackRemoved(remote);
+  }
+
+  consumerPaused(consumerId: string, paused: boolean): void {
+    const remote = this.remote.get(consumerId);
+    if (!remote) return;
+    remote.paused = paused;
+    this.events.trackPaused(remote);
+  }
+
+  /** Closes transports; camera and microphone tracks stay open for a rejoin. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.producers.get('screen')?.track?.stop();
+    this.producers.clear();
+    this.sendTransport?.close();
+    void this.recvTransport.then((transport) => transport.close());
+  }
+
+  private sendingChanged(): void {
+    this.events.sendingChanged(SOURCES.filter((source) => this.isSending(source)));
+  }
+
+  private async produce(track: MediaStreamTrack, source: MediaSource): Promise<void> {
+    if (!this.sendTransport) throw new Error('not connected yet');
+    const producer = await this.sendTransport.produce({
+      track,
+      appData: { source },
+      ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+      // Camera and microphone tracks outlive this session (a rejoin reuses them);
+      // a screen share's tracks end with it.
+      stopTracks: source === 'screen' || source === 'screen-audio',
+    });
+    this.producers.set(source, producer);
+  }
+
+  private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+    const options = {
+      ...((await this.request('createWebRtcTransport', { direction })) as unknown as types.TransportOptions),
+      ...this.ice,
+    };
+    const transport =
+      direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(
+        () => callback(),
+        errback,
+      );
+    });
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      this.request('produce', {
+        transportId: transport.id,
+        kind,
+        rtpParameters: rtpParameters as never,
+        source: appData['source'] as MediaSource,
+      }).then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'failed' && !this.closed) void this.recover(transport);
+    });
+    return transport;
+  }
+
+  /**
+   * A failed transport first tries an ICE restart; if it is not connected
+   * again soon, the session is given up (and the call rejoins, behind a
+   * load balancer perhaps on another node).
+   */
+  private async recover(transport: types.Transport): Promise<void> {
+    try {
+      const { iceParameters } = await this.request('restartIce', { transportId: transport.id });
+      await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+      await new Promise((resolve) => setTimeout(resolve, ICE_RESTART_GRACE_MS));
+      if (transport.connectionState === 'connected' || this.closed) return;
+    } catch (error) {
+      console.warn('ICE restart failed', error);
+    }
+    if (!this.closed) this.events.failed();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What the views may ask of the meeting, one typed function each. Only this
+ * module turns them into signalling requests; the server authorises every
+ * one of them.
+ */
+import type { RequestData, RequestMethod, ResponseData } from '@protocol/messages';
+import type { MeetingStore } from './store.js';
+
+export type Request = <M extends RequestMethod>(method: M, data: RequestData<M>) => Promise<ResponseData<M>>;
+
+export interface MeetingActions {
+  admit(peerId: string): Promise<void>;
+  deny(peerId: string): Promise<void>;
+  admitAll(): Promise<void>;
+  promote(peerId: string): Promise<void>;
+  mute(peerId: string): Promise<void>;
+  stopCamera(peerId: string): Promise<void>;
+  stopScreenShare(peerId: string): Promise<void>;
+  remove(peerId: string): Promise<void>;
+  setRoomLocked(locked: boolean): Promise<void>;
+  setLobbyEnabled(enabled: boolean): Promise<void>;
+  endMeeting(): Promise<void>;
+  sendChat(text: string): Promise<void>;
+  setHandRaised(raised: boolean): Promise<void>;
+  reportTimeToFirstMedia(milliseconds: number): Promise<void>;
+}
+
+export function meetingActions(request: Request, store: MeetingStore): MeetingActions {
+  const send = async <M extends RequestMethod>(method: M, data: RequestData<M>) => void (await request(method, data));
+  return {
+    admit: (peerId) => send('admit', { peerId }),
+    deny: (peerId) => send('deny', { peerId }),
+    admitAll: () => send('admitAll', {}),
+    promote: (peerId) => send('promote', { peerId }),
+    mute: (peerId) => send('muteParticipant', { peerId }),
+    stopCamera: (peerId) => send('stopCamera', { peerId }),
+    stopScreenShare: (peerId) => send('stopScreenShare', { peerId }),
+    remove: (peerId) => send('removeParticipant', { peerId }),
+    setRoomLocked: (locked) => send('setRoomLocked', { locked }),
+    setLobbyEnabled: (enabled) => send('setLobbyEnabled', { enabled }),
+    endMeeting: () => send('endMeeting', {}),
+    sendChat: (text) => send('sendChat', { text }),
+    setHandRaised: async (raised) => {
+      await send('setHandRaised', { raised });
+      store.dispatch({ type: 'local', method: 'handRaised', data: { raised } });
+    },
+    reportTimeToFirstMedia: (milliseconds) => send('reportTimeToFirstMedia', { milliseconds }),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The meeting reducer: each slice of state is reduced by its own pure
+ * function, (state, event) -> state. A slice an event does not concern
+ * keeps its reference, and so does the whole state if nothing changed.
+ */
+import type { MeetingEvent } from '../events.js';
+import type { MeetingState } from '../state.js';
+import { chatReducer } from './chat.js';
+import { lobbyReducer } from './lobby.js';
+import { noticeReducer } from './notice.js';
+import { peersReducer } from './peers.js';
+import { roomReducer } from './room.js';
+import { selfReducer } from './self.js';
+import { speakersReducer } from './speakers.js';
+
+export function meetingReducer(state: MeetingState, event: MeetingEvent): MeetingState {
+  const next: MeetingState = {
+    peers: peersReducer(state.peers, event),
+    lobby: lobbyReducer(state.lobby, event),
+    self: selfReducer(state.self, event),
+    room: roomReducer(state.room, event),
+    chat: chatReducer(state.chat, event),
+    speakers: speakersReducer(state.speakers, event),
+    notice: noticeReducer(state.notice, event),
+  };
+  const changed = (Object.keys(next) as (keyof MeetingState)[]).some((key) => next[key] !== state[key]);
+  return changed ? next : state;
+}

@@ -1,0 +1,70 @@
+/**
+ * Who is here: name, role, microphone and camera, speaking, raised hand.
+ * Hosts also see the lobby and a control for each person. Each person's row
+ * is kept (keyed by peer id) and updated in place, so focus and clicks on
+ * its controls survive speaker changes. The buttons are only shortcuts: the
+ * server authorises every control.
+ */
+import type { PeerInfo } from '@protocol/messages';
+import { h } from '../dom.js';
+import type { MeetingActions } from '../meeting/actions.js';
+import type { MeetingState } from '../meeting/state.js';
+import type { Report } from './action-button.js';
+import { LobbySection } from './lobby-section.js';
+import { PersonRow } from './person-row.js';
+
+export type PeopleActions = Pick<
+  MeetingActions,
+  'admit' | 'deny' | 'admitAll' | 'mute' | 'stopCamera' | 'stopScreenShare' | 'promote' | 'remove'
+>;
+
+export class PeoplePanel {
+  readonly root: HTMLElement;
+  private readonly list = h('ul', { class: 'people', 'aria-label': 'Participants' });
+  private readonly lobby: LobbySection;
+  private readonly rows = new Map<string, PersonRow>();
+
+  constructor(
+    private readonly actions: PeopleActions,
+    private readonly report: Report,
+  ) {
+    this.lobby = new LobbySection(actions, report);
+    this.root = h('section', { class: 'people-panel', 'aria-label': 'People' }, h('h2', {}, 'People'), this.lobby.root, this.list);
+  }
+
+  render(state: MeetingState): void {
+    const isHost = state.self.role === 'host';
+    this.lobby.render(isHost ? state.lobby : []);
+    const people: { peer: PeerInfo; self: boolean }[] = [...state.peers.values()].map((peer) => ({ peer, self: false }));
+    if (state.self.id) people.unshift({ peer: selfAsPeer(state.self), self: true });
+
+    const present = new Set(people.map(({ peer }) => peer.id));
+    for (const [peerId, row] of this.rows) {
+      if (present.has(peerId)) continue;
+      row.root.remove();
+      this.rows.delete(peerId);
+    }
+    people.forEach(({ peer, self }, index) => {
+      let row = this.rows.get(peer.id);
+      if (!row) {
+        row = new PersonRow(peer.id, self, this.actions, this.report);
+        this.rows.set(peer.id, row);
+      }
+      row.render(peer, { speaking: state.speakers.includes(peer.id), hostControls: isHost && !self });
+      // Moving a row would take focus from its buttons: only rows out of place move.
+      const at = this.list.children[index];
+      if (at !== row.root) this.list.insertBefore(row.root, at ?? null);
+    });
+  }
+}
+
+/** This tab's own row, in the shape of everyone else's. */
+function selfAsPeer(self: MeetingState['self']): PeerInfo {
+  return {
+    id: self.id,
+    displayName: self.displayName,
+    role: self.role,
+    handRaised: self.handRaised,
+    producers: self.sending.map((source) => ({ id: source, source, paused: false })),
+  };
+}

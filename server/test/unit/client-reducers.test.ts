@@ -1,0 +1,135 @@
+/**
+ * The browser client's meeting reducers: pure (state, event) -> state, one
+ * per entity, so they run here without a browser. A slice an event does not
+ * concern keeps its reference; the views rely on that to skip work.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ChatMessage, NotificationData, PeerInfo, ServerNotification } from '../../src/protocol/messages.js';
+import type { MeetingEvent } from '../../../client/src/meeting/events.js';
+import { meetingReducer } from '../../../client/src/meeting/reducers/index.js';
+import { lobbyReducer } from '../../../client/src/meeting/reducers/lobby.js';
+import { peersReducer } from '../../../client/src/meeting/reducers/peers.js';
+import { selfReducer } from '../../../client/src/meeting/reducers/self.js';
+import { initialMeetingState, type MeetingState } from '../../../client/src/meeting/state.js';
+import { MeetingStore } from '../../../client/src/meeting/store.js';
+
+const FAST = { timeout: 5_000 };
+
+const notification = <M extends ServerNotification['method']>(method: M, data: NotificationData<M>) =>
+  ({ type: 'notification', method, data }) as Extract<ServerNotification, { method: M }>;
+
+const peer = (id: string, displayName: string, extra: Partial<PeerInfo> = {}): PeerInfo => ({
+  id,
+  displayName,
+  role: 'participant',
+  handRaised: false,
+  producers: [],
+  ...extra,
+});
+
+const message = (id: string, text: string): ChatMessage => ({ id, peerId: 'p-bob', displayName: 'Bob', text, sentAt: 1_700_000_000_000 });
+
+const welcome = (overrides: Partial<NotificationData<'joined'>> = {}) =>
+  notification('joined', {
+    role: 'participant',
+    peers: [peer('p-bob', 'Bob'), peer('p-carol', 'Carol')],
+    chatHistory: [message('m1', 'earlier')],
+    room: { locked: false, lobby: true },
+    credential: 'credential',
+    iceServers: [],
+    iceTransportPolicy: 'all',
+    ...overrides,
+  });
+
+const reduce = (events: MeetingEvent[], state: MeetingState = initialMeetingState('Alice')) => events.reduce(meetingReducer, state);
+
+test('the welcome sets the people, chat history, role and room', FAST, () => {
+  const state = reduce([
+    { type: 'local', method: 'identified', data: { peerId: 'p-alice' } },
+    welcome({ role: 'host', room: { locked: true, lobby: false } }),
+  ]);
+  assert.deepEqual([...state.peers.keys()], ['p-bob', 'p-carol']);
+  assert.deepEqual(state.chat.map((m) => m.text), ['earlier']);
+  assert.deepEqual(state.self, { id: 'p-alice', displayName: 'Alice', role: 'host', handRaised: false, sending: [] });
+  assert.deepEqual(state.room, { locked: true, lobby: false });
+});
+
+test('peers join, change and leave, keyed by id and in arrival order', FAST, () => {
+  const state = reduce([
+    welcome(),
+    notification('peerJoined', { peer: peer('p-dave', 'Dave') }),
+    notification('peerUpdated', { peer: peer('p-bob', 'Bob', { handRaised: true }) }),
+    notification('peerLeft', { peerId: 'p-carol' }),
+  ]);
+  assert.deepEqual([...state.peers.keys()], ['p-bob', 'p-dave']);
+  assert.equal(state.peers.get('p-bob')?.handRaised, true);
+  const before = state.peers;
+  assert.equal(peersReducer(before, notification('peerLeft', { peerId: 'nobody' })), before, 'an unknown peer leaving changes nothing');
+});
+
+test('the lobby a new host hears of just before its welcome survives the welcome', FAST, () => {
+  const waiting = [{ peerId: 'p-guest', displayName: 'Guest' }];
+  const state = reduce([notification('lobbyChanged', { waiting }), welcome({ role: 'host' })]);
+  assert.deepEqual(state.lobby, waiting);
+  assert.deepEqual(reduce([notification('lobbyChanged', { waiting: [] })], state).lobby, []);
+  assert.equal(lobbyReducer(state.lobby, notification('speakers', { peerIds: [] })), state.lobby);
+});
+
+test('self: promotion, a raised hand and what this tab sends', FAST, () => {
+  const state = reduce([
+    welcome(),
+    notification('promoted', { credential: 'host-credential' }),
+    { type: 'local', method: 'handRaised', data: { raised: true } },
+    { type: 'local', method: 'sending', data: { sources: ['mic', 'camera'] } },
+  ]);
+  assert.equal(state.self.role, 'host');
+  assert.equal(state.self.handRaised, true);
+  assert.deepEqual(state.self.sending, ['mic', 'camera']);
+  const same = selfReducer(state.self, { type: 'local', method: 'sending', data: { sources: ['camera', 'mic'] } });
+  assert.equal(same, state.self, 'the same sources in another order are no change');
+});
+
+test('room settings, chat and speakers follow their notifications', FAST, () => {
+  const state = reduce([
+    welcome(),
+    notification('roomUpdated', { room: { locked: true, lobby: true } }),
+    notification('chatMessage', { message: message('m2', 'hello') }),
+    notification('speakers', { peerIds: ['p-carol', 'p-bob'] }),
+  ]);
+  assert.deepEqual(state.room, { locked: true, lobby: true });
+  assert.deepEqual(state.chat.map((m) => m.text), ['earlier', 'hello']);
+  assert.deepEqual(state.speakers, ['p-carol', 'p-bob']);
+});
+
+test('notices: promotion and media a host stopped, each one new even with the same text', FAST, () => {
+  const muted = reduce([welcome(), notification('mediaStoppedByHost', { producerId: 'x', source: 'mic' })]);
+  assert.equal(muted.notice?.text, 'A host muted your microphone.');
+  const again = reduce([notification('mediaStoppedByHost', { producerId: 'y', source: 'mic' })], muted);
+  assert.equal(again.notice?.text, 'A host muted your microphone.');
+  assert.notEqual(again.notice, muted.notice);
+  assert.equal(reduce([notification('mediaStoppedByHost', { producerId: 'z', source: 'screen' })], muted).notice?.text, 'A host stopped your screen share.');
+  assert.equal(reduce([notification('promoted', { credential: 'c' })], muted).notice?.text, 'You are now a host.');
+});
+
+test('a speaker change touches only the speakers slice, and an irrelevant event nothing', FAST, () => {
+  const state = reduce([welcome(), notification('lobbyChanged', { waiting: [{ peerId: 'p-guest', displayName: 'Guest' }] })]);
+  const next = meetingReducer(state, notification('speakers', { peerIds: ['p-bob'] }));
+  for (const key of ['peers', 'lobby', 'self', 'room', 'chat', 'notice'] as const) assert.equal(next[key], state[key], key);
+  assert.notEqual(next.speakers, state.speakers);
+  assert.equal(meetingReducer(state, notification('consumerClosed', { consumerId: 'c1' })), state);
+});
+
+test('the store tells its listeners about changes only', FAST, () => {
+  const store = new MeetingStore('Alice');
+  const seen: MeetingState[] = [];
+  const unsubscribe = store.subscribe((state) => seen.push(state));
+  store.dispatch(welcome());
+  store.dispatch(notification('consumerPaused', { consumerId: 'c1' }));
+  store.dispatch(notification('chatMessage', { message: message('m2', 'hi') }));
+  unsubscribe();
+  store.dispatch(notification('peerLeft', { peerId: 'p-bob' }));
+  assert.equal(seen.length, 3, 'the first state, the welcome and the message');
+  assert.deepEqual(seen.at(-1)?.chat.map((m) => m.text), ['earlier', 'hi']);
+  assert.equal(store.state.peers.has('p-bob'), false);
+});
