@@ -11,6 +11,9 @@ say "type-checking server, client and tests"
 (cd "$PARLEY_ROOT" && npm run --silent typecheck >&2)
 
 cd "$PARLEY_ROOT"
+say "checking the layering and cycles (scripts/dependency-rules.cjs)"
+npx --no-install depcruise --config scripts/dependency-rules.cjs server/src >&2
+npx --no-install depcruise --config scripts/dependency-rules.cjs --ts-config client/tsconfig.json client/src >&2
 mapfile -t files < <(find server/test -name '*.test.ts' | LC_ALL=C sort)
 say "running ${#files[@]} test files in a loopback-only network namespace"
 exec unshare --net -- sh -c 'ip link set lo up && exec node --import tsx --test --test-reporter=spec "$@"' sh "${files[@]}"

@@ -22,7 +22,7 @@ import { Metrics, type NodeLoad } from './metrics.js';
 import type { IceConfig } from './rtc/ice-config.js';
 import { WorkerPool } from './rtc/worker-pool.js';
 import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpoint.js';
-import type { Session } from './signalling/session.js';
+import type { HandlerSession } from './signalling/handler.js';
 import { MemoryRoomStore } from './store/memory-room-store.js';
 import type { RoomStore } from './store/room-store.js';
 
@@ -73,7 +73,7 @@ export async function startParley(config: Config, options: { logLevel?: string }
     meetings.onOpen((meeting) => links.open(meeting));
     registerInternalRoutes(app, links, config.PARLEY_SECRET!);
   }
-  const suspended = new SuspendedSessions<Session>({
+  const suspended = new SuspendedSessions<HandlerSession>({
     perAddress: config.PARLEY_MAX_CONNECTIONS_PER_IP,
     total: config.PARLEY_MAX_HELD_SESSIONS,
   });

@@ -47,3 +47,9 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
     reportTimeToFirstMedia: (milliseconds) => send('reportTimeToFirstMedia', { milliseconds }),
   };
 }
+
+/** What the people panel may do: the host's actions on people and the lobby. */
+export type PeopleActions = Pick<
+  MeetingActions,
+  'admit' | 'deny' | 'admitAll' | 'mute' | 'stopCamera' | 'stopScreenShare' | 'promote' | 'remove'
+>;

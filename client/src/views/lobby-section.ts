@@ -5,7 +5,7 @@
 import { h } from '../dom.js';
 import type { WaitingPeer } from '../meeting/state.js';
 import { actionButton, type Report } from './action-button.js';
-import type { PeopleActions } from './people-panel.js';
+import type { PeopleActions } from '../meeting/actions.js';
 
 export class LobbySection {
   readonly root = h('section', { class: 'lobby', 'aria-label': 'Waiting to join', hidden: true });

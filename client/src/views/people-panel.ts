@@ -7,16 +7,12 @@
  */
 import type { PeerInfo } from '@protocol/messages';
 import { h } from '../dom.js';
-import type { MeetingActions } from '../meeting/actions.js';
+import type { PeopleActions } from '../meeting/actions.js';
 import type { MeetingState } from '../meeting/state.js';
 import type { Report } from './action-button.js';
 import { LobbySection } from './lobby-section.js';
 import { PersonRow } from './person-row.js';
 
-export type PeopleActions = Pick<
-  MeetingActions,
-  'admit' | 'deny' | 'admitAll' | 'mute' | 'stopCamera' | 'stopScreenShare' | 'promote' | 'remove'
->;
 
 export class PeoplePanel {
   readonly root: HTMLElement;

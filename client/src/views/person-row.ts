@@ -6,7 +6,7 @@
 import type { MediaSource, PeerInfo } from '@protocol/messages';
 import { h } from '../dom.js';
 import { actionButton, type Report } from './action-button.js';
-import type { PeopleActions } from './people-panel.js';
+import type { PeopleActions } from '../meeting/actions.js';
 
 const hasLive = (peer: PeerInfo, source: MediaSource) =>
   peer.producers.some((producer) => producer.source === source && !producer.paused);

@@ -1,14 +1,42 @@
-/** The shape of the handler table: each request's allowed peer states and roles, and what it does. */
-import type { RequestData, RequestMethod, ResponseData } from '../protocol/messages.js';
-import type { PeerState } from '../roster/peer.js';
-import type { Session } from './session.js';
+/**
+ * The shape of the handler table: each request's allowed peer states and
+ * roles, and what it does with the session it arrived on.
+ */
+import type { Credentials } from '../auth/credentials.js';
+import type { Meeting } from '../meeting/meeting.js';
+import type { Resumable, SuspendedSessions } from '../meeting/suspended-sessions.js';
+import type { ClientRequest, RequestData, RequestMethod, ResponseData } from '../protocol/messages.js';
+import type { Peer, PeerState } from '../roster/peer.js';
+
+/** What the session reports to the metrics. */
+export interface SessionMetrics {
+  joinDuration: { observe(seconds: number): void };
+  timeToFirstMedia: { observe(seconds: number): void };
+  signallingErrors: { inc(labels: { code: string }): void };
+}
+
+/** The session a request arrived on, as handlers see it. */
+export interface HandlerSession extends Resumable {
+  readonly openedAt: number;
+  firstMediaReported: boolean;
+  readonly deps: {
+    credentials: Credentials;
+    metrics: SessionMetrics;
+    suspended: SuspendedSessions<HandlerSession>;
+  };
+  readonly peer: Peer;
+  /** Whether this session has ended (or is ending). */
+  readonly ended: boolean;
+  handle(request: ClientRequest): Promise<Outcome<RequestMethod>>;
+  attachedMeeting(): Promise<Meeting>;
+}
 
 /** A handler's answer, and work to run once the answer has been sent. */
 export interface Outcome<M extends RequestMethod> {
   data: ResponseData<M>;
   afterResponse?: () => Promise<void>;
   /** An earlier session this connection takes over (resume). */
-  adopt?: Session;
+  adopt?: HandlerSession;
 }
 
 export interface Handler<M extends RequestMethod> {
@@ -16,7 +44,7 @@ export interface Handler<M extends RequestMethod> {
   states: readonly PeerState[];
   /** Only hosts may send it. */
   hostOnly?: boolean;
-  run(session: Session, data: RequestData<M>): Promise<Outcome<M>>;
+  run(session: HandlerSession, data: RequestData<M>): Promise<Outcome<M>>;
 }
 
 export type HandlerTable<K extends RequestMethod> = { [M in K]: Handler<M> };

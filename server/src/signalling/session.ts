@@ -20,20 +20,13 @@ import type { SuspendedSessions } from '../meeting/suspended-sessions.js';
 import { SignallingError } from '../protocol/errors.js';
 import type { ClientRequest, RequestMethod } from '../protocol/messages.js';
 import { Peer, type Connection } from '../roster/peer.js';
-import type { Handler, HandlerTable, Outcome } from './handler.js';
+import type { Handler, HandlerSession, HandlerTable, Outcome, SessionMetrics } from './handler.js';
 import { hostHandlers } from './host-handlers.js';
 import { participantHandlers } from './participant-handlers.js';
 
-/** What the session reports to the metrics. */
-export interface SessionMetrics {
-  joinDuration: { observe(seconds: number): void };
-  timeToFirstMedia: { observe(seconds: number): void };
-  signallingErrors: { inc(labels: { code: string }): void };
-}
-
 export interface SessionDeps {
   meetings: Meetings;
-  suspended: SuspendedSessions<Session>;
+  suspended: SuspendedSessions<HandlerSession>;
   credentials: Credentials;
   metrics: SessionMetrics;
   logger: FastifyBaseLogger;
@@ -43,7 +36,7 @@ const handlers: HandlerTable<RequestMethod> = { ...participantHandlers, ...hostH
 /** Wrong room passwords one connection may give; the last one ends it. */
 const MAX_WRONG_PASSWORDS = 5;
 
-export class Session {
+export class Session implements HandlerSession {
   readonly peer: Peer;
   readonly openedAt = Date.now();
   /** Browsers report time to first media once per session. */

@@ -13,6 +13,7 @@ import type { Connection } from '../roster/peer.js';
 import { isRoomId } from '../store/room-id.js';
 import { errorResponseBody } from './error-response.js';
 import { parseRequest } from './request-parser.js';
+import type { HandlerSession } from './handler.js';
 import { Session, type SessionDeps } from './session.js';
 import { TokenBucket } from '../meeting/token-bucket.js';
 
@@ -119,7 +120,7 @@ function serve(ws: AliveSocket, roomId: string, ip: string, logger: FastifyBaseL
     disconnect: () => ws.close(1000, 'session ended'),
   };
   // A resume swaps in the session an earlier connection left behind.
-  let session = new Session(roomId, { ...deps, logger }, connection);
+  let session: HandlerSession = new Session(roomId, { ...deps, logger }, connection);
   let pending = 0;
   const rate = new TokenBucket(2 * messagesPerSecond, 1000 / messagesPerSecond);
   let overRate = 0;
