@@ -24,8 +24,8 @@ export class TestSocket {
     });
   }
 
-  static async open(baseUrl: string, roomId: string): Promise<TestSocket> {
-    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?room=${roomId}`);
+  static async open(baseUrl: string, roomId: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?room=${roomId}`, { headers });
     await once(ws, 'open');
     return new TestSocket(ws);
   }
@@ -54,6 +54,11 @@ export class TestSocket {
 
   notification(method: string): Promise<ServerMessage> {
     return this.waitFor((message) => message.type === 'notification' && message.method === method);
+  }
+
+  /** Drops the connection without a closing handshake, as a lost network does (the server sees 1006). */
+  drop(): void {
+    this.ws.terminate();
   }
 
   async close(): Promise<void> {

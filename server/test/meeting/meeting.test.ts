@@ -1,0 +1,179 @@
+/**
+ * The rules of a meeting without a worker or a browser: the lobby, host
+ * commands, the store written first (and undone when the live change is
+ * refused), and commands and people from other nodes.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hashPassword } from '../../src/auth/room-password.js';
+import { SignallingError } from '../../src/protocol/errors.js';
+import { MemoryRoomStore } from '../../src/store/memory-room-store.js';
+import { StoreUnavailableError } from '../../src/store/room-store.js';
+import { hostIn, meetingFixture, TestPeer } from './meeting-fixture.js';
+
+const FAST = { timeout: 5_000 };
+const code = (expected: string) => (error: unknown) => error instanceof SignallingError && error.code === expected;
+
+test('a newcomer waits in the lobby, the host is told, and admitting brings them in with a record in the store', FAST, async () => {
+  const f = await meetingFixture();
+  const host = await hostIn(f);
+  const guest = new TestPeer('guest');
+  const answer = await f.join(guest);
+  assert.equal(answer.status, 'waiting');
+  assert.equal(guest.state, 'waiting');
+  assert.deepEqual(host.got('lobbyChanged').at(-1), { waiting: [{ peerId: 'guest', displayName: 'guest' }] });
+  assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'guest')?.state, 'waiting');
+
+  await f.meeting.command('guest', 'admit');
+  assert.equal(guest.state, 'joined');
+  assert.ok(f.media.members.has('guest'), 'the media room has them');
+  assert.equal(guest.got('joined').length, 1);
+  assert.equal(host.got('peerJoined').length, 1);
+  assert.deepEqual(host.got('lobbyChanged').at(-1), { waiting: [] });
+  assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'guest')?.state, 'joined');
+  await assert.rejects(f.meeting.command('guest', 'admit'), code('invalid_state'), 'admitting someone already in');
+});
+
+test('two hosts admitting at once let the guest in once', FAST, async () => {
+  const f = await meetingFixture();
+  const host = await hostIn(f);
+  const guest = new TestPeer('guest');
+  await f.join(guest);
+  const results = await Promise.allSettled([f.meeting.command('guest', 'admit'), f.meeting.command('guest', 'admit')]);
+  assert.ok(results.some((result) => result.status === 'fulfilled'));
+  assert.equal(guest.got('joined').length, 1);
+  assert.equal(host.got('peerJoined').length, 1);
+});
+
+test('remove revokes the credential the person entered with, drops their record and tells them why', FAST, async () => {
+  const f = await meetingFixture({ lobby: false });
+  const host = await hostIn(f);
+  const bob = new TestPeer('bob');
+  const { credential } = await f.join(bob);
+  await f.meeting.command('bob', 'remove');
+  assert.equal(bob.disconnected, true);
+  assert.deepEqual(bob.got('sessionClosed'), [{ reason: 'A host removed you from the meeting.', cause: 'removed' }]);
+  assert.deepEqual(host.got('peerLeft'), [{ peerId: 'bob' }]);
+  assert.equal((await f.store.listParticipants(f.meeting.id)).some((p) => p.peerId === 'bob'), false);
+  await assert.rejects(f.join(new TestPeer('bob-again'), { credential }), code('credential_revoked'));
+});
+
+test('deny revokes the lobby ticket; promote records and tells the new host; mute asks the media room and tells the owner', FAST, async () => {
+  const f = await meetingFixture();
+  await hostIn(f);
+  const guest = new TestPeer('guest');
+  const { credential: ticket } = await f.join(guest);
+  await f.meeting.command('guest', 'deny');
+  assert.equal(guest.got('denied').length, 1);
+  await assert.rejects(f.join(new TestPeer('guest-again'), { credential: ticket }), code('credential_revoked'));
+
+  const carol = new TestPeer('carol');
+  await f.join(carol);
+  await f.meeting.command('carol', 'admit');
+  await f.meeting.command('carol', 'promote');
+  assert.equal(carol.role, 'host');
+  assert.equal(carol.got('promoted').length, 1);
+  assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'carol')?.role, 'host');
+
+  await f.meeting.command('carol', 'mute');
+  assert.deepEqual(f.media.stopped, [{ peerId: 'carol', sources: ['mic'] }]);
+  assert.deepEqual(carol.got('mediaStoppedByHost'), [{ producerId: 'carol-mic', source: 'mic' }]);
+  await assert.rejects(f.meeting.command('nobody', 'mute'), code('not_found'));
+});
+
+test('a command for someone another node serves goes out as an event; one from another node runs here', FAST, async () => {
+  const f = await meetingFixture();
+  await hostIn(f);
+  f.meeting.remotePeer({ info: { id: 'remote-1', displayName: 'Rita', role: 'participant', handRaised: false, producers: [] }, nodeId: 'B', credentialId: 'c-r' });
+  f.meeting.remoteLobby('B', [{ peerId: 'remote-2', displayName: 'Ray' }]);
+  await f.meeting.command('remote-1', 'mute');
+  await f.meeting.command('remote-2', 'admit');
+  assert.deepEqual(
+    f.events.filter((event) => event.type === 'command'),
+    [
+      { type: 'command', targetPeerId: 'remote-1', command: 'mute' },
+      { type: 'command', targetPeerId: 'remote-2', command: 'admit' },
+    ],
+  );
+  await assert.rejects(f.meeting.command('remote-1', 'admit'), code('invalid_state'), 'admit is for the lobby');
+
+  const local = new TestPeer('local');
+  await f.join(local);
+  await f.meeting.remoteCommand('local', 'admit');
+  assert.equal(local.state, 'joined');
+  f.meeting.nodeGone('B');
+  assert.equal(f.meeting.roster.remote.size, 0);
+  assert.deepEqual(f.meeting.roster.lobby(), []);
+});
+
+test('the same credential arriving through another node replaces the session here', FAST, async () => {
+  const f = await meetingFixture({ lobby: false });
+  await hostIn(f);
+  const bob = new TestPeer('bob');
+  await f.join(bob);
+  f.meeting.remotePeer({ info: { id: 'bob-elsewhere', displayName: 'bob', role: 'participant', handRaised: false, producers: [] }, nodeId: 'B', credentialId: bob.credentialId });
+  assert.deepEqual(bob.got('sessionClosed'), [{ reason: 'You joined from another tab or device.', cause: 'replaced' }]);
+  assert.equal(f.meeting.roster.get('bob'), undefined);
+});
+
+test('the store is written first: when it cannot be reached, nobody moves', FAST, async () => {
+  const store = new MemoryRoomStore();
+  const f = await meetingFixture({}, store);
+  const host = await hostIn(f);
+  store.addParticipant = async () => {
+    throw new StoreUnavailableError(new Error('connection refused'));
+  };
+  const guest = new TestPeer('guest');
+  const toldBefore = host.received.length;
+  await assert.rejects(f.join(guest), StoreUnavailableError);
+  assert.equal(guest.state, 'connected', 'not in the lobby');
+  assert.equal(host.received.length, toldBefore, 'the host was told nothing');
+});
+
+test('a live change refused after the store write undoes the write: a full room', FAST, async () => {
+  const f = await meetingFixture({ lobby: true, maxPeers: 1 });
+  await hostIn(f);
+  const guest = new TestPeer('guest');
+  await f.join(guest);
+  await assert.rejects(f.meeting.command('guest', 'admit'), code('room_full'));
+  assert.equal(guest.state, 'waiting');
+  assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'guest')?.state, 'waiting');
+});
+
+test('a lobby holds no more people than the room', FAST, async () => {
+  const f = await meetingFixture({ maxPeers: 2 });
+  await f.join(new TestPeer('w1'));
+  await f.join(new TestPeer('w2'));
+  await assert.rejects(f.join(new TestPeer('w3')), code('room_full'));
+});
+
+test('a peer that left while its join was being recorded is not put in the lobby, and its record is undone', FAST, async () => {
+  const f = await meetingFixture();
+  const guest = new TestPeer('guest');
+  f.meeting.attach(guest);
+  const other = new TestPeer('keeps-the-meeting-open');
+  f.meeting.attach(other);
+  const joining = f.join(guest);
+  await f.meeting.leave(guest);
+  await assert.rejects(joining, code('invalid_state'));
+  assert.equal((await f.store.listParticipants(f.meeting.id)).some((p) => p.peerId === 'guest'), false);
+});
+
+test('a peer moves only forward through its states', FAST, () => {
+  const peer = new TestPeer('p');
+  peer.transition('waiting');
+  assert.throws(() => peer.transition('connected'), code('invalid_state'));
+  peer.transition('joined');
+  assert.throws(() => peer.transition('waiting'), code('invalid_state'));
+  peer.transition('closed');
+  assert.throws(() => peer.transition('joined'), code('invalid_state'));
+});
+
+test('password guesses for one meeting are limited, whoever makes them', FAST, async () => {
+  const f = await meetingFixture({ passwordHash: await hashPassword('the-right-one') });
+  const guess = (index: number) => f.join(new TestPeer(`guesser-${index}`), { password: `wrong-${index}` });
+  const results = await Promise.allSettled(Array.from({ length: 12 }, (_, index) => guess(index)));
+  const codes = results.map((result) => (result.status === 'rejected' ? (result.reason as SignallingError).code : 'ok'));
+  assert.equal(codes.filter((c) => c === 'password_incorrect').length, 10);
+  assert.equal(codes.filter((c) => c === 'rate_limited').length, 2);
+});
