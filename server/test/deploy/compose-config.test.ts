@@ -1,13 +1,11 @@
 /** docker/compose.yml resolves with docker/.env.example and hands Parley a configuration it accepts. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { ConfigSchema, loadConfig } from '../../src/config.js';
+import { runTool } from '../../testkit/processes.js';
 
-const run = promisify(execFile);
 const path = (relative: string) => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
 const COMPOSE_FILE = path('docker/compose.yml');
 const ENV_EXAMPLE = path('docker/.env.example');
@@ -17,9 +15,9 @@ const SETTINGS = Object.keys(ConfigSchema.properties);
 async function compose(...args: string[]): Promise<string> {
   const files = ['-f', COMPOSE_FILE, '--env-file', ENV_EXAMPLE];
   for (const [command, ...prefix] of [['docker', 'compose'], ['docker-compose']] as const) {
-    const found = await run(command, [...prefix, 'version']).then(() => true, () => false);
+    const found = await runTool(command, [...prefix, 'version'], { timeoutMs: 30_000 }).then(() => true, () => false);
     if (!found) continue;
-    const { stdout } = await run(command, [...prefix, ...files, ...args]).catch((error: { stderr?: string }) => {
+    const { stdout } = await runTool(command, [...prefix, ...files, ...args], { timeoutMs: 30_000 }).catch((error: { stderr?: string }) => {
       assert.fail(`${command} ${[...prefix, ...args].join(' ')} failed:\n${error.stderr}`);
     });
     return stdout;

@@ -1,18 +1,15 @@
 /** docs/configuration.md is generated from ConfigSchema and must not drift from it. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { ConfigSchema } from '../../src/config.js';
+import { runTool } from '../../testkit/processes.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 const readReference = () => readFile(new URL('docs/configuration.md', ROOT), 'utf8');
 
 test('docs/configuration.md is what scripts/config-reference.ts generates', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/config-reference.ts'], {
-    cwd: ROOT,
-  });
+  const { stdout } = await runTool(process.execPath, ['--import', 'tsx', 'scripts/config-reference.ts'], { cwd: ROOT, timeoutMs: 45_000 });
   assert.equal(await readReference(), stdout, 'stale: run `npx tsx scripts/config-reference.ts --write`');
 });
 

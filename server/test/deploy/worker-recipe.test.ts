@@ -5,12 +5,11 @@
  * Docker engine runs here.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile, realpath } from 'node:fs/promises';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
+import { runTool } from '../../testkit/processes.js';
 
-const run = promisify(execFile);
+const run = (command: string, args: string[]) => runTool(command, args, { timeoutMs: 15_000 });
 const ROOT = new URL('../../../', import.meta.url);
 
 interface Instruction {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { joinMeeting, openParticipant } from '../helpers/browser.js';
+import { joinMeeting, openParticipant } from '../../testkit/browser.js';
 import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
 
 const meeting = meetingFixture();

@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inboundTotals, joinMeeting, openParticipant, waitUntil } from '../helpers/browser.js';
+import { inboundTotals, joinMeeting, openParticipant } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { createRoom } from '../../testkit/parley.js';
 
 const meeting = meetingFixture();
 

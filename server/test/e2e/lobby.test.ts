@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { joinMeeting, openParticipant } from '../helpers/browser.js';
+import { joinMeeting, openParticipant } from '../../testkit/browser.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { createRoom } from '../../testkit/parley.js';
 
 const meeting = meetingFixture();
 

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { tileVideo, waitUntil } from '../helpers/browser.js';
+import { tileVideo } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
 
 const meeting = meetingFixture();

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
-import { inboundTotals, joinMeeting, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
-import { FailoverProxy } from '../helpers/failover-proxy.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { inboundTotals, joinMeeting, launchBrowser, openParticipant } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
+import { FailoverProxy } from '../../testkit/failover-proxy.js';
+import { createRoom, startTestParley } from '../../testkit/parley.js';
 
 /** Media must be back within this after a failure. */
 const RECOVERY_BOUND_MS = 20_000;

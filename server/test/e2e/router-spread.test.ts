@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inboundTotals, waitUntil } from '../helpers/browser.js';
+import { inboundTotals } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
 
 const meeting = meetingFixture({ PARLEY_WORKERS: '2', PARLEY_ROOM_PEERS_PER_ROUTER: '1' });

@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { joinMeeting, openParticipant, tileVideo, waitUntil } from '../helpers/browser.js';
+import { joinMeeting, openParticipant, tileVideo } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { createRoom } from '../../testkit/parley.js';
 
 const meeting = meetingFixture();
 

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
-import { inboundTotals, launchBrowser, waitUntil } from '../helpers/browser.js';
+import { inboundTotals, launchBrowser } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { startCall } from '../helpers/meeting-fixture.js';
-import { TestCoturn } from '../helpers/coturn.js';
-import { startTestParley } from '../helpers/parley.js';
+import { TestCoturn } from '../../testkit/coturn.js';
+import { startTestParley } from '../../testkit/parley.js';
 
 let turn: TestCoturn;
 let parley: Parley;

@@ -2,11 +2,11 @@
  * The usual set-up of an end-to-end test file: a Parley with a real worker
  * and a headless Chromium, started before its tests and stopped after them.
  */
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
-import { joinMeeting, launchBrowser, openParticipant } from './browser.js';
-import { createRoom, startTestParley, type CreatedRoom } from './parley.js';
+import { joinMeeting, launchBrowser, openParticipant } from '../../testkit/browser.js';
+import { createRoom, startTestParley, type CreatedRoom } from '../../testkit/parley.js';
 
 export interface MeetingFixture {
   parley: Parley;
@@ -18,6 +18,10 @@ export function meetingFixture(overrides: Record<string, string> = {}): MeetingF
   before(async () => {
     fixture.parley = await startTestParley(overrides);
     fixture.browser = await launchBrowser();
+  });
+  // Pages left open by a failed test would go on holding a call into the next one.
+  afterEach(async () => {
+    for (const context of fixture.browser?.contexts() ?? []) await context.close();
   });
   after(async () => {
     await fixture.browser?.close();

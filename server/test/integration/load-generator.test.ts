@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runLoad } from '../../../scripts/load/run-load.js';
 import type { Parley } from '../../src/server.js';
-import { waitUntil } from '../helpers/browser.js';
-import { startTestParley } from '../helpers/parley.js';
+import { waitUntil } from '../../testkit/wait.js';
+import { startTestParley } from '../../testkit/parley.js';
 
 let parley: Parley;
 

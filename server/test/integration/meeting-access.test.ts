@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import { Credentials } from '../../src/auth/credentials.js';
 import { MAX_CHAT_LENGTH } from '../../src/protocol/limits.js';
 import type { Parley } from '../../src/server.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
-import { TestSocket } from '../helpers/ws-client.js';
+import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { TestSocket } from '../../testkit/ws-client.js';
 
 const SECRET = 'test-secret-that-is-at-least-32-characters-long';
 let parley: Parley;

@@ -5,7 +5,7 @@ import { createClient } from 'redis';
 import { MemoryRoomStore } from '../../src/rooms/memory-room-store.js';
 import { RedisRoomStore, type RedisClient } from '../../src/rooms/redis-room-store.js';
 import { ROOM_TTL_SECONDS, type RoomStore } from '../../src/rooms/room-store.js';
-import { TestRedis } from '../helpers/redis.js';
+import { TestRedis } from '../../testkit/redis.js';
 
 const person = (peerId: string, state: 'waiting' | 'joined' = 'joined') => ({
   peerId,

@@ -3,13 +3,13 @@
  * server, the room and the other peers carry on. Real mediasoup worker.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
 import { MAX_MESSAGE_BYTES } from '../../src/protocol/limits.js';
 import { HARD_FRAME_LIMIT_BYTES } from '../../src/signalling/ws-endpoint.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
-import { TestSocket } from '../helpers/ws-client.js';
+import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { nextEvent } from '../../testkit/wait.js';
+import { TestSocket } from '../../testkit/ws-client.js';
 
 let parley: Parley;
 let roomId: string;
@@ -105,14 +105,14 @@ test('after all that, the room and the other peer carry on', async () => {
   assert.equal((await bobSeesCarol).data.peer.displayName, 'Carol');
   const transport = await alice.request('createWebRtcTransport', { direction: 'recv' });
   assert.equal(transport.ok, true, 'the peer that sent garbage still works');
-  const health = await fetch(`${parley.url}/healthz`);
+  const health = await fetch(`${parley.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
   assert.equal(health.status, 200);
   await carol.close();
 });
 
 test('a frame beyond the hard limit closes only that socket, with 1009', async () => {
   const mallory = await joined('Mallory');
-  const closed = once(mallory.ws, 'close');
+  const closed = nextEvent(mallory.ws, 'close', 20_000, 'the server to close the socket that sent an oversized frame');
   const bobSeesMalloryLeave = bob.notification('peerLeft');
   mallory.sendRaw('x'.repeat(HARD_FRAME_LIMIT_BYTES + 1));
   const [code] = await closed;
