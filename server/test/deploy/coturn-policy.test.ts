@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { TestCoturn } from '../../testkit/coturn.js';
 import { freePort, udpPortBound } from '../../testkit/ports.js';
 import { runTool, TestProcess } from '../../testkit/processes.js';
+import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 const CONFIG = fileURLToPath(new URL('../../../docker/coturn/turnserver.conf', import.meta.url));
 const SECRET = 'coturn-policy-test-secret';
@@ -36,12 +37,12 @@ before(async () => {
     configFile: CONFIG,
     extraArgs: ['--allow-loopback-peers', `--allowed-peer-ip=${CONTROL_PEER}`],
   });
-});
+}, HOOK);
 
 after(async () => {
   await peer?.kill();
   await turnserver?.stop();
-});
+}, HOOK);
 
 let client = 0;
 /** What coturn answers when a client with valid REST credentials relays 3 packets to `address`. */
@@ -56,16 +57,16 @@ async function relayTo(address: string): Promise<string> {
   return /error (\d+)/.exec(output)?.[1] ?? `no verdict:\n${output}`;
 }
 
-test('a client with REST credentials relays to an allowed peer', async () => {
+test('a client with REST credentials relays to an allowed peer', SERVER, async () => {
   assert.equal(await relayTo(CONTROL_PEER), 'relayed');
 });
 
-test('relaying to loopback, private and special-purpose addresses is refused', async () => {
+test('relaying to loopback, private and special-purpose addresses is refused', SERVER, async () => {
   const answers = await Promise.all(DENIED_PEERS.map(async (address) => [address, await relayTo(address)]));
   assert.deepEqual(answers, DENIED_PEERS.map((address) => [address, '403']));
 });
 
-test('the denied ranges cover special-purpose addresses and leave public ones alone', async () => {
+test('the denied ranges cover special-purpose addresses and leave public ones alone', SERVER, async () => {
   // One list per family: node maps ::ffff:0:0/96 onto all of IPv4.
   const lists = { ipv4: new BlockList(), ipv6: new BlockList() };
   const config = await readFile(CONFIG, 'utf8');

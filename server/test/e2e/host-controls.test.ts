@@ -9,10 +9,11 @@ import { inboundTotals, joinMeeting, openParticipant } from '../../testkit/brows
 import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { createRoom } from '../../testkit/parley.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();
 
-test('mute, remove, lock and end, each enforced by the server', async () => {
+test('mute, remove, lock and end, each enforced by the server', BROWSER, async () => {
   const room = await createRoom(meeting.parley, { lobby: false });
   const host = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');

@@ -14,6 +14,7 @@ import { NodeProcess } from '../../testkit/node-process.js';
 import { createRoom } from '../../testkit/parley.js';
 import { TestRedis } from '../../testkit/redis.js';
 import { TestSocket } from '../../testkit/ws-client.js';
+import { HOOK, MULTI_NODE } from '../helpers/timeouts.js';
 
 /** A node that dies must be replaced, in the participant's eyes, within this. */
 const FAILOVER_BOUND_MS = 30_000;
@@ -31,7 +32,7 @@ before(async () => {
   nodeB = await NodeProcess.start({ ...shared, PARLEY_NODE_ID: 'node-b' });
   proxy = await FailoverProxy.start([nodeA.url, nodeB.url].map((url) => Number(new URL(url).port)));
   browser = await launchBrowser();
-});
+}, HOOK);
 
 after(async () => {
   await browser?.close();
@@ -39,14 +40,14 @@ after(async () => {
   await nodeA?.kill();
   await nodeB?.kill();
   await redis?.stop();
-});
+}, HOOK);
 
 const decodesMore = async (page: Page, who: string) => {
   const start = await inboundTotals(page);
   await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded >= start.framesDecoded + 20 && t.audioSamples > start.audioSamples, 30_000, `${who} to decode more media`);
 };
 
-test('one room across two nodes, a node killed, Redis restarted', async () => {
+test('one room across two nodes, a node killed, Redis restarted', MULTI_NODE, async () => {
   // Alice reaches the nodes through the load balancer (node A first); Bob goes to node B.
   const room = await createRoom(proxy, { lobby: false });
   const alice = await openParticipant(browser, proxy.url);

@@ -8,11 +8,12 @@ import { inboundTotals, joinMeeting, openParticipant } from '../../testkit/brows
 import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { createRoom } from '../../testkit/parley.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();
 
 
-test('two browsers hold a call by link, with video and audio both ways', async () => {
+test('two browsers hold a call by link, with video and audio both ways', BROWSER, async () => {
   const room = await createRoom(meeting.parley, { lobby: false });
   const alice = await openParticipant(meeting.browser, meeting.parley.url);
   const bob = await openParticipant(meeting.browser, meeting.parley.url);

@@ -5,16 +5,17 @@ import type { Parley } from '../../src/server.js';
 import { createRoom, startTestParley } from '../../testkit/parley.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { TestSocket } from '../../testkit/ws-client.js';
+import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 let parley: Parley;
 
 before(async () => {
   parley = await startTestParley();
-});
+}, HOOK);
 
 after(async () => {
   await parley?.close();
-});
+}, HOOK);
 
 async function scrape(): Promise<Map<string, number>> {
   const response = await fetch(`${parley.url}/metrics`, { signal: AbortSignal.timeout(10_000) });
@@ -28,7 +29,7 @@ async function scrape(): Promise<Map<string, number>> {
   return values;
 }
 
-test('the counters move when a peer joins and leaves', async () => {
+test('the counters move when a peer joins and leaves', SERVER, async () => {
   const room = await createRoom(parley, { lobby: false });
   const before = await scrape();
   assert.equal(before.get('parley_peers'), 0);

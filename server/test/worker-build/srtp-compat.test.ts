@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runTool } from '../../testkit/processes.js';
+import { SERVER } from '../helpers/timeouts.js';
 
-test('libsrtp compat self-test passes for every crypto suite, struct and policy API', async () => {
+test('libsrtp compat self-test passes for every crypto suite, struct and policy API', SERVER, async () => {
   const script = new URL('../../../scripts/worker/srtp-compat-selftest.sh', import.meta.url).pathname;
   const { stdout } = await runTool(script, [], { timeoutMs: 50_000 });
   assert.equal(stdout.match(/SRTP COMPAT SELFTEST OK/g)?.length, 2, stdout);
