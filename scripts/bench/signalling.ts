@@ -6,10 +6,11 @@
  * until every one of them receives media again.
  *   scripts/bench.sh signalling
  */
+import { waitUntil } from '../../server/testkit/wait.js';
 import { TestSocket } from '../../server/testkit/ws-client.js';
 import { Bot } from '../load/bot.js';
 import { createLoadRoom } from '../load/run-load.js';
-import { saveResults, sleep } from './results.js';
+import { saveResults } from './results.js';
 import { startParleyServer } from './servers.js';
 
 const JOINS = Number(process.env['SIGNALLING_JOINS'] ?? 400);
@@ -51,26 +52,25 @@ try {
   const joinsPerSecond = JOINS / joinSeconds;
   console.log(`joins: ${JOINS} in ${joinSeconds.toFixed(1)} s = ${joinsPerSecond.toFixed(0)} joins/s (${CONCURRENCY} at a time, signalling only)`);
   await Promise.all(sockets.map((socket) => socket.close()));
-  await sleep(2_000);
+  // (b) starts on a server that has let go of every peer of (a).
+  const peers = async () => /^parley_peers (\d+)$/m.exec(await (await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text())?.[1];
+  await waitUntil(peers, (count) => count === '0', 60_000, 'the server to count out the peers of the join test');
 
   // (b) Reconnection storm.
   const roomId = await createLoadRoom(server.url);
   const publisher = await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false });
   const joinBots = async () =>
     Promise.all(Array.from({ length: RECONNECT_BOTS }, (_, i) => Bot.join({ baseUrl: server.url, roomId, name: `bot-${i}`, publish: false, subscribe: true })));
-  const waitForMedia = async (bots: Bot[], deadline: number) => {
-    while (bots.some((bot) => bot.firstMediaAt === undefined)) {
-      if (Date.now() > deadline) throw new Error(`${bots.filter((bot) => bot.firstMediaAt === undefined).length} bots got no media`);
-      await sleep(100);
-    }
-  };
+  // Each bot's own firstMediaAt is the figure; the polling only decides when to read them.
+  const waitForMedia = (bots: Bot[], timeoutMs: number) =>
+    waitUntil(async () => bots.filter((bot) => bot.firstMediaAt === undefined).length, (waiting) => waiting === 0, timeoutMs, 'every bot to receive media (the value: how many have none yet)');
   let bots = await joinBots();
-  await waitForMedia(bots, Date.now() + 120_000);
+  await waitForMedia(bots, 120_000);
   console.log(`${RECONNECT_BOTS} bots receiving; now all reconnect at once`);
   for (const bot of bots) bot.close();
   const reconnectStarted = Date.now();
   bots = await joinBots();
-  await waitForMedia(bots, Date.now() + 300_000);
+  await waitForMedia(bots, 300_000);
   const lastMedia = Math.max(...bots.map((bot) => bot.firstMediaAt!));
   const reconnectSeconds = (lastMedia - reconnectStarted) / 1000;
   console.log(`reconnect storm: all ${RECONNECT_BOTS} bots had media again ${reconnectSeconds.toFixed(1)} s after reconnecting at once`);
