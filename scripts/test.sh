@@ -15,5 +15,7 @@ say "checking the layering and cycles (scripts/dependency-rules.cjs)"
 npx --no-install depcruise --config scripts/dependency-rules.cjs server/src >&2
 npx --no-install depcruise --config scripts/dependency-rules.cjs --ts-config client/tsconfig.json client/src >&2
 mapfile -t files < <(find server/test -name '*.test.ts' | LC_ALL=C sort)
+# Every test, suite and hook has its own { timeout } (server/test/helpers/timeouts.ts);
+# --test-timeout is the backstop for any that lacks one: a hang fails, it never stalls the run.
 say "running ${#files[@]} test files in a loopback-only network namespace"
-exec unshare --net -- sh -c 'ip link set lo up && exec node --import tsx --test --test-reporter=spec "$@"' sh "${files[@]}"
+exec unshare --net -- sh -c 'ip link set lo up && exec node --import tsx --test --test-reporter=spec --test-timeout=300000 "$@"' sh "${files[@]}"

@@ -1,9 +1,8 @@
 /** Servers under test, each in its own process so their CPU can be read apart from the bots'. */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { NodeProcess } from '../../server/test/helpers/node-process.js';
-import { freePort } from '../../server/test/helpers/redis.js';
+import { NodeProcess } from '../../server/testkit/node-process.js';
+import { freePort } from '../../server/testkit/ports.js';
+import { TestProcess } from '../../server/testkit/processes.js';
 
 export interface ServerUnderTest {
   name: string;
@@ -19,19 +18,11 @@ export async function startParleyServer(env: Record<string, string> = {}): Promi
 
 export async function startBareServer(): Promise<ServerUnderTest> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-sfu.ts', import.meta.url))], {
+  const child = await TestProcess.start(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-sfu.ts', import.meta.url))], {
+    what: `the bare mediasoup SFU on port ${port}`,
     env: { ...process.env, BARE_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    ready: (output) => output.includes('listening'),
+    timeoutMs: 60_000,
   });
-  await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve()));
-  return {
-    name: 'bare mediasoup',
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid!,
-    async stop() {
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return { name: 'bare mediasoup', url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGKILL') };
 }

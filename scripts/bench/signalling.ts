@@ -6,52 +6,38 @@
  * until every one of them receives media again.
  *   scripts/bench.sh signalling
  */
-import { once } from 'node:events';
-import WebSocket from 'ws';
+import { waitUntil } from '../../server/testkit/wait.js';
+import { TestSocket } from '../../server/testkit/ws-client.js';
 import { Bot } from '../load/bot.js';
 import { createLoadRoom } from '../load/run-load.js';
-import { saveResults, sleep } from './results.js';
+import { saveResults } from './results.js';
 import { startParleyServer } from './servers.js';
 
 const JOINS = Number(process.env['SIGNALLING_JOINS'] ?? 400);
 const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 20);
 const RECONNECT_BOTS = Number(process.env['RECONNECT_BOTS'] ?? 200);
 
-async function signalOnlyJoin(baseUrl: string, roomId: string, rtpCapabilities: unknown): Promise<WebSocket> {
-  const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws?room=${roomId}`);
-  await once(ws, 'open');
-  let id = 0;
-  const request = (method: string, data: object) =>
-    new Promise<void>((resolve, reject) => {
-      const mine = ++id;
-      const listener = (raw: WebSocket.RawData) => {
-        const message = JSON.parse(raw.toString());
-        if (message.type !== 'response' || message.id !== mine) return;
-        ws.off('message', listener);
-        if (message.ok) resolve();
-        else reject(new Error(message.error.message));
-      };
-      ws.on('message', listener);
-      ws.send(JSON.stringify({ type: 'request', id: mine, method, data }));
-    });
+async function signalOnlyJoin(baseUrl: string, roomId: string, rtpCapabilities: unknown): Promise<TestSocket> {
+  const socket = await TestSocket.open(baseUrl, roomId);
+  const request = async (method: string, data: object) => {
+    const answer = await socket.request(method, data);
+    if (!answer.ok) throw new Error(`${method}: ${answer.error?.message}`);
+  };
   await request('getRouterRtpCapabilities', {});
   await request('join', { displayName: 'load', rtpCapabilities });
   await request('createWebRtcTransport', { direction: 'recv' });
   await request('createWebRtcTransport', { direction: 'send' });
-  return ws;
+  return socket;
 }
 
 const server = await startParleyServer({ PARLEY_MAX_PEERS_PER_ROOM: '1000' });
 try {
   // (a) Joins per second, 50 per room.
   const joinRooms = await Promise.all(Array.from({ length: Math.ceil(JOINS / 50) }, () => createLoadRoom(server.url)));
-  const capabilitiesSocket = new WebSocket(`${server.url.replace('http', 'ws')}/ws?room=${joinRooms[0]}`);
-  await once(capabilitiesSocket, 'open');
-  capabilitiesSocket.send(JSON.stringify({ type: 'request', id: 1, method: 'getRouterRtpCapabilities', data: {} }));
-  const [capsRaw] = await once(capabilitiesSocket, 'message');
-  const { rtpCapabilities } = JSON.parse(String(capsRaw)).data;
-  capabilitiesSocket.close();
-  const sockets: WebSocket[] = [];
+  const capabilitiesSocket = await TestSocket.open(server.url, joinRooms[0]!);
+  const { rtpCapabilities } = (await capabilitiesSocket.request('getRouterRtpCapabilities')).data;
+  await capabilitiesSocket.close();
+  const sockets: TestSocket[] = [];
   let next = 0;
   const started = Date.now();
   await Promise.all(
@@ -65,27 +51,26 @@ try {
   const joinSeconds = (Date.now() - started) / 1000;
   const joinsPerSecond = JOINS / joinSeconds;
   console.log(`joins: ${JOINS} in ${joinSeconds.toFixed(1)} s = ${joinsPerSecond.toFixed(0)} joins/s (${CONCURRENCY} at a time, signalling only)`);
-  for (const ws of sockets) ws.close();
-  await sleep(2_000);
+  await Promise.all(sockets.map((socket) => socket.close()));
+  // (b) starts on a server that has let go of every peer of (a).
+  const peers = async () => /^parley_peers (\d+)$/m.exec(await (await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text())?.[1];
+  await waitUntil(peers, (count) => count === '0', 60_000, 'the server to count out the peers of the join test');
 
   // (b) Reconnection storm.
   const roomId = await createLoadRoom(server.url);
   const publisher = await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false });
   const joinBots = async () =>
     Promise.all(Array.from({ length: RECONNECT_BOTS }, (_, i) => Bot.join({ baseUrl: server.url, roomId, name: `bot-${i}`, publish: false, subscribe: true })));
-  const waitForMedia = async (bots: Bot[], deadline: number) => {
-    while (bots.some((bot) => bot.firstMediaAt === undefined)) {
-      if (Date.now() > deadline) throw new Error(`${bots.filter((bot) => bot.firstMediaAt === undefined).length} bots got no media`);
-      await sleep(100);
-    }
-  };
+  // Each bot's own firstMediaAt is the figure; the polling only decides when to read them.
+  const waitForMedia = (bots: Bot[], timeoutMs: number) =>
+    waitUntil(async () => bots.filter((bot) => bot.firstMediaAt === undefined).length, (waiting) => waiting === 0, timeoutMs, 'every bot to receive media (the value: how many have none yet)');
   let bots = await joinBots();
-  await waitForMedia(bots, Date.now() + 120_000);
+  await waitForMedia(bots, 120_000);
   console.log(`${RECONNECT_BOTS} bots receiving; now all reconnect at once`);
   for (const bot of bots) bot.close();
   const reconnectStarted = Date.now();
   bots = await joinBots();
-  await waitForMedia(bots, Date.now() + 300_000);
+  await waitForMedia(bots, 300_000);
   const lastMedia = Math.max(...bots.map((bot) => bot.firstMediaAt!));
   const reconnectSeconds = (lastMedia - reconnectStarted) / 1000;
   console.log(`reconnect storm: all ${RECONNECT_BOTS} bots had media again ${reconnectSeconds.toFixed(1)} s after reconnecting at once`);

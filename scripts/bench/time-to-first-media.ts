@@ -5,8 +5,9 @@
  * join is a fresh browser context. Prints p50 and p95.
  *   scripts/bench.sh time-to-first-media
  */
-import { createRoom, startTestParley } from '../../server/test/helpers/parley.js';
-import { joinMeeting, launchBrowser, openParticipant } from '../../server/test/helpers/browser.js';
+import { joinMeeting, launchBrowser, openParticipant } from '../../server/testkit/browser.js';
+import { createRoom, startTestParley } from '../../server/testkit/parley.js';
+import { withDeadline } from '../../server/testkit/wait.js';
 import { percentile, saveResults } from './results.js';
 
 const joins = Number(process.env['JOINS'] ?? 20);
@@ -25,7 +26,7 @@ try {
     await guest.page.getByRole('button', { name: 'Join' }).click();
     // Milliseconds since the page's time origin (the navigation) when the first remote frame was presented.
     // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
-    const ms = await guest.page.evaluate<number>(`new Promise((resolve) => {
+    const firstFrame = guest.page.evaluate<number>(`new Promise((resolve) => {
       const look = () => {
         const video = [...document.querySelectorAll('figure.camera video')].find((element) => element.srcObject);
         if (video) video.requestVideoFrameCallback(() => resolve(performance.now()));
@@ -33,6 +34,7 @@ try {
       };
       look();
     })`);
+    const ms = await withDeadline(firstFrame, 60_000, `the first remote frame of join ${i + 1}`);
     samples.push(Math.round(ms));
     console.log(`join ${i + 1}: first remote frame after ${Math.round(ms)} ms`);
     await guest.context.close();

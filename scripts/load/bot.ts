@@ -6,6 +6,7 @@
  */
 import { Device, MediaStreamTrack, RTCRtpCodecParameters, type types } from 'msc-node';
 import WebSocket from 'ws';
+import { nextEvent, withDeadline } from '../../server/testkit/wait.js';
 import { AUDIO, VIDEO, sendSynthetic } from './synthetic-media.js';
 
 export interface ReceivedStream {
@@ -38,6 +39,10 @@ const NATIVE_CODECS = {
     ],
   },
 };
+/** Bounds on connecting and on each answer: a server that stops answering fails the bot, not hangs it. */
+const CONNECT_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
 // werift leaves out loopback candidates unless told to add them.
 const LOOPBACK = { additionalSettings: { iceAdditionalHostAddresses: ['127.0.0.1'] } };
 
@@ -64,21 +69,30 @@ export class Bot {
   /** Connects and joins; resolves once in the meeting with its transports set up. */
   static async join(options: BotOptions): Promise<Bot> {
     const ws = new WebSocket(`${options.baseUrl.replace(/^http/, 'ws')}/ws?room=${options.roomId}`);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
+    ws.on('error', () => {});
+    try {
+      await nextEvent(ws, 'open', CONNECT_TIMEOUT_MS, `${options.name} to connect`);
+    } catch (error) {
+      ws.terminate();
+      throw error;
+    }
     const bot = new Bot(ws, options);
-    await bot.start();
+    try {
+      await bot.start();
+    } catch (error) {
+      bot.close();
+      throw error;
+    }
     return bot;
   }
 
   private request(method: string, data: object = {}): Promise<any> {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const answered = new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.ws.send(JSON.stringify({ type: 'request', id, method, data }));
     });
+    return withDeadline(answered, REQUEST_TIMEOUT_MS, `${this.options.name}: the response to ${method}`).finally(() => this.pending.delete(id));
   }
 
   private async start(): Promise<void> {

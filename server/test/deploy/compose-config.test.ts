@@ -1,13 +1,12 @@
 /** docker/compose.yml resolves with docker/.env.example and hands Parley a configuration it accepts. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { ConfigSchema, loadConfig } from '../../src/config.js';
+import { runTool } from '../../testkit/processes.js';
+import { SERVER } from '../helpers/timeouts.js';
 
-const run = promisify(execFile);
 const path = (relative: string) => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
 const COMPOSE_FILE = path('docker/compose.yml');
 const ENV_EXAMPLE = path('docker/.env.example');
@@ -17,9 +16,9 @@ const SETTINGS = Object.keys(ConfigSchema.properties);
 async function compose(...args: string[]): Promise<string> {
   const files = ['-f', COMPOSE_FILE, '--env-file', ENV_EXAMPLE];
   for (const [command, ...prefix] of [['docker', 'compose'], ['docker-compose']] as const) {
-    const found = await run(command, [...prefix, 'version']).then(() => true, () => false);
+    const found = await runTool(command, [...prefix, 'version'], { timeoutMs: 30_000 }).then(() => true, () => false);
     if (!found) continue;
-    const { stdout } = await run(command, [...prefix, ...files, ...args]).catch((error: { stderr?: string }) => {
+    const { stdout } = await runTool(command, [...prefix, ...files, ...args], { timeoutMs: 30_000 }).catch((error: { stderr?: string }) => {
       assert.fail(`${command} ${[...prefix, ...args].join(' ')} failed:\n${error.stderr}`);
     });
     return stdout;
@@ -46,25 +45,25 @@ async function parleyEnvironment(): Promise<Record<string, string>> {
   return env;
 }
 
-test('compose config resolves with .env.example and has parley, redis and coturn', async () => {
+test('compose config resolves with .env.example and has parley, redis and coturn', SERVER, async () => {
   const env = await parleyEnvironment();
   assert.equal(env.PARLEY_RTC_ANNOUNCED_ADDRESS, '203.0.113.10', 'values come from the env file');
   const services = (await compose('config', '--services')).trim().split('\n').sort();
   assert.deepEqual(services, ['coturn', 'parley', 'redis']);
 });
 
-test('the parley service passes on every setting of ConfigSchema', async () => {
+test('the parley service passes on every setting of ConfigSchema', SERVER, async () => {
   const passed = Object.keys(await parleyEnvironment());
   assert.deepEqual(passed.sort(), [...SETTINGS].sort());
 });
 
-test('Parley accepts the configuration that compose.yml and .env.example give it', async () => {
+test('Parley accepts the configuration that compose.yml and .env.example give it', SERVER, async () => {
   const env = await parleyEnvironment();
   assert.equal(env.PARLEY_ENV, 'production');
   assert.doesNotThrow(() => loadConfig(env));
 });
 
-test('every PARLEY_* name in compose.yml and .env.example is a setting of ConfigSchema', async () => {
+test('every PARLEY_* name in compose.yml and .env.example is a setting of ConfigSchema', SERVER, async () => {
   for (const file of [COMPOSE_FILE, ENV_EXAMPLE]) {
     const names = new Set((await readFile(file, 'utf8')).match(/\bPARLEY_[A-Z0-9_]+\b/g));
     const unknown = [...names].filter((name) => !SETTINGS.includes(name));

@@ -4,18 +4,15 @@
  * credentials, relays, and refuses loopback, private and special peers.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { BlockList, isIPv4 } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { freePort } from '../helpers/redis.js';
+import { TestCoturn } from '../../testkit/coturn.js';
+import { freePort, udpPortBound } from '../../testkit/ports.js';
+import { runTool, TestProcess } from '../../testkit/processes.js';
+import { HOOK, SERVER } from '../helpers/timeouts.js';
 
-const run = promisify(execFile);
 const CONFIG = fileURLToPath(new URL('../../../docker/coturn/turnserver.conf', import.meta.url));
 const SECRET = 'coturn-policy-test-secret';
 // Shows that relaying works at all: loopback is denied by the configuration,
@@ -24,71 +21,52 @@ const CONTROL_PEER = '127.0.0.2';
 const DENIED_PEERS = ['127.0.0.1', '0.0.0.0', '10.1.2.3', '100.64.0.1', '169.254.169.254', '172.17.0.1',
   '192.168.1.1', '198.18.0.1', '224.0.0.1'];
 
-let turnserver: ReturnType<typeof spawn>;
-let peer: ReturnType<typeof spawn>;
-let port: number;
+let turnserver: TestCoturn;
+let peer: TestProcess;
 let peerPort: number;
-let dir: string;
 
 before(async () => {
-  const found = await run('turnserver', ['--version']).then(() => true, () => false);
+  const found = await runTool('turnserver', ['--version'], { timeoutMs: 10_000 }).then(() => true, () => false);
   assert.ok(found, 'turnserver is not installed (Debian package: coturn)');
-  [port, peerPort] = [await freePort(), await freePort()];
-  dir = await mkdtemp(path.join(os.tmpdir(), 'parley-coturn-policy-'));
-  peer = spawn('turnutils_peer', ['-L', CONTROL_PEER, '-p', String(peerPort)], { stdio: 'ignore' });
-  turnserver = spawn('turnserver', [
-    '-c', CONFIG,
-    `--static-auth-secret=${SECRET}`, '--realm=parley-test',
-    '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
-    '--min-port=23500', '--max-port=23599', `--pidfile=${path.join(dir, 'turnserver.pid')}`,
-    '--allow-loopback-peers', `--allowed-peer-ip=${CONTROL_PEER}`,
-  ]);
-  // coturn logs to stdout (log-file=stdout); it is ready once its relay servers are.
-  await new Promise<void>((resolve, reject) => {
-    let log = '';
-    for (const stream of [turnserver.stdout!, turnserver.stderr!]) {
-      stream.setEncoding('utf8').on('data', (chunk: string) => {
-        log += chunk;
-        if (log.includes('Total General servers')) resolve();
-      });
-    }
-    turnserver.once('exit', () => reject(new Error(`turnserver stopped:\n${log}`)));
+  peerPort = await freePort();
+  peer = await TestProcess.start('turnutils_peer', ['-L', CONTROL_PEER, '-p', String(peerPort)], {
+    what: `turnutils_peer on ${CONTROL_PEER}:${peerPort}`,
+    ready: () => udpPortBound(peerPort),
   });
-});
+  turnserver = await TestCoturn.start(SECRET, {
+    configFile: CONFIG,
+    extraArgs: ['--allow-loopback-peers', `--allowed-peer-ip=${CONTROL_PEER}`],
+  });
+}, HOOK);
 
 after(async () => {
-  for (const child of [peer, turnserver]) {
-    if (child?.exitCode === null) {
-      child.kill();
-      await once(child, 'exit');
-    }
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+  await peer?.kill();
+  await turnserver?.stop();
+}, HOOK);
 
 let client = 0;
 /** What coturn answers when a client with valid REST credentials relays 3 packets to `address`. */
 async function relayTo(address: string): Promise<string> {
   client += 1; // each client its own user, so user-quota never interferes
-  const { stdout, stderr } = await run('turnutils_uclient', [
+  const { stdout, stderr } = await runTool('turnutils_uclient', [
     '-W', SECRET, '-u', `client${client}`, '-X', '-c', '-n', '3',
-    '-e', address, '-r', String(peerPort), '-p', String(port), '127.0.0.1',
-  ]).catch((error: { stdout: string; stderr: string }) => error);
+    '-e', address, '-r', String(peerPort), '-p', String(turnserver.port), '127.0.0.1',
+  ], { timeoutMs: 30_000 }).catch((error: { stdout: string; stderr: string }) => error);
   const output = stdout + stderr;
   if (/Total lost packets 0 /.test(output)) return 'relayed';
   return /error (\d+)/.exec(output)?.[1] ?? `no verdict:\n${output}`;
 }
 
-test('a client with REST credentials relays to an allowed peer', async () => {
+test('a client with REST credentials relays to an allowed peer', SERVER, async () => {
   assert.equal(await relayTo(CONTROL_PEER), 'relayed');
 });
 
-test('relaying to loopback, private and special-purpose addresses is refused', async () => {
+test('relaying to loopback, private and special-purpose addresses is refused', SERVER, async () => {
   const answers = await Promise.all(DENIED_PEERS.map(async (address) => [address, await relayTo(address)]));
   assert.deepEqual(answers, DENIED_PEERS.map((address) => [address, '403']));
 });
 
-test('the denied ranges cover special-purpose addresses and leave public ones alone', async () => {
+test('the denied ranges cover special-purpose addresses and leave public ones alone', SERVER, async () => {
   // One list per family: node maps ::ffff:0:0/96 onto all of IPv4.
   const lists = { ipv4: new BlockList(), ipv6: new BlockList() };
   const config = await readFile(CONFIG, 'utf8');

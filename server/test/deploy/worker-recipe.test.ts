@@ -5,12 +5,12 @@
  * Docker engine runs here.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile, realpath } from 'node:fs/promises';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
+import { runTool } from '../../testkit/processes.js';
+import { QUICK } from '../helpers/timeouts.js';
 
-const run = promisify(execFile);
+const run = (command: string, args: string[]) => runTool(command, args, { timeoutMs: 15_000 });
 const ROOT = new URL('../../../', import.meta.url);
 
 interface Instruction {
@@ -62,7 +62,7 @@ function aptPackages(stage: Stage): string[] {
   );
 }
 
-test('the worker is built by scripts/worker/build.sh, not by a copy of its recipe', async () => {
+test('the worker is built by scripts/worker/build.sh, not by a copy of its recipe', QUICK, async () => {
   const stages = await readDockerfile();
   const builder = workerStage(stages);
   assert.ok(builder, 'a RUN step invokes scripts/worker/build.sh');
@@ -89,7 +89,7 @@ test('the worker is built by scripts/worker/build.sh, not by a copy of its recip
   }
 });
 
-test('npm ci runs with MEDIASOUP_WORKER_BIN set, so mediasoup downloads no worker', async () => {
+test('npm ci runs with MEDIASOUP_WORKER_BIN set, so mediasoup downloads no worker', QUICK, async () => {
   const stages = await readDockerfile();
   const stage = stages.find((candidate) => runs(candidate).some(({ args }) => /\bnpm ci\b/.test(args)));
   assert.ok(stage, 'a RUN step runs npm ci');
@@ -101,7 +101,7 @@ test('npm ci runs with MEDIASOUP_WORKER_BIN set, so mediasoup downloads no worke
   );
 });
 
-test('the runtime image runs the built worker as a non-root user, with a health check', async () => {
+test('the runtime image runs the built worker as a non-root user, with a health check', QUICK, async () => {
   const stages = await readDockerfile();
   const runtime = stages.at(-1)!;
   const builder = workerStage(stages);
@@ -122,7 +122,7 @@ test('the runtime image runs the built worker as a non-root user, with a health 
   assert.ok(runtime.instructions.some((step) => step.keyword === 'CMD' && step.args.includes('dist/server/main.js')));
 });
 
-test('the runtime stage installs every Debian package that the worker links', async () => {
+test('the runtime stage installs every Debian package that the worker links', QUICK, async () => {
   const worker = process.env.MEDIASOUP_WORKER_BIN;
   assert.ok(worker, 'MEDIASOUP_WORKER_BIN must name the worker built by scripts/worker/build.sh (test.sh sets it)');
   // debian:bookworm-slim has these already.

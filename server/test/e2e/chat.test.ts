@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { joinMeeting, openParticipant } from '../helpers/browser.js';
+import { joinMeeting, openParticipant } from '../../testkit/browser.js';
 import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();
 
@@ -16,7 +17,7 @@ async function say(page: Page, text: string): Promise<void> {
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 
-test('messages reach others, late joiners get the history, markup stays text', async () => {
+test('messages reach others, late joiners get the history, markup stays text', BROWSER, async () => {
   const { room, participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
 
   await say(alice.page, 'hello from Alice');

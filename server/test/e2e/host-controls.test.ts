@@ -5,13 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inboundTotals, joinMeeting, openParticipant, waitUntil } from '../helpers/browser.js';
+import { inboundTotals, joinMeeting, openParticipant } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { createRoom } from '../../testkit/parley.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();
 
-test('mute, remove, lock and end, each enforced by the server', async () => {
+test('mute, remove, lock and end, each enforced by the server', BROWSER, async () => {
   const room = await createRoom(meeting.parley, { lobby: false });
   const host = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');

@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { joinMeeting, openParticipant } from '../helpers/browser.js';
+import { joinMeeting, openParticipant } from '../../testkit/browser.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { createRoom } from '../../testkit/parley.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();
 
-test('a guest who arrives before the host waits, and the host admits them', async () => {
+test('a guest who arrives before the host waits, and the host admits them', BROWSER, async () => {
   const room = await createRoom(meeting.parley);
   const guest = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(guest.page, room.url, 'Guest', 'lobby');
@@ -31,7 +32,7 @@ test('a guest who arrives before the host waits, and the host admits them', asyn
   await host.context.close();
 });
 
-test('a denied guest sees the denial and cannot come straight back', async () => {
+test('a denied guest sees the denial and cannot come straight back', BROWSER, async () => {
   const room = await createRoom(meeting.parley);
   const host = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');
@@ -49,7 +50,7 @@ test('a denied guest sees the denial and cannot come straight back', async () =>
   await host.context.close();
 });
 
-test("room A's host link is refused in room B", async () => {
+test("room A's host link is refused in room B", BROWSER, async () => {
   const roomA = await createRoom(meeting.parley);
   const roomB = await createRoom(meeting.parley);
   const intruder = await openParticipant(meeting.browser, meeting.parley.url);

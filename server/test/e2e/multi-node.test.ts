@@ -7,11 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { inboundTotals, joinMeeting, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
-import { FailoverProxy } from '../helpers/failover-proxy.js';
-import { NodeProcess } from '../helpers/node-process.js';
-import { TestRedis } from '../helpers/redis.js';
-import { TestSocket } from '../helpers/ws-client.js';
+import { inboundTotals, joinMeeting, launchBrowser, openParticipant } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
+import { FailoverProxy } from '../../testkit/failover-proxy.js';
+import { NodeProcess } from '../../testkit/node-process.js';
+import { createRoom } from '../../testkit/parley.js';
+import { TestRedis } from '../../testkit/redis.js';
+import { TestSocket } from '../../testkit/ws-client.js';
+import { HOOK, MULTI_NODE } from '../helpers/timeouts.js';
 
 /** A node that dies must be replaced, in the participant's eyes, within this. */
 const FAILOVER_BOUND_MS = 30_000;
@@ -29,7 +32,7 @@ before(async () => {
   nodeB = await NodeProcess.start({ ...shared, PARLEY_NODE_ID: 'node-b' });
   proxy = await FailoverProxy.start([nodeA.url, nodeB.url].map((url) => Number(new URL(url).port)));
   browser = await launchBrowser();
-});
+}, HOOK);
 
 after(async () => {
   await browser?.close();
@@ -37,21 +40,16 @@ after(async () => {
   await nodeA?.kill();
   await nodeB?.kill();
   await redis?.stop();
-});
+}, HOOK);
 
 const decodesMore = async (page: Page, who: string) => {
   const start = await inboundTotals(page);
   await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded >= start.framesDecoded + 20 && t.audioSamples > start.audioSamples, 30_000, `${who} to decode more media`);
 };
 
-test('one room across two nodes, a node killed, Redis restarted', async () => {
+test('one room across two nodes, a node killed, Redis restarted', MULTI_NODE, async () => {
   // Alice reaches the nodes through the load balancer (node A first); Bob goes to node B.
-  const created = await fetch(`${proxy.url}/api/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ lobby: false }),
-  });
-  const room = (await created.json()) as { id: string; url: string; hostUrl: string };
+  const room = await createRoom(proxy, { lobby: false });
   const alice = await openParticipant(browser, proxy.url);
   const bob = await openParticipant(browser, nodeB.url);
   await joinMeeting(alice.page, room.hostUrl, 'Alice');
@@ -90,7 +88,7 @@ test('one room across two nodes, a node killed, Redis restarted', async () => {
   await decodesMore(alice.page, 'Alice after Redis came back');
   const carol = await openParticipant(browser, nodeB.url);
   await waitUntil(
-    async () => (await fetch(`${nodeB.url}/healthz`)).ok,
+    async () => (await fetch(`${nodeB.url}/healthz`, { signal: AbortSignal.timeout(5_000) })).ok,
     Boolean,
     10_000,
     'node B to be healthy',

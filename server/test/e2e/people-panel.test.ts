@@ -5,13 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { joinMeeting, openParticipant, waitUntil } from '../helpers/browser.js';
+import { joinMeeting, openParticipant } from '../../testkit/browser.js';
+import { createRoom } from '../../testkit/parley.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();
 
-test('focus on "Remove Bob" survives speaker changes', { timeout: 90_000 }, async () => {
+test('focus on "Remove Bob" survives speaker changes', BROWSER, async () => {
   const room = await createRoom(meeting.parley, { lobby: false });
   const host = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');
@@ -33,7 +35,7 @@ test('focus on "Remove Bob" survives speaker changes', { timeout: 90_000 }, asyn
   // The fake microphones beep: who is speaking changes again and again.
   const speakingChanges = () =>
     host.page.getByRole('list', { name: 'Participants' }).evaluate((list: HTMLElement) => Number(list.dataset['speakingChanges'] ?? 0));
-  await waitUntil(speakingChanges, (changes) => changes >= 3, 45_000, 'the speaking indicators to change');
+  await waitUntil(speakingChanges, (changes: number) => changes >= 3, 45_000, 'the speaking indicators to change');
   const focused = await host.page.evaluate(() => ({
     name: document.activeElement?.textContent,
     same: document.activeElement?.hasAttribute('data-focused-before'),

@@ -6,15 +6,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { tileVideo, waitUntil } from '../helpers/browser.js';
+import { tileVideo } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();
 
 const speaking = (page: Page, name: string) =>
   page.getByRole('group', { name, exact: true }).evaluate((tile: HTMLElement) => tile.dataset['speaking'] === 'true');
 
-test('the speaking indicator follows the microphone that is producing sound', async () => {
+test('the speaking indicator follows the microphone that is producing sound', BROWSER, async () => {
   const { participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
 
   // Both microphones beep at first; the indicators must settle on the one left unmuted.
@@ -33,7 +35,7 @@ test('the speaking indicator follows the microphone that is producing sound', as
   await bob.context.close();
 });
 
-test("the received simulcast layer follows the tile's size, and a hidden tile pauses", async () => {
+test("the received simulcast layer follows the tile's size, and a hidden tile pauses", BROWSER, async () => {
   const { room, participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
 
   const size = () => tileVideo(alice.page, 'Bob');

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
-import { inboundTotals, joinMeeting, launchBrowser, openParticipant, waitUntil } from '../helpers/browser.js';
-import { FailoverProxy } from '../helpers/failover-proxy.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
+import { inboundTotals, joinMeeting, launchBrowser, openParticipant } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
+import { FailoverProxy } from '../../testkit/failover-proxy.js';
+import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { BROWSER, HOOK } from '../helpers/timeouts.js';
 
 /** Media must be back within this after a failure. */
 const RECOVERY_BOUND_MS = 20_000;
@@ -22,13 +24,13 @@ before(async () => {
   parley = await startTestParley();
   proxy = await FailoverProxy.start([Number(new URL(parley.url).port)]);
   browser = await launchBrowser();
-});
+}, HOOK);
 
 after(async () => {
   await browser?.close();
   await proxy?.close();
   await parley?.close();
-});
+}, HOOK);
 
 async function mediaBack(page: Page, who: string): Promise<void> {
   const start = await inboundTotals(page);
@@ -43,7 +45,7 @@ async function mediaBack(page: Page, who: string): Promise<void> {
 
 const tiles = (page: Page, name: string) => page.getByRole('group', { name, exact: true }).count();
 
-test('a killed worker: the room moves to a live worker and media comes back without a reload', async () => {
+test('a killed worker: the room moves to a live worker and media comes back without a reload', BROWSER, async () => {
   const room = await createRoom(parley, { lobby: false });
   const alice = await openParticipant(browser, proxy.url);
   const bob = await openParticipant(browser, proxy.url);
@@ -65,7 +67,7 @@ test('a killed worker: the room moves to a live worker and media comes back with
   await bob.context.close();
 });
 
-test('a signalling connection cut for 2 s resumes the same session, media untouched', async () => {
+test('a signalling connection cut for 2 s resumes the same session, media untouched', BROWSER, async () => {
   const room = await createRoom(parley, { lobby: false });
   const alice = await openParticipant(browser, proxy.url);
   const bob = await openParticipant(browser, parley.url);

@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inboundTotals, waitUntil } from '../helpers/browser.js';
+import { inboundTotals } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture({ PARLEY_WORKERS: '2', PARLEY_ROOM_PEERS_PER_ROUTER: '1' });
 
-test('a room spread over two workers carries media both ways', async () => {
+test('a room spread over two workers carries media both ways', BROWSER, async () => {
   const { participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
 
   for (const page of [alice.page, bob.page]) {

@@ -6,13 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { joinMeeting, openParticipant, tileVideo, waitUntil } from '../helpers/browser.js';
+import { joinMeeting, openParticipant, tileVideo } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { createRoom } from '../../testkit/parley.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();
 
-test('a share reaches a third participant, and stops when its owner or a host ends it', async () => {
+test('a share reaches a third participant, and stops when its owner or a host ends it', BROWSER, async () => {
   const room = await createRoom(meeting.parley, { lobby: false });
   const host = await openParticipant(meeting.browser, meeting.parley.url);
   const bob = await openParticipant(meeting.browser, meeting.parley.url);

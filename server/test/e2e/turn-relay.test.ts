@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
-import { inboundTotals, launchBrowser, waitUntil } from '../helpers/browser.js';
+import { inboundTotals, launchBrowser } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { startCall } from '../helpers/meeting-fixture.js';
-import { TestCoturn } from '../helpers/coturn.js';
-import { startTestParley } from '../helpers/parley.js';
+import { TestCoturn } from '../../testkit/coturn.js';
+import { startTestParley } from '../../testkit/parley.js';
+import { BROWSER, HOOK } from '../helpers/timeouts.js';
 
 let turn: TestCoturn;
 let parley: Parley;
@@ -24,13 +26,13 @@ before(async () => {
     PARLEY_FORCE_RELAY: 'true',
   });
   browser = await launchBrowser();
-});
+}, HOOK);
 
 after(async () => {
   await browser?.close();
   await parley?.close();
   await turn?.stop();
-});
+}, HOOK);
 
 /** The local candidate types of every selected pair in the page. */
 const selectedLocalCandidates = (page: Page) =>
@@ -49,7 +51,7 @@ const selectedLocalCandidates = (page: Page) =>
     return types;
   });
 
-test('two pages hold a call through coturn with relay-only ICE', async () => {
+test('two pages hold a call through coturn with relay-only ICE', BROWSER, async () => {
   const { participants: [alice, bob] } = await startCall(parley, browser, ['Alice', 'Bob']);
 
   for (const page of [alice.page, bob.page]) {

@@ -4,14 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inboundTotals, joinMeeting, openParticipant, waitUntil } from '../helpers/browser.js';
+import { inboundTotals, joinMeeting, openParticipant } from '../../testkit/browser.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { createRoom } from '../helpers/parley.js';
+import { createRoom } from '../../testkit/parley.js';
+import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();
 
 
-test('two browsers hold a call by link, with video and audio both ways', async () => {
+test('two browsers hold a call by link, with video and audio both ways', BROWSER, async () => {
   const room = await createRoom(meeting.parley, { lobby: false });
   const alice = await openParticipant(meeting.browser, meeting.parley.url);
   const bob = await openParticipant(meeting.browser, meeting.parley.url);
@@ -35,7 +37,7 @@ test('two browsers hold a call by link, with video and audio both ways', async (
 
   // Both browsers reported their time to first media to /metrics.
   await waitUntil(
-    async () => /parley_time_to_first_media_seconds_count (\d+)/.exec(await (await fetch(`${meeting.parley.url}/metrics`)).text())?.[1],
+    async () => /parley_time_to_first_media_seconds_count (\d+)/.exec(await (await fetch(`${meeting.parley.url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text())?.[1],
     (count) => count === '2',
     10_000,
     'both browsers to report time to first media',

@@ -6,20 +6,21 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runLoad } from '../../../scripts/load/run-load.js';
 import type { Parley } from '../../src/server.js';
-import { waitUntil } from '../helpers/browser.js';
-import { startTestParley } from '../helpers/parley.js';
+import { waitUntil } from '../../testkit/wait.js';
+import { startTestParley } from '../../testkit/parley.js';
+import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 let parley: Parley;
 
 before(async () => {
   parley = await startTestParley();
-});
+}, HOOK);
 
 after(async () => {
   await parley?.close();
-});
+}, HOOK);
 
-test('2 publishers and 3 subscribers: every stream arrives', async () => {
+test('2 publishers and 3 subscribers: every stream arrives', SERVER, async () => {
   const report = await runLoad({ baseUrl: parley.url, publishers: 2, subscribers: 3, seconds: 4 });
   console.log(`# load: ${JSON.stringify({ ...report, bots: undefined })}`);
   assert.equal(report.receivers, 5);

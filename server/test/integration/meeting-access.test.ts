@@ -8,8 +8,9 @@ import { after, before, test } from 'node:test';
 import { Credentials } from '../../src/auth/credentials.js';
 import { MAX_CHAT_LENGTH } from '../../src/protocol/limits.js';
 import type { Parley } from '../../src/server.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
-import { TestSocket } from '../helpers/ws-client.js';
+import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { TestSocket } from '../../testkit/ws-client.js';
+import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 const SECRET = 'test-secret-that-is-at-least-32-characters-long';
 let parley: Parley;
@@ -17,12 +18,12 @@ const sockets: TestSocket[] = [];
 
 before(async () => {
   parley = await startTestParley({ PARLEY_SECRET: SECRET });
-});
+}, HOOK);
 
 after(async () => {
   await Promise.all(sockets.map((socket) => socket.close()));
   await parley?.close();
-});
+}, HOOK);
 
 async function join(roomId: string, displayName: string, credential?: string) {
   const socket = await TestSocket.open(parley.url, roomId);
@@ -36,7 +37,7 @@ async function join(roomId: string, displayName: string, credential?: string) {
   return { socket, answer };
 }
 
-test('bad credentials are refused, each with its reason', async () => {
+test('bad credentials are refused, each with its reason', SERVER, async () => {
   const room = await createRoom(parley);
   const other = await createRoom(parley);
 
@@ -57,7 +58,7 @@ test('bad credentials are refused, each with its reason', async () => {
   assert.equal((await join(room.id, 'Outsider', foreignSecret)).answer.error?.code, 'credential_invalid');
 });
 
-test('without a credential everyone waits, even before any host is there, and can do nothing', async () => {
+test('without a credential everyone waits, even before any host is there, and can do nothing', SERVER, async () => {
   const room = await createRoom(parley);
   const { socket, answer } = await join(room.id, 'Early');
   assert.equal(answer.data.status, 'waiting');
@@ -72,7 +73,7 @@ test('without a credential everyone waits, even before any host is there, and ca
   assert.deepEqual(lobby.data.waiting.map((entry: { displayName: string }) => entry.displayName), ['Early']);
 });
 
-test('host controls need a host, and chat is bounded in length and rate', async () => {
+test('host controls need a host, and chat is bounded in length and rate', SERVER, async () => {
   const room = await createRoom(parley, { lobby: false });
   const host = await join(room.id, 'Host', room.hostCredential);
   const guest = await join(room.id, 'Guest');

@@ -2,21 +2,23 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
-import { TestSocket } from '../helpers/ws-client.js';
+import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { waitUntil } from '../../testkit/wait.js';
+import { TestSocket } from '../../testkit/ws-client.js';
+import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 let parley: Parley;
 
 before(async () => {
   parley = await startTestParley();
-});
+}, HOOK);
 
 after(async () => {
   await parley?.close();
-});
+}, HOOK);
 
 async function scrape(): Promise<Map<string, number>> {
-  const response = await fetch(`${parley.url}/metrics`);
+  const response = await fetch(`${parley.url}/metrics`, { signal: AbortSignal.timeout(10_000) });
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type') ?? '', /text\/plain/);
   const values = new Map<string, number>();
@@ -27,7 +29,7 @@ async function scrape(): Promise<Map<string, number>> {
   return values;
 }
 
-test('the counters move when a peer joins and leaves', async () => {
+test('the counters move when a peer joins and leaves', SERVER, async () => {
   const room = await createRoom(parley, { lobby: false });
   const before = await scrape();
   assert.equal(before.get('parley_peers'), 0);
@@ -49,7 +51,8 @@ test('the counters move when a peer joins and leaves', async () => {
   assert.ok(during.has(`parley_worker_cpu_seconds{pid="${pid}"}`));
 
   await socket.close();
-  const after = await scrape();
+  // The server counts the peer out when it handles the close, a moment after the client sees it.
+  const after = await waitUntil(scrape, (values) => values.get('parley_peers') === 0, 10_000, 'the peer to be counted out');
   assert.equal(after.get('parley_peers'), 0);
   assert.equal(after.get('parley_rooms'), 0);
 });

@@ -5,7 +5,8 @@ import { createClient } from 'redis';
 import { MemoryRoomStore } from '../../src/store/memory-room-store.js';
 import { RedisRoomStore, type RedisClient } from '../../src/store/redis-room-store.js';
 import { ROOM_TTL_SECONDS, type RoomStore } from '../../src/store/room-store.js';
-import { TestRedis } from '../helpers/redis.js';
+import { TestRedis } from '../../testkit/redis.js';
+import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 const person = (peerId: string, state: 'waiting' | 'joined' = 'joined') => ({
   peerId,
@@ -20,13 +21,13 @@ let counter = 0;
 const newRoom = () => ({ id: `room-${process.pid}-${counter++}`, createdAt: 1234, lobby: true, locked: false });
 
 function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: () => RoomStore) => void): void {
-  describe(name, () => {
+  describe(name, SERVER, () => {
     let store: RoomStore;
     before(async () => {
       store = await open();
-    });
+    }, HOOK);
 
-    test('a room is created once, read back, and updated', async () => {
+    test('a room is created once, read back, and updated', SERVER, async () => {
       const room = newRoom();
       await store.createRoom(room);
       assert.deepEqual(await store.getRoom(room.id), room);
@@ -38,7 +39,7 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
       assert.equal(await store.getRoom('no-such-room'), undefined);
     });
 
-    test('participants and the lobby queue: who, where, in which role', async () => {
+    test('participants and the lobby queue: who, where, in which role', SERVER, async () => {
       const room = newRoom();
       await store.createRoom(room);
       await store.addParticipant(room.id, person('a'));
@@ -50,7 +51,7 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
       assert.deepEqual(byId(await store.listParticipants(room.id)), [{ ...person('b'), role: 'host' }, person('c', 'waiting')]);
     });
 
-    test('revoked credentials stay revoked, per room', async () => {
+    test('revoked credentials stay revoked, per room', SERVER, async () => {
       const room = newRoom();
       const other = newRoom();
       await store.createRoom(room);
@@ -61,14 +62,14 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
       assert.equal(await store.isCredentialRevoked(other.id, 'cred-1'), false);
     });
 
-    test('chat keeps the newest messages, oldest first', async () => {
+    test('chat keeps the newest messages, oldest first', SERVER, async () => {
       const room = newRoom();
       await store.createRoom(room);
       for (let n = 0; n < 7; n++) await store.appendChat(room.id, message(n), 5);
       assert.deepEqual(await store.recentChat(room.id), [2, 3, 4, 5, 6].map(message));
     });
 
-    test('deleting a room forgets everything about it', async () => {
+    test('deleting a room forgets everything about it', SERVER, async () => {
       const room = newRoom();
       await store.createRoom(room);
       await store.addParticipant(room.id, person('a'));
@@ -94,14 +95,14 @@ before(async () => {
   client = createClient({ url: redis.url });
   client.on('error', () => {});
   await client.connect();
-});
+}, HOOK);
 after(async () => {
   client?.destroy();
   await redis?.stop();
-});
+}, HOOK);
 
 contract('RedisRoomStore', async () => new RedisRoomStore(client), (store) => {
-  test('every key of a room expires', async () => {
+  test('every key of a room expires', SERVER, async () => {
     const room = newRoom();
     await store().createRoom(room);
     await store().addParticipant(room.id, person('a'));

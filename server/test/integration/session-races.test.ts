@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
-import { TestSocket, type ServerMessage } from '../helpers/ws-client.js';
+import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { TestSocket, type ServerMessage } from '../../testkit/ws-client.js';
 
 const PORTS = { min: 41_000, max: 41_099 };
 let parley: Parley;
@@ -27,7 +27,7 @@ after(async () => {
 });
 
 async function open(roomId: string, address = '127.0.0.1'): Promise<{ socket: TestSocket; caps: unknown }> {
-  const socket = await TestSocket.open(parley.url, roomId, { 'x-forwarded-for': address });
+  const socket = await TestSocket.open(parley.url, roomId, { headers: { 'x-forwarded-for': address } });
   sockets.push(socket);
   const caps = (await socket.request('getRouterRtpCapabilities')).data.rtpCapabilities;
   return { socket, caps };

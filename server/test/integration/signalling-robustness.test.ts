@@ -3,13 +3,14 @@
  * server, the room and the other peers carry on. Real mediasoup worker.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
 import { MAX_MESSAGE_BYTES } from '../../src/protocol/limits.js';
 import { HARD_FRAME_LIMIT_BYTES } from '../../src/signalling/ws-endpoint.js';
-import { createRoom, startTestParley } from '../helpers/parley.js';
-import { TestSocket } from '../helpers/ws-client.js';
+import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { nextEvent } from '../../testkit/wait.js';
+import { TestSocket } from '../../testkit/ws-client.js';
+import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 let parley: Parley;
 let roomId: string;
@@ -31,13 +32,13 @@ before(async () => {
   roomId = (await createRoom(parley, { lobby: false })).id;
   alice = await joined('Alice');
   bob = await joined('Bob');
-});
+}, HOOK);
 
 after(async () => {
   await alice?.close();
   await bob?.close();
   await parley?.close();
-});
+}, HOOK);
 
 const lastError = async (socket: TestSocket, send: () => void) => {
   const count = socket.received.length;
@@ -45,7 +46,7 @@ const lastError = async (socket: TestSocket, send: () => void) => {
   return socket.waitFor((message) => socket.received.indexOf(message) >= count && message.ok === false);
 };
 
-test('malformed messages each get a typed, readable error', async () => {
+test('malformed messages each get a typed, readable error', SERVER, async () => {
   const cases: [string, string | Buffer, string, RegExp][] = [
     ['not JSON', '{"type":', 'bad_message', /not valid JSON/],
     ['a JSON array', '[1,2,3]', 'bad_message', /Expected object/],
@@ -64,7 +65,7 @@ test('malformed messages each get a typed, readable error', async () => {
   }
 });
 
-test('schema violations name the offending field', async () => {
+test('schema violations name the offending field', SERVER, async () => {
   const tooLong = await alice.request('createWebRtcTransport', { direction: 'sideways' });
   assert.equal(tooLong.error?.code, 'bad_message');
   assert.match(tooLong.error!.message, /createWebRtcTransport: \/data\/direction/);
@@ -73,7 +74,7 @@ test('schema violations name the offending field', async () => {
   assert.match(badProduce.error!.message, /rtpParameters\/codecs/);
 });
 
-test('valid messages in the wrong state or with unknown ids are refused', async () => {
+test('valid messages in the wrong state or with unknown ids are refused', SERVER, async () => {
   const again = await alice.request('join', { displayName: 'Alice', rtpCapabilities: {} });
   assert.equal(again.error?.code, 'invalid_state');
   const unknownTransport = await alice.request('connectWebRtcTransport', {
@@ -87,7 +88,7 @@ test('valid messages in the wrong state or with unknown ids are refused', async 
   await stranger.close();
 });
 
-test('parameters mediasoup refuses come back as media_error', async () => {
+test('parameters mediasoup refuses come back as media_error', SERVER, async () => {
   const transport = await alice.request('createWebRtcTransport', { direction: 'send' });
   assert.equal(transport.ok, true, JSON.stringify(transport.error));
   const produce = await alice.request('produce', {
@@ -99,20 +100,20 @@ test('parameters mediasoup refuses come back as media_error', async () => {
   assert.equal(produce.error?.code, 'media_error');
 });
 
-test('after all that, the room and the other peer carry on', async () => {
+test('after all that, the room and the other peer carry on', SERVER, async () => {
   const bobSeesCarol = bob.notification('peerJoined');
   const carol = await joined('Carol');
   assert.equal((await bobSeesCarol).data.peer.displayName, 'Carol');
   const transport = await alice.request('createWebRtcTransport', { direction: 'recv' });
   assert.equal(transport.ok, true, 'the peer that sent garbage still works');
-  const health = await fetch(`${parley.url}/healthz`);
+  const health = await fetch(`${parley.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
   assert.equal(health.status, 200);
   await carol.close();
 });
 
-test('a frame beyond the hard limit closes only that socket, with 1009', async () => {
+test('a frame beyond the hard limit closes only that socket, with 1009', SERVER, async () => {
   const mallory = await joined('Mallory');
-  const closed = once(mallory.ws, 'close');
+  const closed = nextEvent(mallory.ws, 'close', 20_000, 'the server to close the socket that sent an oversized frame');
   const bobSeesMalloryLeave = bob.notification('peerLeft');
   mallory.sendRaw('x'.repeat(HARD_FRAME_LIMIT_BYTES + 1));
   const [code] = await closed;

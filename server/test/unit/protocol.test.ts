@@ -3,10 +3,11 @@ import { test } from 'node:test';
 import { Notifications, Requests } from '../../src/protocol/messages.js';
 import { describeFirstError, interpretedChecker } from '../../src/protocol/validation.js';
 import { parseRequest } from '../../src/signalling/request-parser.js';
+import { QUICK } from '../helpers/timeouts.js';
 
 const request = (method: string, data: unknown, id: unknown = 1) => JSON.stringify({ type: 'request', id, method, data });
 
-test('a valid request parses into its typed form', () => {
+test('a valid request parses into its typed form', QUICK, () => {
   const result = parseRequest(request('createWebRtcTransport', { direction: 'send' }, 42));
   assert.deepEqual(result, {
     ok: true,
@@ -14,7 +15,7 @@ test('a valid request parses into its typed form', () => {
   });
 });
 
-test('the error names the field and keeps the request id', () => {
+test('the error names the field and keeps the request id', QUICK, () => {
   const result = parseRequest(request('join', { displayName: 'x'.repeat(65), rtpCapabilities: {} }, 5));
   assert.equal(result.ok, false);
   assert.equal(!result.ok && result.id, 5);
@@ -22,7 +23,7 @@ test('the error names the field and keeps the request id', () => {
   assert.match(!result.ok ? result.error.message : '', /^join: \/data\/displayName: Expected string length less or equal to 64/);
 });
 
-test('blank names, extra fields and wrong types are rejected', () => {
+test('blank names, extra fields and wrong types are rejected', QUICK, () => {
   for (const data of [
     { displayName: '   ', rtpCapabilities: {} },
     { displayName: 'Ann', rtpCapabilities: {}, role: 'host' },
@@ -34,7 +35,7 @@ test('blank names, extra fields and wrong types are rejected', () => {
   }
 });
 
-test('envelope problems: not JSON, unknown method, bad id', () => {
+test('envelope problems: not JSON, unknown method, bad id', QUICK, () => {
   assert.deepEqual(parseRequest('nope'), { ok: false, id: null, error: { code: 'bad_message', message: 'message is not valid JSON' } });
   const unknown = parseRequest(request('shutdown', {}));
   assert.equal(!unknown.ok && unknown.error.code, 'unknown_method');
@@ -44,7 +45,7 @@ test('envelope problems: not JSON, unknown method, bad id', () => {
   assert.equal(!prototype.ok && prototype.error.code, 'unknown_method');
 });
 
-test('the client-side checker validates notifications from the same schema', () => {
+test('the client-side checker validates notifications from the same schema', QUICK, () => {
   const checker = interpretedChecker(Notifications.peerLeft);
   assert.equal(checker.Check({ peerId: 'abc' }), true);
   assert.equal(checker.Check({ peerId: '' }), false);

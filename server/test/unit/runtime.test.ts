@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import * as mediasoup from 'mediasoup';
+import { QUICK } from '../helpers/timeouts.js';
 
-test('Node.js is 22 or later', () => {
+test('Node.js is 22 or later', QUICK, () => {
   assert.ok(Number(process.versions.node.split('.')[0]) >= 22, `running on Node.js ${process.version}`);
 });
 
-test('the mediasoup package is the pinned version and its worker answers', async () => {
+test('the mediasoup package is the pinned version and its worker answers', QUICK, async () => {
   const manifest = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
   assert.equal(mediasoup.version, manifest.dependencies.mediasoup);
   const worker = await mediasoup.createWorker({ logLevel: 'error' });

@@ -1,9 +1,10 @@
 /**
  * A TCP load balancer in miniature: each connection goes to the first
- * backend that accepts it. Browsers keep one origin while nodes die behind it.
+ * backend that accepts it. Browsers keep one origin while nodes die behind
+ * it, and interrupt() stands in for a network outage.
  */
-import { once } from 'node:events';
 import net from 'node:net';
+import { nextEvent, sleep } from './wait.js';
 
 export class FailoverProxy {
   private readonly sockets = new Set<net.Socket>();
@@ -37,7 +38,7 @@ export class FailoverProxy {
       attempt(0);
     });
     server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    await nextEvent(server, 'listening', 5_000, 'the failover proxy to listen');
     const { port } = server.address() as net.AddressInfo;
     proxy.value = new FailoverProxy(server, `http://127.0.0.1:${port}`);
     return proxy.value;
@@ -47,14 +48,15 @@ export class FailoverProxy {
   async interrupt(ms: number): Promise<void> {
     this.refusing = true;
     for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await sleep(ms);
     this.refusing = false;
   }
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
+    const closed = nextEvent(this.server, 'close', 10_000, 'the failover proxy to close');
     this.server.close();
-    await once(this.server, 'close');
+    await closed;
   }
 
   private track(socket: net.Socket): void {

@@ -1,0 +1,32 @@
+/**
+ * Free loopback ports for whatever a test or benchmark starts, so runs never
+ * collide with each other or with a service already on the machine.
+ */
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import { nextEvent } from './wait.js';
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await nextEvent(server, 'listening', 5_000, 'a free port');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await nextEvent(server, 'close', 5_000, `port ${port} to be released`);
+  return port;
+}
+
+/** A random UDP range of `size` ports for a relay, clear of the ephemeral ports the OS hands out. */
+export function relayPortRange(size = 200): { min: number; max: number } {
+  const min = 50_000 + Math.floor(Math.random() * 5_000);
+  return { min, max: min + size };
+}
+
+/** Whether some socket in this network namespace is bound to UDP `port` (from /proc/net/udp). */
+export async function udpPortBound(port: number): Promise<boolean> {
+  const table = await readFile('/proc/net/udp', 'utf8').catch(() => '');
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  // Each line: "sl local_address rem_address ..."; local_address is ADDR:PORT in hex.
+  return table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(suffix));
+}
