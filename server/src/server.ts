@@ -54,7 +54,7 @@ export async function startParley(config: Config, options: { logLevel?: string }
   let rooms: RoomManager | undefined;
   let draining = false;
   const metrics = new Metrics(() => rooms, () => pool);
-  const app = buildApp({ config, store, credentials, pool: () => pool, draining: () => draining, metrics }, logger);
+  const app = await buildApp({ config, store, credentials, pool: () => pool, draining: () => draining, metrics }, logger);
   if (!config.PARLEY_SECRET) {
     app.log.warn('PARLEY_SECRET is not set: using a random one, so meeting links stop working when the server restarts');
   }
@@ -73,6 +73,7 @@ export async function startParley(config: Config, options: { logLevel?: string }
     { nodeId, metrics, ice, rooms, store, credentials, suspended: new SuspendedSessions(), logger: app.log },
     {
       allowedOrigins: config.PARLEY_ALLOWED_ORIGINS?.split(',') ?? [],
+      publicUrl: config.PARLEY_PUBLIC_URL,
       maxConnectionsPerIp: config.PARLEY_MAX_CONNECTIONS_PER_IP,
       maxMessagesPerSecond: config.PARLEY_MAX_MESSAGES_PER_SECOND,
       trustProxy: config.PARLEY_TRUST_PROXY,
