@@ -9,14 +9,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { clientAddress, originAllowed } from '../http/request-info.js';
-import { FLOOD_CLOSE_AFTER, MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS } from '../protocol/limits.js';
+import { FLOOD_CLOSE_AFTER, FLOOD_WINDOW_MS, MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS } from '../protocol/limits.js';
 import type { ErrorBody } from '../protocol/messages.js';
 import { isRoomId } from '../rooms/room-id.js';
 import { errorResponseBody } from './error-response.js';
 import { parseRequest } from './request-parser.js';
 import type { Connection } from '../rooms/peer.js';
 import { Session, type SessionDeps } from './session.js';
-import { TokenBucket } from './token-bucket.js';
+import { SlidingWindowCounter, TokenBucket } from './token-bucket.js';
 
 /** Frames above this are not read at all: ws closes the socket with 1009. */
 export const HARD_FRAME_LIMIT_BYTES = 16 * MAX_MESSAGE_BYTES;
@@ -149,18 +149,24 @@ function serve(ws: AliveSocket, roomId: string, logger: FastifyBaseLogger, deps:
   let session = new Session(roomId, { ...deps, logger }, connection);
   let pending = 0;
   const rate = new TokenBucket(2 * messagesPerSecond, 1000 / messagesPerSecond);
-  let overRate = 0;
+  // Messages over the rate are counted over a time window, not in a row: a
+  // flood that lets a token refill now and then is still a flood.
+  const flood = new SlidingWindowCounter(FLOOD_CLOSE_AFTER, FLOOD_WINDOW_MS);
+  let overRateAnswered = false;
 
   ws.alive = true;
   ws.on('pong', () => (ws.alive = true));
   ws.on('message', (raw: RawData, isBinary: boolean) => {
+    // Closing (a flood, the session ended): what is still queued is dropped.
+    if (ws.readyState !== ws.OPEN) return;
     if (!rate.take()) {
-      // Answer the first message over the rate; drop the rest; close on a sustained flood.
-      if (overRate++ === 0) sendError(null, { code: 'too_many_requests', message: `at most ${messagesPerSecond} messages per second` });
-      if (overRate >= FLOOD_CLOSE_AFTER) ws.close(1008, 'message flood');
+      // Answer the first message over the rate (of each run); drop the rest; close on a flood.
+      if (!overRateAnswered) sendError(null, { code: 'too_many_requests', message: `at most ${messagesPerSecond} messages per second` });
+      overRateAnswered = true;
+      if (flood.hit()) ws.close(1008, 'message flood');
       return;
     }
-    overRate = 0;
+    overRateAnswered = false;
     if (isBinary) return sendError(null, { code: 'bad_message', message: 'binary frames are not accepted' });
     // ws delivers a Buffer (its default binaryType, which this server keeps).
     const parsed = parseRequest(raw as Buffer);

@@ -24,9 +24,14 @@ export class TestSocket {
     });
   }
 
-  static async open(baseUrl: string, roomId: string): Promise<TestSocket> {
+  static async open(baseUrl: string, roomId: string, timeoutMs = 10_000): Promise<TestSocket> {
     const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?room=${roomId}`);
-    await once(ws, 'open');
+    try {
+      await once(ws, 'open', { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      ws.terminate();
+      throw error;
+    }
     return new TestSocket(ws);
   }
 
@@ -56,10 +61,13 @@ export class TestSocket {
     return this.waitFor((message) => message.type === 'notification' && message.method === method);
   }
 
+  /** Closes with a handshake; a server that does not answer within 5 s gets the socket torn down. */
   async close(): Promise<void> {
     if (this.ws.readyState === WebSocket.CLOSED) return;
     const closed = once(this.ws, 'close');
     this.ws.close();
+    const timer = setTimeout(() => this.ws.terminate(), 5_000);
     await closed;
+    clearTimeout(timer);
   }
 }
