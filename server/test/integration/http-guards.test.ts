@@ -88,7 +88,7 @@ describe('Origin policy', () => {
   });
 
   test('POST /api/rooms from its own pages, an allowed origin, or without Origin is served', TIMEOUT, async () => {
-    for (const headers of [{ origin: parley.url }, { origin: 'https://portal.example.org' }, {}]) {
+    for (const headers of [{ origin: parley.url }, { origin: 'https://portal.example.org' }, {}] as Record<string, string>[]) {
       const response = await postRoom(parley, headers);
       assert.equal(response.status, 201, JSON.stringify(headers));
       await response.body?.cancel();
