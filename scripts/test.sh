@@ -14,6 +14,7 @@ cd "$PARLEY_ROOT"
 say "checking the layering and cycles (scripts/dependency-rules.cjs)"
 npx --no-install depcruise --config scripts/dependency-rules.cjs server/src >&2
 npx --no-install depcruise --config scripts/dependency-rules.cjs --ts-config client/tsconfig.json client/src >&2
+npx --no-install depcruise --config scripts/dependency-rules.cjs --ts-config scripts/tsconfig.json scripts server/testkit >&2
 mapfile -t files < <(find server/test -name '*.test.ts' | LC_ALL=C sort)
 # Every test, suite and hook has its own { timeout } (server/test/helpers/timeouts.ts);
 # --test-timeout is the backstop for any that lacks one: a hang fails, it never stalls the run.

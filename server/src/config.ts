@@ -31,11 +31,11 @@ export const ConfigSchema = Type.Object({
     Type.String({ pattern: '^[A-Za-z0-9_-]{24,}(,[A-Za-z0-9_-]{24,})*$', description: 'Comma-separated keys (24+ characters each) that POST /api/rooms requires as "Authorization: Bearer KEY". Unset: anyone who reaches the server may create rooms (open mode).' }),
   ),
   PARLEY_ALLOWED_ORIGINS: Type.Optional(
-    Type.String({ pattern: '^https?://[^\\s,]+(,https?://[^\\s,]+)*$', description: 'Comma-separated origins whose pages may open the signalling WebSocket. Unset: only pages served by this server (Origin matches Host).' }),
+    Type.String({ pattern: '^https?://[^\\s,]+(,https?://[^\\s,]+)*$', description: 'Comma-separated further origins (scheme://host[:port]) whose pages may open the signalling WebSocket and create rooms with POST /api/rooms. Pages of this server\'s own origin (scheme, host and port as addressed, or PARLEY_PUBLIC_URL) always may; requests without Origin (curl, servers) are not affected.' }),
   ),
-  PARLEY_MAX_MESSAGES_PER_SECOND: Type.Integer({ default: 30, minimum: 1, maximum: 1_000_000, description: 'Signalling messages one connection may send per second (bursts of twice that); past it they are refused, and a sustained flood closes the connection.' }),
+  PARLEY_MAX_MESSAGES_PER_SECOND: Type.Integer({ default: 30, minimum: 1, maximum: 1_000_000, description: 'Signalling messages one connection may send per second (bursts of twice that); past it they are refused, and more than 100 refused within 10 s close the connection (1008).' }),
   PARLEY_TRUST_PROXY: Type.Boolean({ default: false, description: 'Behind a reverse proxy: take the client address from the last X-Forwarded-For entry (for per-IP limits and logs). Only enable it when the proxy sets that header.' }),
-  PARLEY_MAX_CONNECTIONS_PER_IP: Type.Integer({ default: 20, minimum: 1, maximum: 10_000, description: 'Signalling connections one IP address may hold at once, counting sessions held for resume after a dropped connection.' }),
+  PARLEY_MAX_CONNECTIONS_PER_IP: Type.Integer({ default: 20, minimum: 1, maximum: 10_000, description: 'Signalling connections one IP address may hold at once; as many again may be connecting (request not yet complete) at once, each closed after 10 s without a complete request.' }),
   PARLEY_MAX_HELD_SESSIONS: Type.Integer({ default: 500, minimum: 1, maximum: 100_000, description: 'Sessions this node holds for resume after their connection dropped; past it the oldest closes.' }),
   PARLEY_TURN_URLS: Type.Optional(
     Type.String({ pattern: '^turns?:[^\\s,]+(,turns?:[^\\s,]+)*$', description: 'Comma-separated TURN URLs handed to browsers, e.g. turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349.' }),

@@ -67,7 +67,7 @@ export async function startParley(config: Config, options: { logLevel?: string }
   const meetings = new Meetings({ store, credentials, ice, pool, config, nodeId, logger });
   let draining = false;
   const metrics = new Metrics(() => nodeLoad(meetings), () => workerUsage(pool));
-  const app = buildApp({ config, meetings, pool: () => pool, draining: () => draining, metrics }, logger);
+  const app = await buildApp({ config, meetings, pool: () => pool, draining: () => draining, metrics }, logger);
   if (cluster.shared) {
     const links = new RoomLinks({ cluster, config, secret: config.PARLEY_SECRET!, logger: app.log });
     meetings.onOpen((meeting) => links.open(meeting));
@@ -82,6 +82,7 @@ export async function startParley(config: Config, options: { logLevel?: string }
     { meetings, metrics, credentials, suspended, logger: app.log },
     {
       allowedOrigins: config.PARLEY_ALLOWED_ORIGINS?.split(',') ?? [],
+      publicUrl: config.PARLEY_PUBLIC_URL,
       maxConnectionsPerIp: config.PARLEY_MAX_CONNECTIONS_PER_IP,
       maxMessagesPerSecond: config.PARLEY_MAX_MESSAGES_PER_SECOND,
       trustProxy: config.PARLEY_TRUST_PROXY,

@@ -6,6 +6,8 @@
  * Every Playwright wait is bounded by PAGE_TIMEOUT_MS unless given its own.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Parley } from '../src/server.js';
+import { createRoom, type CreatedRoom } from './parley.js';
 import { withDeadline } from './wait.js';
 
 /** Default bound of every page action and locator wait (Playwright's own is 30 s); generous for a loaded machine. */
@@ -36,7 +38,12 @@ export function launchBrowser(): Promise<Browser> {
  * (pages without them gather no ICE candidates) and every
  * RTCPeerConnection recorded so the test can read its stats.
  */
-export async function openParticipant(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page }> {
+export interface Participant {
+  context: BrowserContext;
+  page: Page;
+}
+
+export async function openParticipant(browser: Browser, origin: string): Promise<Participant> {
   const context = await browser.newContext();
   context.setDefaultTimeout(PAGE_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
@@ -110,4 +117,20 @@ export function tileVideo(page: Page, name: string): Promise<{ width: number; he
       height: video.videoHeight,
       frames: video.getVideoPlaybackQuality().totalVideoFrames,
     }));
+}
+
+/** A new room without a lobby, and one browser context per name, each joined in that order. */
+export async function startCall<const Names extends readonly string[]>(
+  parley: Parley,
+  browser: Browser,
+  names: Names,
+): Promise<{ room: CreatedRoom; participants: { [K in keyof Names]: Participant } }> {
+  const room = await createRoom(parley, { lobby: false });
+  const participants: Participant[] = [];
+  for (const name of names) {
+    const participant = await openParticipant(browser, parley.url);
+    await joinMeeting(participant.page, room.url, name);
+    participants.push(participant);
+  }
+  return { room, participants: participants as { [K in keyof Names]: Participant } };
 }

@@ -14,9 +14,28 @@ import type { Meetings } from '../meeting/meetings.js';
 import type { Metrics } from '../metrics.js';
 import { ROOM_ID_PATTERN } from '../store/room-id.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
+import { clientAddress, originAllowed } from '../auth/request-info.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/client');
+
+/**
+ * How long a connection may take: to send anything at all, and to send
+ * complete request headers (an upgrade request included). A socket that
+ * dribbles an unfinished request is closed after HEADERS_TIMEOUT_MS (checked
+ * every CONNECTIONS_CHECK_MS) instead of Node's 60 s checked every 30 s.
+ */
+export const HTTP_TIMEOUTS = {
+  /** Inactivity on a connection before its request is complete (Fastify's connectionTimeout). */
+  IDLE_MS: 10_000,
+  HEADERS_TIMEOUT_MS: 10_000,
+  /** A whole request, body included. */
+  REQUEST_TIMEOUT_MS: 30_000,
+  CONNECTIONS_CHECK_MS: 1_000,
+} as const;
+
+/** Room creation per client address (the rate limiter's window). */
+export const ROOM_CREATION_LIMIT = { max: 20, timeWindow: '1 minute' } as const;
 
 export interface AppDeps {
   config: Config;
@@ -27,26 +46,57 @@ export interface AppDeps {
   metrics: Metrics;
 }
 
-export function buildApp({ config, meetings, pool, draining, metrics }: AppDeps, logger: FastifyBaseLogger): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024, trustProxy: config.PARLEY_TRUST_PROXY });
+/**
+ * Async because plugins must be loaded before the routes that rely on them
+ * are declared: @fastify/rate-limit attaches its limit to routes declared
+ * after it has loaded, so an un-awaited registration left room creation
+ * unlimited.
+ */
+export async function buildApp(
+  { config, meetings, pool, draining, metrics }: AppDeps,
+  logger: FastifyBaseLogger,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: 16 * 1024,
+    trustProxy: config.PARLEY_TRUST_PROXY,
+    connectionTimeout: HTTP_TIMEOUTS.IDLE_MS,
+    requestTimeout: HTTP_TIMEOUTS.REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HTTP_TIMEOUTS.HEADERS_TIMEOUT_MS, connectionsCheckingInterval: HTTP_TIMEOUTS.CONNECTIONS_CHECK_MS },
+  });
   const apiKeys = new ApiKeys(config.PARLEY_API_KEYS);
-  registerSecurityHeaders(app);
-  // Only routes that ask for it are limited (room creation).
-  app.register(rateLimit, { global: false });
+  const trustProxy = config.PARLEY_TRUST_PROXY;
+  const originPolicy = {
+    allowedOrigins: config.PARLEY_ALLOWED_ORIGINS?.split(',') ?? [],
+    publicUrl: config.PARLEY_PUBLIC_URL,
+    trustProxy,
+  };
+  await registerSecurityHeaders(app);
+  // Only routes that ask for it are limited (room creation). The key is the
+  // address the signalling limits use: behind the trusted proxy, the entry it
+  // appended to X-Forwarded-For, not the first one, which the client chooses.
+  await app.register(rateLimit, { global: false, keyGenerator: (request) => clientAddress(request.raw, trustProxy) });
 
-  app.register(fastifyStatic, { root: CLIENT_DIR, index: false, wildcard: false, prefix: '/' });
+  await app.register(fastifyStatic, { root: CLIENT_DIR, index: false, wildcard: false, prefix: '/' });
 
   app.post(
     '/api/rooms',
     {
       // Rooms cost memory until they expire: 20 a minute per address.
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { rateLimit: ROOM_CREATION_LIMIT },
       // No body at all means the defaults.
       preValidation: async (request) => {
         request.body ??= {};
       },
-      // With API keys configured, only their holders may create rooms.
       onRequest: async (request, reply) => {
+        // A foreign page must not create rooms through a visitor's browser:
+        // browsers send Origin with every POST; curl and servers send none.
+        if (!originAllowed(request.raw, originPolicy)) {
+          return reply.code(403).send({
+            error: `cross-origin room creation is not allowed from ${JSON.stringify(request.headers.origin)}; add the origin to PARLEY_ALLOWED_ORIGINS to allow it`,
+          });
+        }
+        // With API keys configured, only their holders may create rooms.
         if (!apiKeys.allows(request.headers.authorization)) {
           await reply.code(401).send({ error: 'an API key is required: Authorization: Bearer KEY' });
         }
@@ -68,6 +118,7 @@ export function buildApp({ config, meetings, pool, draining, metrics }: AppDeps,
             hostUrl: Type.String({ description: 'The link for the host; it carries the host credential. Keep it private.' }),
           }),
           401: Type.Object({ error: Type.String() }),
+          403: Type.Object({ error: Type.String() }),
           429: Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true }),
         },
       },

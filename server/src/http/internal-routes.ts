@@ -1,10 +1,10 @@
 /**
  * Node-to-node HTTP, for deployments with several nodes: only requests
- * signed with the shared secret are served.
+ * signed with the shared secret are served, each signature once.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { SIGNATURE_HEADER, verify } from '../cluster/internal-auth.js';
+import { SIGNATURE_HEADER, SignatureVerifier } from '../cluster/internal-auth.js';
 import type { PipeRequest } from '../cluster/room-link.js';
 import type { RoomLinks } from '../cluster/room-links.js';
 
@@ -18,11 +18,20 @@ const PipeRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const REFUSALS = {
+  invalid: 'bad or missing signature',
+  expired: 'signature expired',
+  replayed: 'signature already used',
+  busy: 'too many signed requests; try again shortly',
+} as const;
+
 export function registerInternalRoutes(app: FastifyInstance, links: RoomLinks, secret: string): void {
+  const signatures = new SignatureVerifier(secret);
   app.post('/internal/pipe', { schema: { body: PipeRequestSchema } }, async (request, reply) => {
     const body = request.body as PipeRequest;
-    if (!verify(secret, JSON.stringify(body), request.headers[SIGNATURE_HEADER] as string | undefined)) {
-      return reply.code(401).send({ error: 'bad or missing signature' });
+    const verdict = signatures.verify(JSON.stringify(body), request.headers[SIGNATURE_HEADER] as string | undefined);
+    if (verdict !== 'ok') {
+      return reply.code(verdict === 'busy' ? 503 : 401).send({ error: REFUSALS[verdict] });
     }
     const answer = await links.get(body.roomId)?.servePipe(body);
     if (!answer) return reply.code(404).send({ error: 'no such room or producer on this node' });

@@ -2,8 +2,14 @@
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_DISPLAY_NAME_LENGTH = 64;
 export const MAX_ID_LENGTH = 64;
-/** A connection that keeps sending this many messages over its rate is closed (1008). */
-export const FLOOD_CLOSE_AFTER = 300;
+/**
+ * A connection that sends more than FLOOD_CLOSE_AFTER messages over its rate
+ * within FLOOD_WINDOW_MS is closed (1008), however they are spaced: with the
+ * default 30 messages a second, anything above about 40 a second sustained
+ * for 10 s, or a burst of 160, ends the connection.
+ */
+export const FLOOD_CLOSE_AFTER = 100;
+export const FLOOD_WINDOW_MS = 10_000;
 /** Requests a client may have in flight; more are answered with `too_many_requests`. */
 export const MAX_PENDING_REQUESTS = 32;
 export const MAX_CHAT_LENGTH = 1000;

@@ -11,9 +11,15 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ErrorCodes } from './errors.js';
 import { MAX_CHAT_LENGTH, MAX_CREDENTIAL_LENGTH, MAX_DISPLAY_NAME_LENGTH, MAX_ID_LENGTH } from './limits.js';
+import { BYTE_STRING_PATTERN, CHAT_TEXT_PATTERN, DISPLAY_NAME_PATTERN, ID_PATTERN, PLAIN_TEXT_PATTERN } from './grammar.js';
 import { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from './mediasoup-schemas.js';
 
-const Id = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH });
+const Id = Type.String({
+  minLength: 1,
+  maxLength: MAX_ID_LENGTH,
+  pattern: ID_PATTERN,
+  errorMessage: `must be an id: 1-${MAX_ID_LENGTH} letters, digits, '_', '.', ':' or '-'`,
+});
 const Empty = Type.Object({}, { additionalProperties: false });
 const strict = <T extends Parameters<typeof Type.Object>[0]>(properties: T) =>
   Type.Object(properties, { additionalProperties: false });
@@ -29,7 +35,22 @@ export type MediaSource = Static<typeof MediaSource>;
 export const Role = Type.Union([Type.Literal('host'), Type.Literal('participant')]);
 export type Role = Static<typeof Role>;
 
-export const DisplayName = Type.String({ minLength: 1, maxLength: MAX_DISPLAY_NAME_LENGTH, pattern: '\\S' });
+/** Shown to everyone in the meeting: see grammar.ts for what it may not contain. */
+export const DisplayName = Type.String({
+  minLength: 1,
+  maxLength: MAX_DISPLAY_NAME_LENGTH,
+  pattern: DISPLAY_NAME_PATTERN,
+  errorMessage: `must be 1-${MAX_DISPLAY_NAME_LENGTH} characters with something visible, and no control characters, bidirectional overrides or isolates, or line separators`,
+});
+/** Shown to everyone in the meeting: lines and tabs are fine, other controls and bidi overrides are not. */
+export const ChatText = Type.String({
+  minLength: 1,
+  maxLength: MAX_CHAT_LENGTH,
+  pattern: CHAT_TEXT_PATTERN,
+  errorMessage: `must be 1-${MAX_CHAT_LENGTH} characters without control characters (but newline and tab) or bidirectional overrides and isolates`,
+});
+const Reason = Type.String({ maxLength: 256, pattern: PLAIN_TEXT_PATTERN });
+const ByteString = Type.String({ maxLength: 256, pattern: BYTE_STRING_PATTERN });
 const Credential = Type.String({ minLength: 1, maxLength: MAX_CREDENTIAL_LENGTH });
 
 const ProducerInfo = strict({ id: Id, source: MediaSource, paused: Type.Boolean() });
@@ -49,7 +70,7 @@ export const ChatMessage = strict({
   id: Id,
   peerId: Id,
   displayName: DisplayName,
-  text: Type.String({ minLength: 1, maxLength: MAX_CHAT_LENGTH }),
+  text: ChatText,
   sentAt: Type.Integer({ minimum: 0 }),
 });
 export type ChatMessage = Static<typeof ChatMessage>;
@@ -119,7 +140,7 @@ export const Requests = {
     request: strict({ consumerId: Id, spatialLayer: Type.Integer({ minimum: 0, maximum: 3 }) }),
     response: Empty,
   },
-  sendChat: { request: strict({ text: Type.String({ minLength: 1, maxLength: MAX_CHAT_LENGTH }) }), response: Empty },
+  sendChat: { request: strict({ text: ChatText }), response: Empty },
   setHandRaised: { request: strict({ raised: Type.Boolean() }), response: Empty },
   /** From opening the link to the first decoded remote video frame, for the server's metrics. */
   reportTimeToFirstMedia: {
@@ -163,9 +184,9 @@ export const Notifications = {
     /** TURN servers with short-lived credentials, for networks that block direct media. */
     iceServers: Type.Array(
       strict({
-        urls: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 8 }),
-        username: Type.String({ maxLength: 256 }),
-        credential: Type.String({ maxLength: 256 }),
+        urls: Type.Array(ByteString, { maxItems: 8 }),
+        username: ByteString,
+        credential: ByteString,
       }),
       { maxItems: 4 },
     ),
@@ -173,7 +194,7 @@ export const Notifications = {
     iceTransportPolicy: Type.Union([Type.Literal('all'), Type.Literal('relay')]),
   }),
   /** A host turned you away from the lobby. */
-  denied: strict({ reason: Type.String({ maxLength: 256 }) }),
+  denied: strict({ reason: Reason }),
   peerJoined: strict({ peer: PeerInfo }),
   peerUpdated: strict({ peer: PeerInfo }),
   peerLeft: strict({ peerId: Id }),
@@ -201,7 +222,7 @@ export const Notifications = {
   consumerResumed: strict({ consumerId: Id }),
   /** The server is ending this session. */
   sessionClosed: strict({
-    reason: Type.String({ maxLength: 256 }),
+    reason: Reason,
     /** `server`: a restart or a lost media worker (joining again works); `replaced`: the same person joined elsewhere. */
     cause: Type.Union([Type.Literal('removed'), Type.Literal('ended'), Type.Literal('server'), Type.Literal('replaced')]),
   }),

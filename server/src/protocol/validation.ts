@@ -4,11 +4,12 @@
  * server passes a compiled checker for speed.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
+import { ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 
 export interface Checker<T extends TSchema> {
   Check(value: unknown): value is Static<T>;
-  Errors(value: unknown): Iterable<{ path: string; message: string }>;
+  Errors(value: unknown): Iterable<{ path: string; message: string; schema?: TSchema; type?: ValueErrorType }>;
 }
 
 export const interpretedChecker = <T extends TSchema>(schema: T): Checker<T> => ({
@@ -16,10 +17,22 @@ export const interpretedChecker = <T extends TSchema>(schema: T): Checker<T> => 
   Errors: (value: unknown) => Value.Errors(schema, value),
 });
 
-/** The first schema violation, e.g. `/displayName: Expected string length less or equal to 64`. */
+/**
+ * The first schema violation, e.g. `/displayName: Expected string length less or equal to 64`.
+ * When a string breaks its grammar (a pattern, or every choice of a union,
+ * or a record key), a schema's `errorMessage` says what is expected instead
+ * of TypeBox's wording, which would quote the whole regular expression.
+ */
 export function describeFirstError<T extends TSchema>(checker: Checker<T>, value: unknown): string {
   for (const error of checker.Errors(value)) {
-    return `${error.path || '/'}: ${error.message}`;
+    const custom = error.type !== undefined && GRAMMAR_ERRORS.has(error.type) ? error.schema?.['errorMessage'] : undefined;
+    return `${escapeControls(error.path) || '/'}: ${typeof custom === 'string' ? custom : error.message}`;
   }
   return 'invalid value';
 }
+
+const GRAMMAR_ERRORS = new Set([ValueErrorType.StringPattern, ValueErrorType.Union, ValueErrorType.ObjectAdditionalProperties]);
+
+/** A path names a record key as sent; controls in it are shown as \uXXXX escapes. */
+const escapeControls = (text: string) =>
+  text.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

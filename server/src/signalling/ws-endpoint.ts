@@ -4,10 +4,12 @@
  * error and never end the connection, the room or the process.
  */
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
-import { FLOOD_CLOSE_AFTER, MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS } from '../protocol/limits.js';
+import { clientAddress, originAllowed } from '../auth/request-info.js';
+import { FLOOD_CLOSE_AFTER, FLOOD_WINDOW_MS, MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS } from '../protocol/limits.js';
 import type { ErrorBody } from '../protocol/messages.js';
 import type { Connection } from '../roster/peer.js';
 import { isRoomId } from '../store/room-id.js';
@@ -16,6 +18,7 @@ import { parseRequest } from './request-parser.js';
 import type { HandlerSession } from './handler.js';
 import { Session, type SessionDeps } from './session.js';
 import { TokenBucket } from '../meeting/token-bucket.js';
+import { SlidingWindowCounter } from './sliding-window.js';
 
 /** Frames above this are not read at all: ws closes the socket with 1009. */
 export const HARD_FRAME_LIMIT_BYTES = 16 * MAX_MESSAGE_BYTES;
@@ -28,8 +31,10 @@ export interface SignallingEndpoint {
 }
 
 export interface ConnectionLimits {
-  /** Origins allowed to connect; empty: only pages whose Origin matches the Host. */
+  /** Further origins allowed to connect; pages of this server's own origin (scheme, host and port) always may. */
   allowedOrigins: string[];
+  /** PARLEY_PUBLIC_URL: its origin counts as this server's own. */
+  publicUrl?: string | undefined;
   maxConnectionsPerIp: number;
   maxMessagesPerSecond: number;
   /** The client address comes from the proxy's X-Forwarded-For. */
@@ -40,44 +45,68 @@ export interface ConnectionLimits {
 
 const refuse = (socket: Duplex, status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
 
-function originAllowed(request: IncomingMessage, allowed: string[]): boolean {
-  const origin = request.headers.origin;
-  // Non-browser clients send no Origin; browsers always do, and that is what a foreign page could abuse.
-  if (origin === undefined) return true;
-  if (allowed.length > 0) return allowed.includes(origin);
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
+/** Counts per address, forgetting addresses that drop to zero. */
+class AddressCounts {
+  private readonly counts = new Map<string, number>();
+  get(address: string): number {
+    return this.counts.get(address) ?? 0;
+  }
+  add(address: string): void {
+    this.counts.set(address, this.get(address) + 1);
+  }
+  remove(address: string): void {
+    const left = this.get(address) - 1;
+    if (left > 0) this.counts.set(address, left);
+    else this.counts.delete(address);
   }
 }
 
-/** The connecting client's address: the socket's, or the one the trusted proxy appended. */
-function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = request.headers['x-forwarded-for'];
-  const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
-  return (trustProxy && last) || request.socket.remoteAddress || 'unknown';
-}
+const PENDING = Symbol('parley.pendingAddress');
+type CountedSocket = Socket & { [PENDING]?: string };
 
 export function attachSignalling(server: Server, deps: SessionDeps, limits: ConnectionLimits): SignallingEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT_BYTES });
-  const perIp = new Map<string, number>();
+  const perIp = new AddressCounts();
+  // Connections that have not yet sent a complete request (an upgrade or
+  // plain HTTP), by socket address, from the moment they connect: without
+  // this, sockets that dribble an unfinished upgrade request were neither
+  // counted nor limited. The HTTP server's timeouts (http/app.ts) close
+  // them; this bounds how many one address holds meanwhile. Behind a
+  // trusted proxy every socket comes from the proxy, which buffers requests
+  // itself, so only the timeouts apply.
+  const pending = new AddressCounts();
+  const settle = (socket: CountedSocket) => {
+    const address = socket[PENDING];
+    if (address === undefined) return;
+    delete socket[PENDING];
+    pending.remove(address);
+  };
+  if (!limits.trustProxy) {
+    server.on('connection', (socket: CountedSocket) => {
+      const address = socket.remoteAddress ?? 'unknown';
+      if (pending.get(address) >= limits.maxConnectionsPerIp) {
+        socket.destroy();
+        return;
+      }
+      pending.add(address);
+      socket[PENDING] = address;
+      socket.once('close', () => settle(socket));
+    });
+    server.on('request', (request: IncomingMessage) => settle(request.socket as CountedSocket));
+  }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    settle(socket as CountedSocket);
     const url = new URL(request.url ?? '/', 'http://localhost');
     const roomId = url.searchParams.get('room') ?? '';
     if (url.pathname !== '/ws' || !isRoomId(roomId)) return refuse(socket, '400 Bad Request');
     if (limits.draining()) return refuse(socket, '503 Service Unavailable');
-    if (!originAllowed(request, limits.allowedOrigins)) return refuse(socket, '403 Forbidden');
+    if (!originAllowed(request, limits)) return refuse(socket, '403 Forbidden');
     const ip = clientAddress(request, limits.trustProxy);
     // Sessions held for resume keep their media ports: they count as connections of their address.
-    if ((perIp.get(ip) ?? 0) + deps.suspended.heldBy(ip) >= limits.maxConnectionsPerIp) return refuse(socket, '429 Too Many Requests');
-    perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-    socket.once('close', () => {
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left > 0) perIp.set(ip, left);
-      else perIp.delete(ip);
-    });
+    if (perIp.get(ip) + deps.suspended.heldBy(ip) >= limits.maxConnectionsPerIp) return refuse(socket, '429 Too Many Requests');
+    perIp.add(ip);
+    socket.once('close', () => perIp.remove(ip));
     wss.handleUpgrade(request, socket, head, (ws) => serve(ws, roomId, ip, deps.logger.child({ roomId }), deps, limits));
   });
 
@@ -123,18 +152,24 @@ function serve(ws: AliveSocket, roomId: string, ip: string, logger: FastifyBaseL
   let session: HandlerSession = new Session(roomId, { ...deps, logger }, connection);
   let pending = 0;
   const rate = new TokenBucket(2 * messagesPerSecond, 1000 / messagesPerSecond);
-  let overRate = 0;
+  // Messages over the rate are counted over a time window, not in a row: a
+  // flood that lets a token refill now and then is still a flood.
+  const flood = new SlidingWindowCounter(FLOOD_CLOSE_AFTER, FLOOD_WINDOW_MS);
+  let overRateAnswered = false;
 
   ws.alive = true;
   ws.on('pong', () => (ws.alive = true));
   ws.on('message', (raw: RawData, isBinary: boolean) => {
+    // Closing (a flood, the session ended): what is still queued is dropped.
+    if (ws.readyState !== ws.OPEN) return;
     if (!rate.take()) {
-      // Answer the first message over the rate; drop the rest; close on a sustained flood.
-      if (overRate++ === 0) sendError(null, { code: 'too_many_requests', message: `at most ${messagesPerSecond} messages per second` });
-      if (overRate >= FLOOD_CLOSE_AFTER) ws.close(1008, 'message flood');
+      // Answer the first message over the rate (of each run); drop the rest; close on a flood.
+      if (!overRateAnswered) sendError(null, { code: 'too_many_requests', message: `at most ${messagesPerSecond} messages per second` });
+      overRateAnswered = true;
+      if (flood.hit()) ws.close(1008, 'message flood');
       return;
     }
-    overRate = 0;
+    overRateAnswered = false;
     if (isBinary) return sendError(null, { code: 'bad_message', message: 'binary frames are not accepted' });
     // ws delivers a Buffer (its default binaryType, which this server keeps).
     const parsed = parseRequest(raw as Buffer);

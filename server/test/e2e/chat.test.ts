@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { joinMeeting, openParticipant } from '../../testkit/browser.js';
-import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
+import { startCall } from '../../testkit/browser.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();

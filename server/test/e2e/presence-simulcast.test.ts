@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { tileVideo } from '../../testkit/browser.js';
 import { waitUntil } from '../../testkit/wait.js';
-import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
+import { startCall } from '../../testkit/browser.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();

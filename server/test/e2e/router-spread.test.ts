@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inboundTotals } from '../../testkit/browser.js';
 import { waitUntil } from '../../testkit/wait.js';
-import { meetingFixture, startCall } from '../helpers/meeting-fixture.js';
+import { startCall } from '../../testkit/browser.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { BROWSER } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture({ PARLEY_WORKERS: '2', PARLEY_ROOM_PEERS_PER_ROUTER: '1' });

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
 import { inboundTotals, launchBrowser } from '../../testkit/browser.js';
 import { waitUntil } from '../../testkit/wait.js';
-import { startCall } from '../helpers/meeting-fixture.js';
+import { startCall } from '../../testkit/browser.js';
 import { TestCoturn } from '../../testkit/coturn.js';
 import { startTestParley } from '../../testkit/parley.js';
 import { BROWSER, HOOK } from '../helpers/timeouts.js';

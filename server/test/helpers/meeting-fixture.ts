@@ -5,8 +5,8 @@
 import { after, afterEach, before } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
-import { joinMeeting, launchBrowser, openParticipant } from '../../testkit/browser.js';
-import { createRoom, startTestParley, type CreatedRoom } from '../../testkit/parley.js';
+import { launchBrowser } from '../../testkit/browser.js';
+import { startTestParley } from '../../testkit/parley.js';
 import { HOOK } from './timeouts.js';
 
 export interface MeetingFixture {
@@ -31,20 +31,3 @@ export function meetingFixture(overrides: Record<string, string> = {}): MeetingF
   return fixture;
 }
 
-type Participant = Awaited<ReturnType<typeof openParticipant>>;
-
-/** A new room without a lobby, and one browser context per name, each joined in that order. */
-export async function startCall<const Names extends readonly string[]>(
-  parley: Parley,
-  browser: Browser,
-  names: Names,
-): Promise<{ room: CreatedRoom; participants: { [K in keyof Names]: Participant } }> {
-  const room = await createRoom(parley, { lobby: false });
-  const participants: Participant[] = [];
-  for (const name of names) {
-    const participant = await openParticipant(browser, parley.url);
-    await joinMeeting(participant.page, room.url, name);
-    participants.push(participant);
-  }
-  return { room, participants: participants as { [K in keyof Names]: Participant } };
-}

@@ -6,14 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fuzzDuringCall } from '../fuzz/fuzz-with-call.js';
+import { fuzzDuringCall } from '../../testkit/fuzz/fuzz-with-call.js';
 
 const MESSAGES = Number(process.env['FUZZ_MESSAGES'] ?? 6000);
+const ROUNDS = 5;
 
-test(`${MESSAGES} fuzzed messages leave the process, the worker and a live call intact`, async () => {
-  const figures = await fuzzDuringCall(MESSAGES);
+test(`${MESSAGES} fuzzed messages and ${ROUNDS} rounds of concurrent state changes leave the process, the worker and a live call intact`, { timeout: 240_000 }, async () => {
+  const figures = await fuzzDuringCall(MESSAGES, 1, ROUNDS);
   console.log(`# fuzz: ${JSON.stringify(figures)}`);
   assert.equal(figures.sent, MESSAGES);
+  assert.ok(figures.dangerousSent > MESSAGES / 20, `SDP-dangerous strings were sent (${figures.dangerousSent})`);
+  assert.equal(figures.dangerousAccepted, 0, 'no request carrying a dangerous string was accepted');
+  assert.ok(figures.interleavings >= ROUNDS * 4, `concurrent bursts ran (${figures.interleavings})`);
+  assert.equal(figures.stalledRequests, 0, 'every request and ping was answered in time');
   assert.ok(figures.answered > MESSAGES / 2, 'the server kept answering');
   assert.ok((figures.errorsByCode['bad_message'] ?? 0) > 0, 'malformed messages were refused');
   assert.deepEqual(figures.workersAfter, figures.workersBefore, 'no worker died or was replaced');

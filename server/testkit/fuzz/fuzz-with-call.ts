@@ -2,13 +2,14 @@
  * The fuzz run that both the test suite (short) and scripts/fuzz.sh (full)
  * use: a real two-browser call in a room, while the fuzzer hammers the same
  * room. It samples, once a second, the call's decoding, the process memory
- * and the workers.
+ * and the workers. Every wait in it is bounded (the fuzzer's own waits, and
+ * waitUntil's), so a stuck server fails the run instead of hanging it.
  */
 import type { Parley } from '../../src/server.js';
-import { inboundTotals, launchBrowser, waitUntil } from '../helpers/browser.js';
-import { startCall } from '../helpers/meeting-fixture.js';
-import { startTestParley } from '../helpers/parley.js';
-import { TestSocket } from '../helpers/ws-client.js';
+import { inboundTotals, launchBrowser, startCall } from '../browser.js';
+import { waitUntil } from '../wait.js';
+import { startTestParley } from '../parley.js';
+import { TestSocket } from '../ws-client.js';
 import { fuzzSignalling, type FuzzReport } from './signalling-fuzzer.js';
 
 export interface FuzzFigures extends FuzzReport {
@@ -25,7 +26,8 @@ export interface FuzzFigures extends FuzzReport {
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-export async function fuzzDuringCall(messages: number, seed = 1): Promise<FuzzFigures> {
+/** Rounds of concurrent state-changing bursts: a few in the suite, more in the full run. */
+export async function fuzzDuringCall(messages: number, seed = 1, interleavingRounds = 20): Promise<FuzzFigures> {
   // The fuzz run measures robustness, not the rate limiter: let everything through.
   const parley: Parley = await startTestParley({ PARLEY_MAX_MESSAGES_PER_SECOND: '1000000', PARLEY_MAX_CONNECTIONS_PER_IP: '1000' });
   const browser = await launchBrowser();
@@ -34,7 +36,7 @@ export async function fuzzDuringCall(messages: number, seed = 1): Promise<FuzzFi
     for (const page of [alice.page, bob.page]) {
       await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded > 20, 30_000, 'the call to start');
     }
-    const probe = await TestSocket.open(parley.url, room.id);
+    const probe = await TestSocket.open(parley.url, room.id, { timeoutMs: 10_000 });
     const { rtpCapabilities } = (await probe.request('getRouterRtpCapabilities')).data;
     await probe.close();
 
@@ -54,9 +56,13 @@ export async function fuzzDuringCall(messages: number, seed = 1): Promise<FuzzFi
         last = now;
       }
     })();
-    const report = await fuzzSignalling({ baseUrl: parley.url, roomId: room.id, rtpCapabilities, messages, connections: 8, seed });
-    fuzzing = false;
-    await monitor;
+    let report: Awaited<ReturnType<typeof fuzzSignalling>>;
+    try {
+      report = await fuzzSignalling({ baseUrl: parley.url, roomId: room.id, rtpCapabilities, messages, connections: 8, seed, interleavingRounds });
+    } finally {
+      fuzzing = false;
+      await monitor;
+    }
     const end = { alice: (await inboundTotals(alice.page)).framesDecoded, bob: (await inboundTotals(bob.page)).framesDecoded };
     // And the call goes on afterwards.
     for (const [page, frames] of [[alice.page, end.alice], [bob.page, end.bob]] as const) {
