@@ -15,6 +15,8 @@ export interface CredentialClaims {
   room: string;
   role: CredentialRole;
   sub: string;
+  /** The meeting's creator. */
+  owner: boolean;
 }
 
 const ISSUER = 'parley';
@@ -29,9 +31,12 @@ export class Credentials {
     this.key = new TextEncoder().encode(secret);
   }
 
-  /** A new credential; without `sub`, a fresh identity. */
-  issue(room: string, role: CredentialRole, sub: string = randomUUID()): Promise<string> {
-    return new SignJWT({ room, role })
+  /**
+   * A new credential; without `sub`, a fresh identity. `owner` marks the
+   * meeting's creator (the host link), whom other hosts cannot remove.
+   */
+  issue(room: string, role: CredentialRole, sub: string = randomUUID(), owner = false): Promise<string> {
+    return new SignJWT({ room, role, ...(owner && role === 'host' ? { owner: true } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
       .setSubject(sub)
@@ -56,6 +61,6 @@ export class Credentials {
     if (typeof role !== 'string' || !ROLES.includes(role) || !payload.sub) {
       throw new SignallingError('credential_invalid', 'this invitation is not valid');
     }
-    return { room, role: role as CredentialRole, sub: payload.sub };
+    return { room, role: role as CredentialRole, sub: payload.sub, owner: role === 'host' && payload['owner'] === true };
   }
 }

@@ -134,7 +134,7 @@ export class RoomLink {
       case 'hello':
         return meeting.announceEveryone();
       case 'peer':
-        return meeting.remotePeer({ info: event.peer, nodeId: from, credentialId: event.credentialId });
+        return meeting.remotePeer({ info: event.peer, nodeId: from, credentialId: event.credentialId, owner: event.owner });
       case 'peerLeft':
         for (const [producerId, producer] of this.remoteProducers) if (producer.peerId === event.peerId) this.remoteProducers.delete(producerId);
         return meeting.remotePeerLeft(event.peerId);

@@ -34,7 +34,7 @@ export type SessionEndCause = 'removed' | 'ended' | 'server' | 'replaced';
 /** What happened in this meeting on this node; each describes this node's own people only. */
 export type MeetingEvent =
   /** Someone here entered the meeting, or changed role, hand or media. */
-  | { type: 'peer'; peer: PeerInfo; credentialId: string }
+  | { type: 'peer'; peer: PeerInfo; credentialId: string; owner: boolean }
   | { type: 'peerLeft'; peerId: string }
   /** Who waits in this node's lobby now. */
   | { type: 'lobby'; waiting: WaitingPeer[] }
@@ -142,7 +142,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     }
     if (admission.kind === 'refuse') throw new SignallingError(admission.code, admission.message);
     if (admission.kind === 'check-password') throw new Error('admission asked for the password twice');
-    peer.identify(request.displayName.trim(), claims?.sub ?? randomUUID());
+    peer.identify(request.displayName.trim(), claims?.sub ?? randomUUID(), claims?.owner ?? false);
     const capabilities = request.rtpCapabilities as types.RtpCapabilities;
     if (admission.kind === 'lobby') {
       await this.wait(peer, capabilities);
@@ -183,7 +183,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     this.assertRoom();
     const { records, credentials } = this.deps;
     const [credential, chatHistory, record] = await Promise.all([
-      credentials.issue(this.id, role, peer.credentialId),
+      credentials.issue(this.id, role, peer.credentialId, peer.owner),
       records.recentChat(),
       records.room(),
     ]);
@@ -199,7 +199,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     this.media.add(peer.id, capabilities, peer.notify);
     this.replaceEarlierSessions(peer.id, peer.credentialId);
     this.roster.broadcast('peerJoined', { peer: this.info(peer) }, peer);
-    this.emitEvent({ type: 'peer', peer: this.info(peer), credentialId: peer.credentialId });
+    this.emitEvent({ type: 'peer', peer: this.info(peer), credentialId: peer.credentialId, owner: peer.owner });
     if (wasWaiting) this.lobbyChanged();
     else if (role === 'host') this.roster.notifyHosts();
     peer.notify('joined', {
@@ -295,9 +295,17 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
 
   // --- Hosts ---------------------------------------------------------------------
 
-  /** A host's command: runs here when the target is this node's, else goes to the node that serves them. */
-  async command(targetPeerId: string, command: HostCommand): Promise<void> {
+  /**
+   * A host's command: runs here when the target is this node's, else goes to
+   * the node that serves them. Only the meeting's creator may remove the
+   * meeting's creator.
+   */
+  async command(actor: Peer, targetPeerId: string, command: HostCommand): Promise<void> {
     const local = this.roster.get(targetPeerId);
+    const targetIsOwner = local?.owner ?? this.roster.remote.get(targetPeerId)?.owner ?? false;
+    if (command === 'remove' && targetIsOwner && !actor.owner) {
+      throw new SignallingError('forbidden', 'only the person who started this meeting can remove its creator');
+    }
     if (local && local.state !== 'closed') return this.runCommand(local, command);
     const remoteJoined = this.roster.remote.has(targetPeerId);
     const remoteWaiting = this.roster.remote.isWaiting(targetPeerId);
@@ -337,20 +345,20 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   }
 
   /** Everyone waiting, on this node and on others, comes in. */
-  async admitAll(): Promise<void> {
+  async admitAll(actor: Peer): Promise<void> {
     const waiting = this.roster.lobby().map((peer) => peer.peerId);
-    await Promise.all(waiting.map((peerId) => this.command(peerId, 'admit')));
+    await Promise.all(waiting.map((peerId) => this.command(actor, peerId, 'admit')));
   }
 
   /** Locks or unlocks the room, or turns the lobby on or off (off lets in whoever waits). */
-  async updateSettings(settings: Partial<RoomSettings>): Promise<void> {
+  async updateSettings(actor: Peer, settings: Partial<RoomSettings>): Promise<void> {
     const record = await this.deps.records.settings(settings);
     if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
     this.record = record;
     const room = { locked: record.locked, lobby: record.lobby };
     this.roster.broadcast('roomUpdated', { room });
     this.emitEvent({ type: 'room', room });
-    if (settings.lobby === false) await this.admitAll();
+    if (settings.lobby === false) await this.admitAll(actor);
   }
 
   /** Ends the meeting for everyone: its link stops working. Close the meeting once the host has the answer. */
@@ -432,7 +440,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   /** Everything other nodes need to know about this node's people, as events. */
   announceEveryone(): void {
     for (const peer of this.roster.joined()) {
-      this.emitEvent({ type: 'peer', peer: this.info(peer), credentialId: peer.credentialId });
+      this.emitEvent({ type: 'peer', peer: this.info(peer), credentialId: peer.credentialId, owner: peer.owner });
       for (const { id, source } of this.media.producersOf(peer.id)) {
         this.emitEvent({ type: 'producer', peerId: peer.id, producerId: id, source });
       }
@@ -473,7 +481,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     if (peer?.state !== 'joined') return;
     const info = this.info(peer);
     this.roster.broadcast('peerUpdated', { peer: info }, peer);
-    this.emitEvent({ type: 'peer', peer: info, credentialId: peer.credentialId });
+    this.emitEvent({ type: 'peer', peer: info, credentialId: peer.credentialId, owner: peer.owner });
   }
 
   private lobbyChanged(): void {

@@ -59,7 +59,7 @@ export class Meetings {
       locked: false,
       ...(passwordHash ? { passwordHash } : {}),
     });
-    return { id, hostCredential: await this.deps.credentials.issue(id, 'host') };
+    return { id, hostCredential: await this.deps.credentials.issue(id, 'host', undefined, true) };
   }
 
   /** Attaches a new connection's peer to a meeting, opening it on this node if needed. */

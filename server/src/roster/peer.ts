@@ -35,6 +35,7 @@ export class Peer {
   private currentRole: Role = 'participant';
   private hand = false;
   private credential = '';
+  private isOwner = false;
   private connection: Connection | undefined;
   private backlog: Parameters<Notify>[] = [];
   private backlogOverflowed = false;
@@ -67,6 +68,11 @@ export class Peer {
     return this.credential;
   }
 
+  /** The meeting's creator, whom other hosts cannot remove. */
+  get owner(): boolean {
+    return this.isOwner;
+  }
+
   /** Moves to `next`, or throws `invalid_state` if the table does not allow it. */
   transition(next: PeerState): void {
     if (!TRANSITIONS[this.current].includes(next)) {
@@ -76,10 +82,11 @@ export class Peer {
   }
 
   /** Who knocks or enters: set once, when the peer first asks to join. */
-  identify(displayName: string, credentialId: string): void {
+  identify(displayName: string, credentialId: string, owner = false): void {
     if (this.current !== 'connected') throw new SignallingError('invalid_state', 'this session has already joined');
     this.name = displayName;
     this.credential = credentialId;
+    this.isOwner = owner;
   }
 
   setRole(role: Role): void {

@@ -9,6 +9,7 @@ export interface RemotePeer {
   info: PeerInfo;
   nodeId: string;
   credentialId: string;
+  owner: boolean;
 }
 
 export interface WaitingPeer {
@@ -42,6 +43,10 @@ export class RemotePeers {
   /** Forgets a peer; true if it was known. */
   delete(peerId: string): boolean {
     return this.peers.delete(peerId);
+  }
+
+  get(peerId: string): RemotePeer | undefined {
+    return this.peers.get(peerId);
   }
 
   byCredential(credentialId: string): RemotePeer | undefined {

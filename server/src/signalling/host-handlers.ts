@@ -14,7 +14,7 @@ function targeted<M extends TargetedMethod & RequestMethod>(command: HostCommand
     async run(session, data) {
       const { peerId } = data as { peerId: string };
       if (peerId === session.peer.id) throw new SignallingError('invalid_state', 'host controls act on other people');
-      await (await session.attachedMeeting()).command(peerId, command);
+      await (await session.attachedMeeting()).command(session.peer, peerId, command);
       return done;
     },
   };
@@ -32,7 +32,7 @@ export const hostHandlers: HandlerTable<HostMethod> = {
     states: ['joined'],
     hostOnly: true,
     async run(session) {
-      await (await session.attachedMeeting()).admitAll();
+      await (await session.attachedMeeting()).admitAll(session.peer);
       return done;
     },
   },
@@ -40,7 +40,7 @@ export const hostHandlers: HandlerTable<HostMethod> = {
     states: ['joined'],
     hostOnly: true,
     async run(session, { locked }) {
-      await (await session.attachedMeeting()).updateSettings({ locked });
+      await (await session.attachedMeeting()).updateSettings(session.peer, { locked });
       return done;
     },
   },
@@ -48,7 +48,7 @@ export const hostHandlers: HandlerTable<HostMethod> = {
     states: ['joined'],
     hostOnly: true,
     async run(session, { enabled }) {
-      await (await session.attachedMeeting()).updateSettings({ lobby: enabled });
+      await (await session.attachedMeeting()).updateSettings(session.peer, { lobby: enabled });
       return done;
     },
   },

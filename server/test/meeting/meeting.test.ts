@@ -24,14 +24,14 @@ test('a newcomer waits in the lobby, the host is told, and admitting brings them
   assert.deepEqual(host.got('lobbyChanged').at(-1), { waiting: [{ peerId: 'guest', displayName: 'guest' }] });
   assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'guest')?.state, 'waiting');
 
-  await f.meeting.command('guest', 'admit');
+  await f.meeting.command(host, 'guest', 'admit');
   assert.equal(guest.state, 'joined');
   assert.ok(f.media.members.has('guest'), 'the media room has them');
   assert.equal(guest.got('joined').length, 1);
   assert.equal(host.got('peerJoined').length, 1);
   assert.deepEqual(host.got('lobbyChanged').at(-1), { waiting: [] });
   assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'guest')?.state, 'joined');
-  await assert.rejects(f.meeting.command('guest', 'admit'), code('invalid_state'), 'admitting someone already in');
+  await assert.rejects(f.meeting.command(host, 'guest', 'admit'), code('invalid_state'), 'admitting someone already in');
 });
 
 test('two hosts admitting at once let the guest in once', FAST, async () => {
@@ -39,7 +39,7 @@ test('two hosts admitting at once let the guest in once', FAST, async () => {
   const host = await hostIn(f);
   const guest = new TestPeer('guest');
   await f.join(guest);
-  const results = await Promise.allSettled([f.meeting.command('guest', 'admit'), f.meeting.command('guest', 'admit')]);
+  const results = await Promise.allSettled([f.meeting.command(host, 'guest', 'admit'), f.meeting.command(host, 'guest', 'admit')]);
   assert.ok(results.some((result) => result.status === 'fulfilled'));
   assert.equal(guest.got('joined').length, 1);
   assert.equal(host.got('peerJoined').length, 1);
@@ -50,7 +50,7 @@ test('remove revokes the credential the person entered with, drops their record 
   const host = await hostIn(f);
   const bob = new TestPeer('bob');
   const { credential } = await f.join(bob);
-  await f.meeting.command('bob', 'remove');
+  await f.meeting.command(host, 'bob', 'remove');
   assert.equal(bob.disconnected, true);
   assert.deepEqual(bob.got('sessionClosed'), [{ reason: 'A host removed you from the meeting.', cause: 'removed' }]);
   assert.deepEqual(host.got('peerLeft'), [{ peerId: 'bob' }]);
@@ -60,34 +60,34 @@ test('remove revokes the credential the person entered with, drops their record 
 
 test('deny revokes the lobby ticket; promote records and tells the new host; mute asks the media room and tells the owner', FAST, async () => {
   const f = await meetingFixture();
-  await hostIn(f);
+  const host = await hostIn(f);
   const guest = new TestPeer('guest');
   const { credential: ticket } = await f.join(guest);
-  await f.meeting.command('guest', 'deny');
+  await f.meeting.command(host, 'guest', 'deny');
   assert.equal(guest.got('denied').length, 1);
   await assert.rejects(f.join(new TestPeer('guest-again'), { credential: ticket }), code('credential_revoked'));
 
   const carol = new TestPeer('carol');
   await f.join(carol);
-  await f.meeting.command('carol', 'admit');
-  await f.meeting.command('carol', 'promote');
+  await f.meeting.command(host, 'carol', 'admit');
+  await f.meeting.command(host, 'carol', 'promote');
   assert.equal(carol.role, 'host');
   assert.equal(carol.got('promoted').length, 1);
   assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'carol')?.role, 'host');
 
-  await f.meeting.command('carol', 'mute');
+  await f.meeting.command(host, 'carol', 'mute');
   assert.deepEqual(f.media.stopped, [{ peerId: 'carol', sources: ['mic'] }]);
   assert.deepEqual(carol.got('mediaStoppedByHost'), [{ producerId: 'carol-mic', source: 'mic' }]);
-  await assert.rejects(f.meeting.command('nobody', 'mute'), code('not_found'));
+  await assert.rejects(f.meeting.command(host, 'nobody', 'mute'), code('not_found'));
 });
 
 test('a command for someone another node serves goes out as an event; one from another node runs here', FAST, async () => {
   const f = await meetingFixture();
-  await hostIn(f);
-  f.meeting.remotePeer({ info: { id: 'remote-1', displayName: 'Rita', role: 'participant', handRaised: false, producers: [] }, nodeId: 'B', credentialId: 'c-r' });
+  const host = await hostIn(f);
+  f.meeting.remotePeer({ info: { id: 'remote-1', displayName: 'Rita', role: 'participant', handRaised: false, producers: [] }, nodeId: 'B', credentialId: 'c-r', owner: false });
   f.meeting.remoteLobby('B', [{ peerId: 'remote-2', displayName: 'Ray' }]);
-  await f.meeting.command('remote-1', 'mute');
-  await f.meeting.command('remote-2', 'admit');
+  await f.meeting.command(host, 'remote-1', 'mute');
+  await f.meeting.command(host, 'remote-2', 'admit');
   assert.deepEqual(
     f.events.filter((event) => event.type === 'command'),
     [
@@ -95,7 +95,7 @@ test('a command for someone another node serves goes out as an event; one from a
       { type: 'command', targetPeerId: 'remote-2', command: 'admit' },
     ],
   );
-  await assert.rejects(f.meeting.command('remote-1', 'admit'), code('invalid_state'), 'admit is for the lobby');
+  await assert.rejects(f.meeting.command(host, 'remote-1', 'admit'), code('invalid_state'), 'admit is for the lobby');
 
   const local = new TestPeer('local');
   await f.join(local);
@@ -111,7 +111,7 @@ test('the same credential arriving through another node replaces the session her
   await hostIn(f);
   const bob = new TestPeer('bob');
   await f.join(bob);
-  f.meeting.remotePeer({ info: { id: 'bob-elsewhere', displayName: 'bob', role: 'participant', handRaised: false, producers: [] }, nodeId: 'B', credentialId: bob.credentialId });
+  f.meeting.remotePeer({ info: { id: 'bob-elsewhere', displayName: 'bob', role: 'participant', handRaised: false, producers: [] }, nodeId: 'B', credentialId: bob.credentialId, owner: false });
   assert.deepEqual(bob.got('sessionClosed'), [{ reason: 'You joined from another tab or device.', cause: 'replaced' }]);
   assert.equal(f.meeting.roster.get('bob'), undefined);
 });
@@ -132,10 +132,10 @@ test('the store is written first: when it cannot be reached, nobody moves', FAST
 
 test('a live change refused after the store write undoes the write: a full room', FAST, async () => {
   const f = await meetingFixture({ lobby: true, maxPeers: 1 });
-  await hostIn(f);
+  const host = await hostIn(f);
   const guest = new TestPeer('guest');
   await f.join(guest);
-  await assert.rejects(f.meeting.command('guest', 'admit'), code('room_full'));
+  await assert.rejects(f.meeting.command(host, 'guest', 'admit'), code('room_full'));
   assert.equal(guest.state, 'waiting');
   assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'guest')?.state, 'waiting');
 });
@@ -157,6 +157,24 @@ test('a peer that left while its join was being recorded is not put in the lobby
   await f.meeting.leave(guest);
   await assert.rejects(joining, code('invalid_state'));
   assert.equal((await f.store.listParticipants(f.meeting.id)).some((p) => p.peerId === 'guest'), false);
+});
+
+test('only the meeting’s creator may remove the creator; a promoted host may not', FAST, async () => {
+  const f = await meetingFixture({ lobby: false });
+  const creator = new TestPeer('creator');
+  await f.join(creator, { credential: await f.credentials.issue(f.meeting.id, 'host', undefined, true) });
+  const cohost = await hostIn(f, 'cohost');
+  const bob = new TestPeer('bob');
+  await f.join(bob);
+  await assert.rejects(f.meeting.command(cohost, 'creator', 'remove'), code('forbidden'));
+  assert.equal(creator.state, 'joined');
+  await f.meeting.command(cohost, 'creator', 'mute');
+  await f.meeting.command(cohost, 'bob', 'remove');
+  await f.meeting.command(creator, 'cohost', 'remove');
+  assert.equal(cohost.state, 'closed', 'the creator may remove anyone');
+  f.meeting.remotePeer({ info: { id: 'creator-elsewhere', displayName: 'C', role: 'host', handRaised: false, producers: [] }, nodeId: 'B', credentialId: 'c-x', owner: true });
+  const other = await hostIn(f, 'other-host');
+  await assert.rejects(f.meeting.command(other, 'creator-elsewhere', 'remove'), code('forbidden'), 'also when another node serves the creator');
 });
 
 test('a peer moves only forward through its states', FAST, () => {

@@ -8,9 +8,9 @@ const info = (id: string, displayName = id) => ({ id, displayName, role: 'partic
 
 test('peers are added, updated, found by credential and listed per node', FAST, () => {
   const remote = new RemotePeers();
-  assert.equal(remote.set({ info: info('p1'), nodeId: 'A', credentialId: 'c1' }), true, 'new');
-  assert.equal(remote.set({ info: info('p1', 'Renamed'), nodeId: 'A', credentialId: 'c1' }), false, 'an update');
-  remote.set({ info: info('p2'), nodeId: 'B', credentialId: 'c2' });
+  assert.equal(remote.set({ info: info('p1'), nodeId: 'A', credentialId: 'c1', owner: false }), true, 'new');
+  assert.equal(remote.set({ info: info('p1', 'Renamed'), nodeId: 'A', credentialId: 'c1', owner: false }), false, 'an update');
+  remote.set({ info: info('p2'), nodeId: 'B', credentialId: 'c2', owner: false });
   assert.equal(remote.size, 2);
   assert.equal(remote.byCredential('c1')?.info.displayName, 'Renamed');
   assert.equal(remote.byCredential('nobody'), undefined);
