@@ -79,6 +79,15 @@ export class TestSocket {
     this.ws.terminate();
   }
 
+  /**
+   * Ends the TCP stream after what was sent so far, without a closing
+   * handshake: the server reads the last frames, then sees the connection
+   * vanish (1006). ws has no public handle on its socket, hence `_socket`.
+   */
+  hangUp(): void {
+    (this.ws as unknown as { _socket?: { end(): void } })._socket?.end();
+  }
+
   async close(): Promise<void> {
     if (this.ws.readyState === WebSocket.CLOSED) return;
     const closed = nextEvent(this.ws, 'close', 5_000, 'the WebSocket closing handshake');

@@ -233,6 +233,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
     const entry = this.member(peerId).producers.get(producerId);
     if (!entry) throw new SignallingError('not_found', `no producer ${producerId}`);
+    // Nothing changes, so nobody is told: a pause storm costs the sender only.
+    if (entry.producer.paused === paused) return;
     await media(() => (paused ? entry.producer.pause() : entry.producer.resume()));
     this.emit('producerPaused', { peerId, producerId, source: entry.source, paused });
   }

@@ -23,6 +23,7 @@ import { Roster } from '../roster/roster.js';
 import type { RoomRecord } from '../store/room-store.js';
 import { decideAdmission, type AdmissionInput } from './admission.js';
 import type { MeetingRecords } from './records.js';
+import type { RoomLimit } from './room-limits.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type HostCommand = 'admit' | 'deny' | 'promote' | 'mute' | 'stopCamera' | 'stopScreenShare' | 'remove';
@@ -56,12 +57,15 @@ export interface MeetingDeps {
   credentials: Credentials;
   ice: IceConfig;
   maxPeers: number;
+  /** The room's password and knock budgets, which outlive this meeting object. */
+  limits: RoomLimit;
   logger: FastifyBaseLogger;
 }
 
-/** Password guesses for one meeting, from everyone together: a burst of 10, then one every 6 s. */
-const PASSWORD_BURST = 10;
-const PASSWORD_REFILL_MS = 6_000;
+/** People from one address who may wait in one meeting's lobby at once. */
+const WAITING_PER_ADDRESS = 3;
+/** Hosts hear about lobby changes at most this often (the first change at once). */
+const LOBBY_NOTICE_MS = 250;
 
 export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   readonly roster = new Roster();
@@ -70,7 +74,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   /** People being let in, so two hosts admitting at once let them in once. */
   private readonly admitting = new Set<string>();
   private readonly chatLimits = new WeakMap<Peer, TokenBucket>();
-  private readonly passwordGuesses = new TokenBucket(PASSWORD_BURST, PASSWORD_REFILL_MS);
+  private lobbyNotice: { timer: NodeJS.Timeout; again: boolean } | undefined;
   private isClosed = false;
 
   constructor(
@@ -156,7 +160,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   /** One guess at the room's password, limited per meeting whoever guesses. */
   private async guessPassword(given: string | undefined, hash: string): Promise<'absent' | 'wrong' | 'right'> {
     if (given === undefined) return 'absent';
-    if (!this.passwordGuesses.take()) {
+    if (!this.deps.limits.passwordGuesses.take()) {
       throw new SignallingError('rate_limited', 'too many password attempts for this meeting; try again in a minute');
     }
     return (await checkPassword(given, hash)) ? 'right' : 'wrong';
@@ -166,6 +170,12 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   private async wait(peer: Peer, capabilities: types.RtpCapabilities): Promise<void> {
     if (this.roster.lobby().length >= this.deps.maxPeers) {
       throw new SignallingError('room_full', 'the lobby of this meeting is full; try again later');
+    }
+    if (peer.address && this.roster.waiting().filter((other) => other.address === peer.address).length >= WAITING_PER_ADDRESS) {
+      throw new SignallingError('too_many_requests', 'too many people from your network are already waiting to join this meeting');
+    }
+    if (!this.deps.limits.knocks.take()) {
+      throw new SignallingError('rate_limited', 'many people are asking to join this meeting right now; try again in a moment');
     }
     await this.deps.records.participant(peer.id, peer.displayName, 'participant', 'waiting');
     await this.afterWrite(peer, () => peer.transition('waiting'));
@@ -261,6 +271,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   }
 
   setHandRaised(peer: Peer, raised: boolean): void {
+    if (peer.handRaised === raised) return;
     peer.setHandRaised(raised);
     this.announce(peer.id);
   }
@@ -471,6 +482,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       void this.deps.records.forgetBestEffort(peer.id, () => {});
     }
     if (reason) this.deps.logger.warn({ reason }, 'meeting closed on this node');
+    clearTimeout(this.lobbyNotice?.timer);
     this.media.close();
     this.emitEvent({ type: 'closed' });
   }
@@ -484,9 +496,25 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     this.emitEvent({ type: 'peer', peer: info, credentialId: peer.credentialId, owner: peer.owner });
   }
 
+  /**
+   * Tells the hosts and the other nodes who waits now: the first change at
+   * once, then at most one message per LOBBY_NOTICE_MS however fast people
+   * knock and leave.
+   */
   private lobbyChanged(): void {
+    if (this.lobbyNotice) {
+      this.lobbyNotice.again = true;
+      return;
+    }
     this.emitEvent({ type: 'lobby', waiting: this.roster.localLobby() });
     this.roster.notifyHosts();
+    const timer = setTimeout(() => {
+      const again = this.lobbyNotice?.again;
+      this.lobbyNotice = undefined;
+      if (again && !this.isClosed) this.lobbyChanged();
+    }, LOBBY_NOTICE_MS);
+    timer.unref();
+    this.lobbyNotice = { timer, again: false };
   }
 
   private emitEvent(event: MeetingEvent): void {

@@ -18,6 +18,7 @@ import { newRoomId } from '../store/room-id.js';
 import type { RoomStore } from '../store/room-store.js';
 import { Meeting } from './meeting.js';
 import { MeetingRecords } from './records.js';
+import { RoomLimits } from './room-limits.js';
 
 export interface MeetingsDeps {
   store: RoomStore;
@@ -40,6 +41,7 @@ type OpenHook = (meeting: Meeting) => Promise<void>;
 export class Meetings {
   private readonly live = new Map<string, Promise<Meeting>>();
   private readonly openHooks: OpenHook[] = [];
+  private readonly limits = new RoomLimits();
 
   constructor(private readonly deps: MeetingsDeps) {}
 
@@ -104,7 +106,14 @@ export class Meetings {
     if (!record) throw new SignallingError('room_not_found', 'this meeting link is not valid or the meeting has ended');
     const child = logger.child({ roomId });
     const media = await MediaRoom.create(pool, config, child);
-    const meeting = new Meeting(roomId, media, record, { records, credentials, ice, maxPeers: config.PARLEY_MAX_PEERS_PER_ROOM, logger: child });
+    const meeting = new Meeting(roomId, media, record, {
+      records,
+      credentials,
+      ice,
+      maxPeers: config.PARLEY_MAX_PEERS_PER_ROOM,
+      limits: this.limits.of(roomId),
+      logger: child,
+    });
     try {
       for (const hook of this.openHooks) await hook(meeting);
     } catch (error) {

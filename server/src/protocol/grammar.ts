@@ -38,8 +38,13 @@ export const MSID_PATTERN = `^${TOKEN_CHAR}{1,64}( ${TOKEN_CHAR}{1,64})?$`;
 /** RFC 8851 rid-id: letters, digits, `-` and `_`. */
 export const RID_PATTERN = '^[A-Za-z0-9_-]{1,32}$';
 
-/** W3C WebRTC-SVC scalability modes: `L1T3`, `S3T3`, `L3T3_KEY`, `S2T3h`. */
-export const SCALABILITY_MODE_PATTERN = '^[LS][0-9]{1,2}T[0-9]{1,2}[A-Za-z0-9_]{0,10}$';
+/**
+ * The W3C WebRTC-SVC scalability modes browsers use: `L1T3`, `S3T3`,
+ * `L3T3_KEY`, `L2T3_KEY_SHIFT`, `S2T3h`. At most 3 spatial and 3 temporal
+ * layers: the worker allocates counters per layer pair, so `L99T99` would
+ * cost about 9 MB per stream.
+ */
+export const SCALABILITY_MODE_PATTERN = '^(L[1-3]T[1-3](h|_KEY(_SHIFT)?)?|S[1-3]T[1-3]h?)$';
 
 /** An RFC 8285 extmap URI (RFC 3986 characters only): `urn:ietf:params:rtp-hdrext:sdes:mid`, `http://...`. */
 export const URI_PATTERN = "^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]{1,240}$";

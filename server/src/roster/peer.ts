@@ -43,6 +43,8 @@ export class Peer {
   constructor(
     readonly id: string,
     connection: Connection,
+    /** The client's address, for limits per address. */
+    readonly address = '',
   ) {
     this.connection = connection;
   }

@@ -48,10 +48,11 @@ export class Session implements HandlerSession {
 
   constructor(
     readonly roomId: string,
+    address: string,
     readonly deps: SessionDeps,
     connection: Connection,
   ) {
-    this.peer = new Peer(randomUUID(), connection);
+    this.peer = new Peer(randomUUID(), connection, address);
   }
 
   /** Whether this session has ended (or is ending). */
@@ -78,8 +79,9 @@ export class Session implements HandlerSession {
     try {
       return await handler.run(this, request.data);
     } catch (error) {
-      // Guessing a room's password over one connection ends it after a few tries.
-      if (error instanceof SignallingError && error.code === 'password_incorrect' && ++this.wrongPasswords >= MAX_WRONG_PASSWORDS) {
+      // Guessing a room's password over one connection ends it after a few tries (refused guesses count too).
+      const guess = error instanceof SignallingError && request.method === 'join' && (error.code === 'password_incorrect' || error.code === 'rate_limited');
+      if (guess && ++this.wrongPasswords >= MAX_WRONG_PASSWORDS) {
         this.peer.disconnect();
       }
       throw error;

@@ -149,7 +149,7 @@ function serve(ws: AliveSocket, roomId: string, ip: string, logger: FastifyBaseL
     disconnect: () => ws.close(1000, 'session ended'),
   };
   // A resume swaps in the session an earlier connection left behind.
-  let session: HandlerSession = new Session(roomId, { ...deps, logger }, connection);
+  let session: HandlerSession = new Session(roomId, ip, { ...deps, logger }, connection);
   let pending = 0;
   const rate = new TokenBucket(2 * messagesPerSecond, 1000 / messagesPerSecond);
   // Messages over the rate are counted over a time window, not in a row: a
@@ -184,6 +184,9 @@ function serve(ws: AliveSocket, roomId: string, ip: string, logger: FastifyBaseL
       .then(
         (outcome) => {
           if (outcome.adopt) {
+            // This connection may have gone while the resume was checked: the
+            // session goes back on hold rather than onto a dead socket.
+            if (ws.readyState !== ws.OPEN) return deps.suspended.hold(outcome.adopt, ip);
             if (!outcome.adopt.peer.resume(connection)) {
               void outcome.adopt.close();
               return sendError(request.id, { code: 'not_found', message: 'that session has ended; join again' });

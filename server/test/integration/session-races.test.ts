@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
 import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { TestSocket, type ServerMessage } from '../../testkit/ws-client.js';
 
 const PORTS = { min: 41_000, max: 41_099 };
@@ -124,6 +125,40 @@ test('resume attempts with a wrong credential never keep a dropped session alive
     const answers = socket.received.filter((m) => m.type === 'response' && m.id !== 1);
     assert.ok(answers.length > 0 && answers.every((m) => m.error?.code === 'not_found'), 'each attempt is refused');
   }
+});
+
+test('a resume whose connection closes at once never leaves a ghost in the meeting', { timeout: 90_000 }, async () => {
+  const room = await createRoom(parley, { lobby: false });
+  const host = await join(room.id, 'Host');
+  const victims: { address: string; peerId: string; credential: string; socket: TestSocket }[] = [];
+  for (let index = 0; index < 30; index++) {
+    const address = `10.7.0.${index}`;
+    const { socket, caps } = await open(room.id, address);
+    const answer = await socket.request('join', { displayName: `Victim ${index}`, rtpCapabilities: caps });
+    await socket.request('createWebRtcTransport', { direction: 'send' });
+    victims.push({ address, peerId: answer.data.peerId, credential: answer.data.credential, socket });
+  }
+  const before = parley.signalling.connections();
+  for (const victim of victims) victim.socket.drop();
+  await waitUntil(async () => parley.signalling.connections(), (open) => open === before - victims.length, 10_000, 'the server to see the drops');
+  // Each session is resumed by a connection that is gone before the answer: at once, or a moment later.
+  await Promise.all(
+    victims.map(async (victim, index) => {
+      const resumer = await TestSocket.open(parley.url, room.id, { headers: { 'x-forwarded-for': victim.address } });
+      resumer.sendRaw(JSON.stringify({ type: 'request', id: 9000, method: 'resume', data: { peerId: victim.peerId, credential: victim.credential } }));
+      if (index % 3 === 0) setTimeout(() => resumer.drop(), 1);
+      else resumer.hangUp();
+    }),
+  );
+  // Every victim's session ends with a grace period, and the host sees each leave.
+  await waitUntil(
+    async () => new Set(host.socket.received.filter((m) => m.method === 'peerLeft').map((m) => m.data.peerId)),
+    (left) => victims.every((victim) => left.has(victim.peerId)),
+    45_000,
+    'every dropped session to end',
+  );
+  const live = (await parley.meetings.list()).find((meeting) => meeting.id === room.id);
+  assert.deepEqual(live?.roster.joined().map((peer) => peer.displayName), ['Host'], 'nobody is left without a connection');
 });
 
 test('one address dropping session after session cannot take the media ports a newcomer in another room needs', { timeout: 120_000 }, async () => {

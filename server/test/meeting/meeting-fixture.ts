@@ -9,6 +9,7 @@ import { Credentials } from '../../src/auth/credentials.js';
 import type { MediaRoom, MediaRoomEvents, ProducerEvent } from '../../src/media/media-room.js';
 import { Meeting, type MeetingEvent } from '../../src/meeting/meeting.js';
 import { MeetingRecords } from '../../src/meeting/records.js';
+import { RoomLimits } from '../../src/meeting/room-limits.js';
 import type { MediaSource, NotificationMethod, RequestData } from '../../src/protocol/messages.js';
 import { Peer } from '../../src/roster/peer.js';
 import { MemoryRoomStore } from '../../src/store/memory-room-store.js';
@@ -38,11 +39,15 @@ export class StandInMedia extends EventEmitter<MediaRoomEvents> {
 export class TestPeer extends Peer {
   readonly received: { method: NotificationMethod; data: unknown }[] = [];
   disconnected = false;
-  constructor(id: string) {
-    super(id, {
-      notify: (method, data) => void this.received.push({ method, data }),
-      disconnect: () => void (this.disconnected = true),
-    });
+  constructor(id: string, address = '') {
+    super(
+      id,
+      {
+        notify: (method, data) => void this.received.push({ method, data }),
+        disconnect: () => void (this.disconnected = true),
+      },
+      address,
+    );
   }
   got(method: NotificationMethod): unknown[] {
     return this.received.filter((entry) => entry.method === method).map((entry) => entry.data);
@@ -58,7 +63,7 @@ export interface Fixture {
   join(peer: TestPeer, request?: Partial<RequestData<'join'>>): ReturnType<Meeting['join']>;
 }
 
-export async function meetingFixture(settings: { lobby?: boolean; locked?: boolean; maxPeers?: number; passwordHash?: string } = {}, store: RoomStore = new MemoryRoomStore()): Promise<Fixture> {
+export async function meetingFixture(settings: { lobby?: boolean; locked?: boolean; maxPeers?: number; passwordHash?: string; limits?: RoomLimits } = {}, store: RoomStore = new MemoryRoomStore()): Promise<Fixture> {
   const credentials = new Credentials('a-test-secret-of-enough-length-000', 3600);
   const id = 'room-under-test-000000';
   await store.createRoom({
@@ -74,6 +79,7 @@ export async function meetingFixture(settings: { lobby?: boolean; locked?: boole
     credentials,
     ice: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
     maxPeers: settings.maxPeers ?? 50,
+    limits: (settings.limits ?? new RoomLimits()).of(id),
     logger: pino({ level: 'silent' }),
   });
   const events: MeetingEvent[] = [];

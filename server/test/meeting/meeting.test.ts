@@ -6,12 +6,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hashPassword } from '../../src/auth/room-password.js';
+import { RoomLimits } from '../../src/meeting/room-limits.js';
 import { SignallingError } from '../../src/protocol/errors.js';
 import { MemoryRoomStore } from '../../src/store/memory-room-store.js';
 import { StoreUnavailableError } from '../../src/store/room-store.js';
 import { hostIn, meetingFixture, TestPeer } from './meeting-fixture.js';
 
 const FAST = { timeout: 5_000 };
+/** Lobby notices are throttled: the latest one may take a moment. */
+async function lastNotice(peer: TestPeer, expected: unknown): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  while (Date.now() < deadline) {
+    try {
+      return assert.deepEqual(peer.got('lobbyChanged').at(-1), expected);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  assert.deepEqual(peer.got('lobbyChanged').at(-1), expected);
+}
 const code = (expected: string) => (error: unknown) => error instanceof SignallingError && error.code === expected;
 
 test('a newcomer waits in the lobby, the host is told, and admitting brings them in with a record in the store', FAST, async () => {
@@ -29,7 +42,7 @@ test('a newcomer waits in the lobby, the host is told, and admitting brings them
   assert.ok(f.media.members.has('guest'), 'the media room has them');
   assert.equal(guest.got('joined').length, 1);
   assert.equal(host.got('peerJoined').length, 1);
-  assert.deepEqual(host.got('lobbyChanged').at(-1), { waiting: [] });
+  await lastNotice(host, { waiting: [] });
   assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'guest')?.state, 'joined');
   await assert.rejects(f.meeting.command(host, 'guest', 'admit'), code('invalid_state'), 'admitting someone already in');
 });
@@ -175,6 +188,53 @@ test('only the meeting’s creator may remove the creator; a promoted host may n
   f.meeting.remotePeer({ info: { id: 'creator-elsewhere', displayName: 'C', role: 'host', handRaised: false, producers: [] }, nodeId: 'B', credentialId: 'c-x', owner: true });
   const other = await hostIn(f, 'other-host');
   await assert.rejects(f.meeting.command(other, 'creator-elsewhere', 'remove'), code('forbidden'), 'also when another node serves the creator');
+});
+
+test('one address may have only a few people waiting in one lobby', FAST, async () => {
+  const f = await meetingFixture();
+  for (let index = 0; index < 3; index++) await f.join(new TestPeer(`squatter-${index}`, '10.0.0.5'));
+  await assert.rejects(f.join(new TestPeer('squatter-3', '10.0.0.5')), code('too_many_requests'));
+  assert.equal((await f.join(new TestPeer('guest', '10.0.0.8'))).status, 'waiting', 'someone else still gets in line');
+});
+
+test('knocks and password guesses are budgeted per room, and reopening the meeting does not refill them', FAST, async () => {
+  const limits = new RoomLimits();
+  const first = await meetingFixture({ limits });
+  first.meeting.attach(new TestPeer('keeps-the-meeting-open'));
+  let refused = 0;
+  for (let index = 0; index < 40; index++) {
+    const peer = new TestPeer(`knocker-${index}`, `10.1.0.${index}`);
+    await first.join(peer).then(() => first.meeting.leave(peer), () => refused++);
+  }
+  assert.ok(refused >= 9, `a burst of 40 knocks is cut to about 30 (${refused} refused)`);
+  const reopened = await meetingFixture({ limits });
+  await assert.rejects(reopened.join(new TestPeer('next', '10.2.0.1')), code('rate_limited'));
+});
+
+test('hosts hear about a storm of knocks in a few messages, and the last one is right', FAST, async () => {
+  const f = await meetingFixture();
+  const host = await hostIn(f);
+  const before = host.got('lobbyChanged').length;
+  const stayer = new TestPeer('stayer', '10.3.0.1');
+  for (let index = 0; index < 20; index++) {
+    const knocker = new TestPeer(`k-${index}`, `10.3.1.${index}`);
+    await f.join(knocker);
+    await f.meeting.leave(knocker);
+  }
+  await f.join(stayer);
+  await lastNotice(host, { waiting: [{ peerId: 'stayer', displayName: 'stayer' }] });
+  assert.ok(host.got('lobbyChanged').length - before <= 3, `${host.got('lobbyChanged').length - before} messages for 41 changes`);
+});
+
+test('raising a hand that is already raised tells nobody', FAST, async () => {
+  const f = await meetingFixture({ lobby: false });
+  const host = await hostIn(f);
+  const bob = new TestPeer('bob');
+  await f.join(bob);
+  f.meeting.setHandRaised(bob, true);
+  f.meeting.setHandRaised(bob, true);
+  f.meeting.setHandRaised(bob, true);
+  assert.equal(host.got('peerUpdated').length, 1);
 });
 
 test('a peer moves only forward through its states', FAST, () => {

@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { SCALABILITY_MODE_PATTERN } from '../../src/protocol/grammar.js';
 import { Notifications, Requests, type RequestMethod } from '../../src/protocol/messages.js';
 import { interpretedChecker } from '../../src/protocol/validation.js';
 import { parseRequest } from '../../src/signalling/request-parser.js';
@@ -287,4 +288,10 @@ test('the browser checks the same grammar on what other peers send it', () => {
   const message = (displayName: string) => ({ message: { id: 'm1', peerId: 'p1', displayName, text: 'hi', sentAt: 1 } });
   assert.equal(chat.Check(message('Ann')), true);
   assert.equal(chat.Check(message('Ann\u202Egnp.exe')), false);
+});
+
+test('scalability modes are those browsers use, at most 3 spatial and 3 temporal layers', TIMEOUT, () => {
+  const mode = new RegExp(SCALABILITY_MODE_PATTERN);
+  for (const valid of ['L1T1', 'L1T3', 'L3T3', 'L2T3_KEY', 'L3T3_KEY_SHIFT', 'L2T2h', 'S2T3', 'S3T3h']) assert.ok(mode.test(valid), valid);
+  for (const costly of ['L99T99', 'L4T1', 'S1T4', 'L10T3', 'L3T3_KEYX', 'L1T3\r\n']) assert.ok(!mode.test(costly), costly);
 });
