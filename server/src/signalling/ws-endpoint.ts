@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { clientAddress, originAllowed } from '../auth/request-info.js';
+import { TokenBucket } from '../meeting/token-bucket.js';
 import { FLOOD_CLOSE_AFTER, FLOOD_WINDOW_MS, MAX_MESSAGE_BYTES, MAX_PENDING_REQUESTS } from '../protocol/limits.js';
 import type { ErrorBody } from '../protocol/messages.js';
 import type { Connection } from '../roster/peer.js';
@@ -17,7 +18,6 @@ import { errorResponseBody } from './error-response.js';
 import { parseRequest } from './request-parser.js';
 import type { HandlerSession } from './handler.js';
 import { Session, type SessionDeps } from './session.js';
-import { TokenBucket } from '../meeting/token-bucket.js';
 import { SlidingWindowCounter } from './sliding-window.js';
 
 /** Frames above this are not read at all: ws closes the socket with 1009. */
