@@ -54,10 +54,10 @@ export class Controls {
   private readonly chat = control('chat', 'Chat', 'Chat');
   private readonly unread = h('span', { class: 'count-badge alert', 'aria-hidden': 'true', hidden: true });
   private readonly more = control('more', 'More options', 'More');
-  private readonly invite = control('link', 'Copy invite link', 'Invite');
-  private readonly lock = control('lock', 'Lock meeting', 'Lock', 'host-only');
-  private readonly lobby = control('lobbyOff', 'Turn lobby off', 'Lobby off', 'host-only');
-  private readonly end = control('end', 'End meeting for all', 'End meeting', 'danger host-only');
+  private readonly invite = control('link', 'Copy invite link', 'Copy invite link');
+  private readonly lock = control('lock', 'Lock meeting', 'Lock meeting', 'host-only');
+  private readonly lobby = control('lobbyOff', 'Turn lobby off', 'Turn lobby off', 'host-only');
+  private readonly end = control('end', 'End meeting for all', 'End meeting for all', 'danger host-only');
   private readonly leave = control('leave', 'Leave', 'Leave', 'danger');
   private readonly moreItems = h('div', { class: 'more-items', id: 'call-more' }, this.invite, this.lock, this.lobby, this.end);
   readonly root = h(
@@ -179,9 +179,9 @@ export class Controls {
     this.hand.classList.toggle('raised', raised);
     for (const button of [this.lock, this.lobby, this.end]) button.hidden = state.self.role !== 'host';
     const locked = state.room.locked;
-    setControl(this.lock, locked ? 'unlock' : 'lock', locked ? 'Unlock meeting' : 'Lock meeting', locked ? 'Unlock' : 'Lock');
+    setControl(this.lock, locked ? 'unlock' : 'lock', locked ? 'Unlock meeting' : 'Lock meeting', locked ? 'Unlock meeting' : 'Lock meeting');
     const lobby = state.room.lobby;
-    setControl(this.lobby, lobby ? 'lobbyOff' : 'lobbyOn', lobby ? 'Turn lobby off' : 'Turn lobby on', lobby ? 'Lobby off' : 'Lobby on');
+    setControl(this.lobby, lobby ? 'lobbyOff' : 'lobbyOn', lobby ? 'Turn lobby off' : 'Turn lobby on', lobby ? 'Turn lobby off' : 'Turn lobby on');
     const ready = { mic: this.mediaReady && this.hasAudio, camera: this.mediaReady && this.hasVideo, media: this.mediaReady };
     this.mic.disabled = !ready.mic || this.busy.has(this.mic);
     this.camera.disabled = !ready.camera || this.busy.has(this.camera);

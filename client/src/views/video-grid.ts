@@ -148,7 +148,6 @@ export class VideoGrid {
     const label = onStage.every((tile) => tile.kind === 'screen') ? 'Screen shares' : 'Pinned';
     if (this.stage.getAttribute('aria-label') !== label) this.stage.setAttribute('aria-label', label);
     this.root.classList.toggle('has-stage', onStage.length > 0);
-    this.grid.classList.toggle('strip', onStage.length > 0);
     this.grid.hidden = inGrid.length === 0;
     this.scheduleLayout();
   }
@@ -161,10 +160,25 @@ export class VideoGrid {
     });
   }
 
-  /** Sizes the tiles for the space there is now. */
+  /**
+   * Sizes the tiles for the space there is now. With a stage on a wide
+   * area the others go in a strip under it; on a tall (portrait) area the
+   * stage takes the height its 16:9 content needs, at most half, and the
+   * others share the rest as a grid, since a strip would leave most of a
+   * phone's screen empty.
+   */
   private layout(): void {
     if (!this.root.isConnected) return;
     const stageTiles = this.stage.children.length;
+    const [width, height] = inner(this.root);
+    const portrait = stageTiles > 0 && height > width && !this.grid.hidden;
+    this.grid.classList.toggle('strip', stageTiles > 0 && !portrait);
+    let stageHeight = '';
+    if (portrait) {
+      const fit = fitGrid(stageTiles, width, height / 2, GAP);
+      stageHeight = `0 0 ${fit.rows * fit.height + GAP * (fit.rows - 1)}px`;
+    }
+    if (this.stage.style.flex !== stageHeight) this.stage.style.flex = stageHeight;
     if (stageTiles > 0) size(this.stage, fitGrid(stageTiles, ...inner(this.stage), GAP));
     if (!this.grid.classList.contains('strip')) {
       size(this.grid, fitGrid(this.grid.children.length, ...inner(this.grid), GAP, 16 / 9, MIN_TILE_WIDTH));

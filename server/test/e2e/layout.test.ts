@@ -75,9 +75,21 @@ function measure(page: Page): Promise<Layout> {
 /** Checks one layout against the rules above and prints its figures. */
 async function checkLayout(page: Page, label: string, size: { width: number; height: number }, tiles: number): Promise<Layout> {
   await page.setViewportSize(size);
-  // The grid sizes its tiles on the next frame after a resize.
-  await waitUntil(() => measure(page), (layout) => layout.tiles === tiles && layout.tilesBottom <= layout.controlsTop, 10_000, `${label}: ${tiles} tiles laid out`);
-  const layout = await measure(page);
+  // The grid sizes its tiles in a frame after the resize: wait for the same figures twice, a few frames apart.
+  let previous = '';
+  const layout = await waitUntil(
+    async () => {
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      return measure(page);
+    },
+    (current) => {
+      const same = JSON.stringify(current) === previous;
+      previous = JSON.stringify(current);
+      return same && current.tiles === tiles;
+    },
+    10_000,
+    `${label}: ${tiles} tiles laid out`,
+  );
   console.log(
     `[layout] ${label} ${size.width}x${size.height}: overflow ${layout.overflow}px, video area ${layout.videoArea}%, tiles ${layout.tileArea}%, ` +
       `${layout.controls} controls spread ${layout.controlsSpread}px, tiles end ${layout.tilesBottom} / controls at ${layout.controlsTop}, ` +
