@@ -50,9 +50,11 @@ export class Controls {
   private readonly share = control('share', 'Share screen', 'Share');
   private readonly hand = control('hand', 'Raise hand', 'Raise hand');
   private readonly people = control('people', 'People', 'People');
-  private readonly peopleCount = h('span', { class: 'count-badge', 'aria-hidden': 'true' });
+  private readonly peopleCount = h('span', { class: 'count-badge' });
+  private readonly peopleWaiting = h('span', { class: 'visually-hidden' });
   private readonly chat = control('chat', 'Chat', 'Chat');
-  private readonly unread = h('span', { class: 'count-badge alert', 'aria-hidden': 'true', hidden: true });
+  private readonly unread = h('span', { class: 'count-badge alert', hidden: true });
+  private readonly unreadText = h('span', { class: 'visually-hidden' });
   private readonly more = control('more', 'More options', 'More');
   private readonly invite = control('link', 'Copy invite link', 'Copy invite link');
   private readonly lock = control('lock', 'Lock meeting', 'Lock meeting', 'host-only');
@@ -79,8 +81,11 @@ export class Controls {
     const { actions, media, stream } = context;
     this.hasAudio = Boolean(stream?.getAudioTracks().length);
     this.hasVideo = Boolean(stream?.getVideoTracks().length);
-    this.people.append(this.peopleCount);
-    this.chat.append(this.unread);
+    // These two are named by their content, so the visible count is part of the name.
+    this.people.removeAttribute('aria-label');
+    this.chat.removeAttribute('aria-label');
+    this.people.append(' ', this.peopleCount, this.peopleWaiting);
+    this.chat.append(' ', this.unread, this.unreadText);
     this.people.setAttribute('aria-controls', 'people-panel');
     this.chat.setAttribute('aria-controls', 'chat-panel');
     this.more.setAttribute('aria-controls', 'call-more');
@@ -133,21 +138,17 @@ export class Controls {
   setPanels(open: Record<PanelName, boolean>, counts: { people: number; waiting: number; unread: number }): void {
     this.people.setAttribute('aria-expanded', String(open.people));
     this.chat.setAttribute('aria-expanded', String(open.chat));
-    const people = `People (${counts.people})${counts.waiting ? `, ${counts.waiting} waiting` : ''}`;
-    if (this.people.getAttribute('aria-label') !== people) {
-      this.people.setAttribute('aria-label', people);
-      this.people.title = people;
-    }
-    const badge = counts.waiting ? `${counts.people}+${counts.waiting}` : String(counts.people);
+    const badge = String(counts.people);
     if (this.peopleCount.textContent !== badge) this.peopleCount.textContent = badge;
-    this.peopleCount.classList.toggle('alert', counts.waiting > 0);
-    const chat = counts.unread ? `Chat, ${counts.unread} unread` : 'Chat';
-    if (this.chat.getAttribute('aria-label') !== chat) {
-      this.chat.setAttribute('aria-label', chat);
-      this.chat.title = chat;
-    }
+    const waiting = counts.waiting ? `, ${counts.waiting} waiting` : '';
+    if (this.peopleWaiting.textContent !== waiting) this.peopleWaiting.textContent = waiting;
+    this.people.classList.toggle('waiting', counts.waiting > 0);
+    this.people.title = `People ${badge}${waiting}`;
     this.unread.hidden = counts.unread === 0;
-    this.unread.textContent = counts.unread > 99 ? '99+' : String(counts.unread);
+    const unread = counts.unread > 99 ? '99+' : String(counts.unread);
+    if (this.unread.textContent !== unread) this.unread.textContent = unread;
+    this.unreadText.textContent = counts.unread ? ' unread' : '';
+    this.chat.title = counts.unread ? `Chat, ${unread} unread` : 'Chat';
   }
 
   setMediaReady(ready: boolean): void {

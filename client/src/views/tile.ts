@@ -43,13 +43,13 @@ export class Tile {
     this.pin.addEventListener('click', () => onPin(this));
     this.fullscreen.addEventListener('click', () => void this.toggleFullscreen());
     this.root = h(
-      'figure',
+      'div',
       { class: `tile ${kind}`, role: 'group' },
       this.video,
       this.audio,
       this.avatar,
       h('div', { class: 'tile-tools' }, this.pin, this.fullscreen),
-      h('figcaption', {}, this.micOff, this.hand, this.nameLabel),
+      h('div', { class: 'caption' }, this.micOff, this.hand, this.nameLabel),
     );
     this.root.addEventListener('fullscreenchange', () => this.refreshFullscreen());
     this.setLabel(label);
