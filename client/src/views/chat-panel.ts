@@ -3,24 +3,29 @@ import type { ChatMessage } from '@protocol/messages';
 import { MAX_CHAT_LENGTH } from '@protocol/limits';
 import { h } from '../dom.js';
 import type { MeetingActions } from '../meeting/actions.js';
+import { icon } from './icons.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export class ChatPanel {
   readonly root: HTMLElement;
-  private readonly list = h('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-live': 'polite' });
-  private readonly input = h('input', { id: 'chat-input', maxlength: String(MAX_CHAT_LENGTH), autocomplete: 'off' });
+  /** The panel's title bar; the meeting view adds its close button here. */
+  readonly header: HTMLElement;
+  // Focusable, so a keyboard can scroll back through the messages.
+  private readonly list = h('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-live': 'polite', tabindex: '0' });
+  private readonly input = h('input', { id: 'chat-input', maxlength: String(MAX_CHAT_LENGTH), autocomplete: 'off', placeholder: 'Message everyone' });
   private readonly error = h('p', { class: 'error', role: 'alert' });
   /** Messages are only ever added: how many of them are on screen. */
   private shown = 0;
 
   constructor(actions: Pick<MeetingActions, 'sendChat'>) {
+    const send = h('button', { type: 'submit', class: 'primary' }, icon('send'), h('span', { class: 'label' }, 'Send'));
     const form = h(
       'form',
       { class: 'chat-form' },
       h('label', { for: 'chat-input', class: 'visually-hidden' }, 'Message'),
       this.input,
-      h('button', { type: 'submit' }, 'Send'),
+      send,
     );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -34,23 +39,39 @@ export class ChatPanel {
         this.error.textContent = (error as Error).message;
       }
     });
-    this.root = h('section', { class: 'chat', 'aria-label': 'Chat' }, h('h2', {}, 'Chat'), this.list, this.error, form);
+    this.header = h('header', { class: 'panel-header' }, h('h2', { id: 'chat-heading' }, 'Chat'));
+    this.root = h(
+      'section',
+      { class: 'panel chat', 'aria-labelledby': 'chat-heading', id: 'chat-panel' },
+      this.header,
+      this.list,
+      this.error,
+      form,
+    );
+  }
+
+  /** Puts the cursor in the message field (when the panel opens). */
+  focusInput(): void {
+    this.input.focus();
   }
 
   render(chat: readonly ChatMessage[]): void {
+    // Follow new messages only when already at the bottom: someone reading back is left alone.
+    const atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 24;
     for (const message of chat.slice(this.shown)) this.add(message);
     this.shown = chat.length;
+    if (atBottom) this.list.scrollTop = this.list.scrollHeight;
   }
 
   private add(message: ChatMessage): void {
-    const item = h(
-      'li',
-      {},
-      h('span', { class: 'sender' }, message.displayName),
-      h('time', { datetime: new Date(message.sentAt).toISOString() }, timeFormat.format(message.sentAt)),
-      h('p', { class: 'text' }, message.text),
+    this.list.append(
+      h(
+        'li',
+        {},
+        h('span', { class: 'sender' }, message.displayName),
+        h('time', { datetime: new Date(message.sentAt).toISOString() }, timeFormat.format(message.sentAt)),
+        h('p', { class: 'text' }, message.text),
+      ),
     );
-    this.list.append(item);
-    item.scrollIntoView({ block: 'nearest' });
   }
 }

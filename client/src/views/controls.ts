@@ -1,14 +1,21 @@
 /**
- * The call controls: microphone, camera, screen share, hand, invite link,
- * and for hosts lock, lobby and end. Labels and pressed states follow the
- * meeting state; media controls wait until the session's media is set up,
- * and a control is disabled while its action runs.
+ * The call controls, in one row: microphone, camera, screen share, hand,
+ * the people and chat panels, "More" (invite link, and for hosts lock,
+ * lobby and end) and Leave. Each control is an icon with a short visible
+ * label and a full accessible name (the label is its first words); on
+ * narrow screens only the icons show, and "More" folds its items into a
+ * pop-up, while on wide screens they sit in the row. Labels and pressed
+ * states follow the meeting state; media controls wait until the session's
+ * media is set up, and a control is disabled while its action runs.
  */
 import { h } from '../dom.js';
 import type { MediaSession } from '../media/media-session.js';
 import type { MeetingActions } from '../meeting/actions.js';
 import type { MeetingState } from '../meeting/state.js';
 import type { Report } from './action-button.js';
+import { icon, setIcon, type IconName } from './icons.js';
+
+export type PanelName = 'people' | 'chat';
 
 export interface ControlsContext {
   roomId: string;
@@ -16,23 +23,52 @@ export interface ControlsContext {
   actions: Pick<MeetingActions, 'setHandRaised' | 'setRoomLocked' | 'setLobbyEnabled' | 'endMeeting'>;
   media: Pick<MediaSession, 'isSending' | 'setSending' | 'startScreenShare' | 'stopScreenShare'>;
   leave(): void;
+  togglePanel(panel: PanelName): void;
   report: Report;
 }
 
+/** A control: an icon, a short visible label, and a full accessible name (also its tooltip). */
+function control(iconName: IconName, name: string, label: string, className = ''): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: `control ${className}` }, icon(iconName), h('span', { class: 'label' }));
+  setControl(button, iconName, name, label);
+  return button;
+}
+
+function setControl(button: HTMLButtonElement, iconName: IconName, name: string, label: string): void {
+  setIcon(button, iconName);
+  if (button.getAttribute('aria-label') !== name) {
+    button.setAttribute('aria-label', name);
+    button.title = name;
+  }
+  const text = button.querySelector<HTMLElement>('.label')!;
+  if (text.textContent !== label) text.textContent = label;
+}
+
 export class Controls {
-  private readonly mic = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true }, 'Mute microphone');
-  private readonly camera = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true }, 'Turn camera off');
-  private readonly share = h('button', { type: 'button', disabled: true }, 'Share screen');
-  private readonly hand = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true }, 'Raise hand');
-  private readonly invite = h('button', { type: 'button' }, 'Copy invite link');
-  private readonly lock = h('button', { type: 'button', hidden: true }, 'Lock meeting');
-  private readonly lobby = h('button', { type: 'button', hidden: true }, 'Turn lobby off');
-  private readonly end = h('button', { type: 'button', class: 'danger', hidden: true }, 'End meeting for all');
-  private readonly leave = h('button', { type: 'button', class: 'danger' }, 'Leave');
+  private readonly mic = control('mic', 'Mute microphone', 'Mute');
+  private readonly camera = control('camera', 'Turn camera off', 'Camera off');
+  private readonly share = control('share', 'Share screen', 'Share');
+  private readonly hand = control('hand', 'Raise hand', 'Raise hand');
+  private readonly people = control('people', 'People', 'People');
+  private readonly peopleCount = h('span', { class: 'count-badge' });
+  private readonly peopleWaiting = h('span', { class: 'visually-hidden' });
+  private readonly chat = control('chat', 'Chat', 'Chat');
+  private readonly unread = h('span', { class: 'count-badge alert', hidden: true });
+  private readonly unreadText = h('span', { class: 'visually-hidden' });
+  private readonly more = control('more', 'More options', 'More');
+  private readonly invite = control('link', 'Copy invite link', 'Copy invite link');
+  private readonly lock = control('lock', 'Lock meeting', 'Lock meeting', 'host-only');
+  private readonly lobby = control('lobbyOff', 'Turn lobby off', 'Turn lobby off', 'host-only');
+  private readonly end = control('end', 'End meeting for all', 'End meeting for all', 'danger host-only');
+  private readonly leave = control('leave', 'Leave', 'Leave', 'danger');
+  private readonly moreItems = h('div', { class: 'more-items', id: 'call-more' }, this.invite, this.lock, this.lobby, this.end);
   readonly root = h(
     'nav',
     { class: 'controls', 'aria-label': 'Call controls' },
-    ...[this.mic, this.camera, this.share, this.hand, this.invite, this.lock, this.lobby, this.end, this.leave],
+    h('div', { class: 'control-group' }, this.mic, this.camera, this.share, this.hand),
+    h('div', { class: 'control-group' }, this.people, this.chat),
+    h('div', { class: 'control-group more-group' }, this.more, this.moreItems),
+    this.leave,
   );
   /** Controls whose action is running. */
   private readonly busy = new Set<HTMLButtonElement>();
@@ -45,6 +81,17 @@ export class Controls {
     const { actions, media, stream } = context;
     this.hasAudio = Boolean(stream?.getAudioTracks().length);
     this.hasVideo = Boolean(stream?.getVideoTracks().length);
+    // These two are named by their content, so the visible count is part of the name.
+    this.people.removeAttribute('aria-label');
+    this.chat.removeAttribute('aria-label');
+    this.people.append(' ', this.peopleCount, this.peopleWaiting);
+    this.chat.append(' ', this.unread, this.unreadText);
+    this.people.setAttribute('aria-controls', 'people-panel');
+    this.chat.setAttribute('aria-controls', 'chat-panel');
+    this.more.setAttribute('aria-controls', 'call-more');
+    this.more.setAttribute('aria-expanded', 'false');
+    for (const button of [this.mic, this.camera, this.hand]) button.setAttribute('aria-pressed', 'false');
+    for (const button of [this.mic, this.camera, this.share, this.hand]) button.disabled = true;
     this.onClick(this.mic, () => media.setSending('mic', !media.isSending('mic')));
     this.onClick(this.camera, () => media.setSending('camera', !media.isSending('camera')));
     this.onClick(this.share, () => (media.isSending('screen') ? media.stopScreenShare() : media.startScreenShare()));
@@ -59,6 +106,49 @@ export class Controls {
       if (confirm('End the meeting for everyone?')) await actions.endMeeting();
     });
     this.leave.addEventListener('click', () => context.leave());
+    this.people.addEventListener('click', () => context.togglePanel('people'));
+    this.chat.addEventListener('click', () => context.togglePanel('chat'));
+    // "More" is a disclosure: on narrow screens its items pop up above the row.
+    this.more.addEventListener('click', () => this.setMoreOpen(!this.moreOpen));
+    this.moreItems.addEventListener('click', (event) => {
+      if ((event.target as Element).closest('button')) this.setMoreOpen(false);
+    });
+    this.root.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.moreOpen) {
+        this.setMoreOpen(false);
+        this.more.focus();
+      }
+    });
+    document.addEventListener('pointerdown', (event) => {
+      if (this.moreOpen && !(event.target as Element).closest('.more-group')) this.setMoreOpen(false);
+    });
+  }
+
+  private get moreOpen(): boolean {
+    return this.more.getAttribute('aria-expanded') === 'true';
+  }
+
+  private setMoreOpen(open: boolean): void {
+    this.more.setAttribute('aria-expanded', String(open));
+    this.moreItems.classList.toggle('open', open);
+    if (open) this.moreItems.querySelector<HTMLButtonElement>('button:not([hidden])')?.focus();
+  }
+
+  /** Which panels are open, the number of people here and waiting, and unread messages. */
+  setPanels(open: Record<PanelName, boolean>, counts: { people: number; waiting: number; unread: number }): void {
+    this.people.setAttribute('aria-expanded', String(open.people));
+    this.chat.setAttribute('aria-expanded', String(open.chat));
+    const badge = String(counts.people);
+    if (this.peopleCount.textContent !== badge) this.peopleCount.textContent = badge;
+    const waiting = counts.waiting ? `, ${counts.waiting} waiting` : '';
+    if (this.peopleWaiting.textContent !== waiting) this.peopleWaiting.textContent = waiting;
+    this.people.classList.toggle('waiting', counts.waiting > 0);
+    this.people.title = `People ${badge}${waiting}`;
+    this.unread.hidden = counts.unread === 0;
+    const unread = counts.unread > 99 ? '99+' : String(counts.unread);
+    if (this.unread.textContent !== unread) this.unread.textContent = unread;
+    this.unreadText.textContent = counts.unread ? ' unread' : '';
+    this.chat.title = counts.unread ? `Chat, ${unread} unread` : 'Chat';
   }
 
   setMediaReady(ready: boolean): void {
@@ -75,16 +165,24 @@ export class Controls {
     const state = this.state;
     if (!state) return;
     const sending = (source: 'mic' | 'camera' | 'screen') => state.self.sending.includes(source);
-    this.mic.textContent = sending('mic') ? 'Mute microphone' : 'Unmute microphone';
-    this.mic.setAttribute('aria-pressed', String(!sending('mic')));
-    this.camera.textContent = sending('camera') ? 'Turn camera off' : 'Turn camera on';
-    this.camera.setAttribute('aria-pressed', String(!sending('camera')));
-    this.share.textContent = sending('screen') ? 'Stop sharing' : 'Share screen';
-    this.hand.textContent = state.self.handRaised ? 'Lower hand' : 'Raise hand';
-    this.hand.setAttribute('aria-pressed', String(state.self.handRaised));
+    const mic = sending('mic');
+    setControl(this.mic, mic ? 'mic' : 'micOff', mic ? 'Mute microphone' : 'Unmute microphone', mic ? 'Mute' : 'Unmute');
+    this.mic.setAttribute('aria-pressed', String(!mic));
+    const camera = sending('camera');
+    setControl(this.camera, camera ? 'camera' : 'cameraOff', camera ? 'Turn camera off' : 'Turn camera on', camera ? 'Camera off' : 'Camera on');
+    this.camera.setAttribute('aria-pressed', String(!camera));
+    const screen = sending('screen');
+    setControl(this.share, screen ? 'stopShare' : 'share', screen ? 'Stop sharing' : 'Share screen', screen ? 'Stop sharing' : 'Share');
+    this.share.classList.toggle('active', screen);
+    const raised = state.self.handRaised;
+    setControl(this.hand, 'hand', raised ? 'Lower hand' : 'Raise hand', raised ? 'Lower hand' : 'Raise hand');
+    this.hand.setAttribute('aria-pressed', String(raised));
+    this.hand.classList.toggle('raised', raised);
     for (const button of [this.lock, this.lobby, this.end]) button.hidden = state.self.role !== 'host';
-    this.lock.textContent = state.room.locked ? 'Unlock meeting' : 'Lock meeting';
-    this.lobby.textContent = state.room.lobby ? 'Turn lobby off' : 'Turn lobby on';
+    const locked = state.room.locked;
+    setControl(this.lock, locked ? 'unlock' : 'lock', locked ? 'Unlock meeting' : 'Lock meeting', locked ? 'Unlock meeting' : 'Lock meeting');
+    const lobby = state.room.lobby;
+    setControl(this.lobby, lobby ? 'lobbyOff' : 'lobbyOn', lobby ? 'Turn lobby off' : 'Turn lobby on', lobby ? 'Turn lobby off' : 'Turn lobby on');
     const ready = { mic: this.mediaReady && this.hasAudio, camera: this.mediaReady && this.hasVideo, media: this.mediaReady };
     this.mic.disabled = !ready.mic || this.busy.has(this.mic);
     this.camera.disabled = !ready.camera || this.busy.has(this.camera);

@@ -1,19 +1,29 @@
 /**
- * The meeting screen of one session: a status line, the videos, the people
- * and chat panels and the controls, each rendering the session's meeting
- * state as it changes.
+ * The meeting screen of one session: a top bar (heading, participant count,
+ * status line), the videos, the people and chat panels and one row of
+ * controls, each rendering the session's meeting state as it changes.
+ *
+ * The panels are side panels on wide screens (both open at first) and
+ * sheets over the videos on narrow ones (one at a time, closed at first).
+ * An open sheet makes the rest of the screen inert, takes focus, closes
+ * with Escape or its close button, and gives focus back to the control
+ * that opened it.
  */
 import { h } from '../dom.js';
 import type { Meeting } from '../connection/session.js';
 import type { RemoteTrack } from '../media/media-session.js';
 import type { Notice } from '../meeting/state.js';
 import { ChatPanel } from './chat-panel.js';
-import { Controls } from './controls.js';
+import { Controls, type PanelName } from './controls.js';
+import { icon } from './icons.js';
 import { PeoplePanel } from './people-panel.js';
 import { VideoGrid } from './video-grid.js';
 
 /** Time to first media is measured once per page: from opening the link (time origin) to the first remote frame. */
 let firstMediaReported = false;
+
+/** Below this width the panels are sheets over the videos (styles.css uses the same width). */
+const NARROW = window.matchMedia('(max-width: 899px)');
 
 export interface MeetingViewOptions {
   roomId: string;
@@ -24,11 +34,25 @@ export interface MeetingViewOptions {
 
 export class MeetingView {
   readonly root: HTMLElement;
+  /**
+   * An empty, polite live region above the controls where short messages
+   * (toasts) can be mounted by whoever shows them; the layout keeps room
+   * for it and never covers it.
+   */
+  readonly toastRegion = h('div', { class: 'toast-region', id: 'toast-region' });
   private readonly status = h('p', { role: 'status', class: 'call-status' });
+  private readonly count = h('span', { class: 'participant-count' });
   private readonly videos: VideoGrid;
   private readonly controls: Controls;
+  private readonly people: PeoplePanel;
+  private readonly chat: ChatPanel;
+  private readonly side: HTMLElement;
+  private readonly background: HTMLElement[];
   private readonly unsubscribe: () => void;
+  private readonly open: Record<PanelName, boolean> = { people: !NARROW.matches, chat: !NARROW.matches };
   private notice: Notice | undefined;
+  private counts = { people: 1, waiting: 0, unread: 0 };
+  private chatSeen = 0;
 
   constructor(
     private readonly meeting: Meeting,
@@ -37,22 +61,51 @@ export class MeetingView {
     const report = (message: string) => this.report(message);
     const { actions, media, store } = meeting;
     this.videos = new VideoGrid(options.displayName, options.stream);
-    const people = new PeoplePanel(actions, report);
-    const chat = new ChatPanel(actions);
-    this.controls = new Controls({ roomId: options.roomId, stream: options.stream, actions, media, leave: options.leave, report });
-    this.root = h(
-      'div',
-      { class: 'call' },
+    this.people = new PeoplePanel(actions, report);
+    this.chat = new ChatPanel(actions);
+    this.controls = new Controls({
+      roomId: options.roomId,
+      stream: options.stream,
+      actions,
+      media,
+      leave: options.leave,
+      togglePanel: (panel) => this.setPanel(panel, !this.open[panel]),
+      report,
+    });
+    this.people.header.append(this.closeButton('people', 'Close people'));
+    this.chat.header.append(this.closeButton('chat', 'Close chat'));
+    this.side = h('aside', { class: 'side', 'aria-label': 'People and chat' }, this.people.root, this.chat.root);
+    const top = h(
+      'header',
+      { class: 'topbar' },
+      h('h1', { class: 'visually-hidden' }, 'Meeting'),
+      this.count,
       this.status,
-      h('main', { class: 'meeting' }, this.videos.stage, this.videos.grid),
-      h('aside', { class: 'side' }, people.root, chat.root),
-      this.controls.root,
     );
+    // One main landmark on the page (index.html's): the meeting is a region of it.
+    const stage = h('section', { class: 'meeting', 'aria-label': 'Videos' }, this.videos.root);
+    this.background = [top, stage, this.controls.root];
+    this.root = h('div', { class: 'call' }, top, stage, this.side, this.toastRegion, this.controls.root);
+    this.side.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || !NARROW.matches) return;
+      const panel = (['people', 'chat'] as const).find((name) => this.open[name]);
+      if (panel) this.setPanel(panel, false);
+    });
+    NARROW.addEventListener('change', this.onBreakpoint);
+    this.applyPanels();
     this.unsubscribe = store.subscribe((state) => {
       this.videos.render(state);
-      people.render(state);
-      chat.render(state.chat);
+      this.people.render(state);
+      this.chat.render(state.chat);
       this.controls.render(state);
+      const people = state.peers.size + 1;
+      const waiting = state.self.role === 'host' ? state.lobby.length : 0;
+      if (this.open.chat) this.chatSeen = state.chat.length;
+      const unread = Math.max(0, state.chat.length - this.chatSeen);
+      if (people !== this.counts.people || waiting !== this.counts.waiting || unread !== this.counts.unread) {
+        this.counts = { people, waiting, unread };
+        this.applyPanels();
+      }
       if (state.notice !== this.notice) {
         this.notice = state.notice;
         if (state.notice) this.report(state.notice.text);
@@ -92,5 +145,46 @@ export class MeetingView {
   /** Stops following the session's state (it ended, or a rejoin replaced it). */
   close(): void {
     this.unsubscribe();
+    NARROW.removeEventListener('change', this.onBreakpoint);
+  }
+
+  /** Crossing the breakpoint starts that width's way: panels open beside wide videos, sheets closed on narrow ones. */
+  private readonly onBreakpoint = () => {
+    this.open.people = this.open.chat = !NARROW.matches;
+    this.applyPanels();
+  };
+
+  private closeButton(panel: PanelName, name: string): HTMLButtonElement {
+    const button = h('button', { type: 'button', class: 'icon-only close', 'aria-label': name, title: name }, icon('close'));
+    button.addEventListener('click', () => this.setPanel(panel, false));
+    return button;
+  }
+
+  private setPanel(panel: PanelName, open: boolean): void {
+    // A sheet covers the videos: only one at a time.
+    if (open && NARROW.matches) for (const other of ['people', 'chat'] as const) this.open[other] = false;
+    this.open[panel] = open;
+    if (panel === 'chat' && open) this.counts.unread = 0;
+    this.applyPanels();
+    if (open) {
+      if (panel === 'chat') this.chat.focusInput();
+      else this.people.root.querySelector<HTMLElement>('.close')?.focus();
+    } else {
+      this.root.querySelector<HTMLElement>(`[aria-controls="${panel}-panel"]`)?.focus();
+    }
+  }
+
+  private applyPanels(): void {
+    if (this.open.chat) this.chatSeen = this.meeting.store.state.chat.length;
+    this.people.root.hidden = !this.open.people;
+    this.chat.root.hidden = !this.open.chat;
+    const anyOpen = this.open.people || this.open.chat;
+    this.side.hidden = !anyOpen;
+    this.root.classList.toggle('with-side', anyOpen);
+    const sheet = anyOpen && NARROW.matches;
+    this.root.classList.toggle('sheet-open', sheet);
+    for (const element of this.background) element.inert = sheet;
+    this.count.textContent = `${this.counts.people} ${this.counts.people === 1 ? 'person' : 'people'} in the meeting`;
+    this.controls.setPanels(this.open, this.counts);
   }
 }

@@ -13,10 +13,13 @@ import type { Report } from './action-button.js';
 import { LobbySection } from './lobby-section.js';
 import { PersonRow } from './person-row.js';
 
-
 export class PeoplePanel {
   readonly root: HTMLElement;
-  private readonly list = h('ul', { class: 'people', 'aria-label': 'Participants' });
+  /** The panel's title bar; the meeting view adds its close button here. */
+  readonly header: HTMLElement;
+  private readonly count = h('span', { class: 'count' });
+  // Focusable, so the list scrolls by keyboard even when its rows hold no buttons.
+  private readonly list = h('ul', { class: 'people', 'aria-label': 'Participants', tabindex: '0' });
   private readonly lobby: LobbySection;
   private readonly rows = new Map<string, PersonRow>();
 
@@ -25,7 +28,13 @@ export class PeoplePanel {
     private readonly report: Report,
   ) {
     this.lobby = new LobbySection(actions, report);
-    this.root = h('section', { class: 'people-panel', 'aria-label': 'People' }, h('h2', {}, 'People'), this.lobby.root, this.list);
+    this.header = h('header', { class: 'panel-header' }, h('h2', { id: 'people-heading' }, 'People ', this.count));
+    this.root = h(
+      'section',
+      { class: 'panel people-panel', 'aria-labelledby': 'people-heading', id: 'people-panel' },
+      this.header,
+      h('div', { class: 'panel-body' }, this.lobby.root, this.list),
+    );
   }
 
   render(state: MeetingState): void {
@@ -34,6 +43,8 @@ export class PeoplePanel {
     const people: { peer: PeerInfo; self: boolean }[] = [...state.peers.values()].map((peer) => ({ peer, self: false }));
     if (state.self.id) people.unshift({ peer: selfAsPeer(state.self), self: true });
 
+    const count = `(${people.length})`;
+    if (this.count.textContent !== count) this.count.textContent = count;
     const present = new Set(people.map(({ peer }) => peer.id));
     for (const [peerId, row] of this.rows) {
       if (present.has(peerId)) continue;

@@ -1,62 +1,102 @@
 /**
- * One person in the people panel. The row and its buttons are made once and
- * then updated in place; a control that does not apply is hidden, not
- * removed.
+ * One person in the people panel: initials, name, role and media state, and
+ * for hosts one "Actions for <name>" menu instead of a row of buttons. The
+ * row, its menu and its items are made once and then updated in place; an
+ * action that does not apply (muting a muted microphone) is hidden, not
+ * removed, so focus on the menu or an item survives every re-render.
  */
 import type { MediaSource, PeerInfo } from '@protocol/messages';
 import { h } from '../dom.js';
 import { actionButton, type Report } from './action-button.js';
 import type { PeopleActions } from '../meeting/actions.js';
+import { icon, setIcon, type IconName } from './icons.js';
+import { hueOf, initials } from './layout.js';
+import { MenuButton } from './menu.js';
 
 const hasLive = (peer: PeerInfo, source: MediaSource) =>
   peer.producers.some((producer) => producer.source === source && !producer.paused);
 
 export class PersonRow {
-  readonly root = h('li', {});
+  readonly root = h('li', { class: 'person' });
+  private readonly avatar = h('span', { class: 'avatar small', 'aria-hidden': 'true' });
   private readonly name = h('span', { class: 'name' });
   private readonly state = h('span', { class: 'state' });
-  private readonly hand = h('span', { 'aria-hidden': 'true', hidden: true }, '✋');
-  private readonly controls: HTMLButtonElement[];
+  private readonly indicators = h('span', { class: 'indicators', 'aria-hidden': 'true' });
+  private readonly micIndicator = h('span', { class: 'indicator' });
+  private readonly handIndicator = h('span', { class: 'indicator hand', hidden: true });
+  private readonly menu: MenuButton;
+  private readonly mute: HTMLButtonElement;
+  private readonly stopCamera: HTMLButtonElement;
   private readonly stopScreen: HTMLButtonElement;
   private readonly promote: HTMLButtonElement;
   private readonly labels: { button: HTMLButtonElement; label: (name: string) => string }[] = [];
+  private displayName = '';
 
   constructor(peerId: string, private readonly self: boolean, actions: PeopleActions, report: Report) {
-    const button = (label: (name: string) => string, run: () => Promise<void>) => {
+    this.menu = new MenuButton('more', 'person-actions');
+    const item = (iconName: IconName, label: (name: string) => string, run: () => Promise<void>) => {
       const made = actionButton('', run, report);
+      made.classList.remove('small');
       this.labels.push({ button: made, label });
-      return made;
+      made.dataset['icon'] = iconName;
+      return this.menu.add(made);
     };
-    const mute = button((name) => `Mute ${name}`, () => actions.mute(peerId));
-    const stopCamera = button((name) => `Stop camera of ${name}`, () => actions.stopCamera(peerId));
-    this.stopScreen = button((name) => `Stop screen share of ${name}`, () => actions.stopScreenShare(peerId));
-    this.promote = button((name) => `Make ${name} a host`, () => actions.promote(peerId));
-    const remove = button((name) => `Remove ${name}`, () => actions.remove(peerId));
-    this.controls = [mute, stopCamera, this.stopScreen, this.promote, remove];
-    this.root.append(this.name, this.state, this.hand, ...this.controls);
+    this.mute = item('micOff', (name) => `Mute ${name}`, () => actions.mute(peerId));
+    this.stopCamera = item('cameraOff', (name) => `Stop camera of ${name}`, () => actions.stopCamera(peerId));
+    this.stopScreen = item('stopShare', (name) => `Stop screen share of ${name}`, () => actions.stopScreenShare(peerId));
+    this.promote = item('host', (name) => `Make ${name} a host`, () => actions.promote(peerId));
+    item('remove', (name) => `Remove ${name}`, () => actions.remove(peerId));
+    this.handIndicator.append(icon('hand'));
+    this.indicators.append(this.handIndicator, this.micIndicator);
+    this.root.append(
+      this.avatar,
+      h('span', { class: 'who' }, this.name, this.state),
+      this.indicators,
+      this.menu.button,
+    );
   }
 
   render(peer: PeerInfo, { speaking, hostControls }: { speaking: boolean; hostControls: boolean }): void {
     setAttribute(this.root, 'aria-label', peer.displayName);
     setAttribute(this.root, 'data-speaking', String(speaking));
     this.root.classList.toggle('speaking', speaking);
+    if (peer.displayName !== this.displayName) {
+      this.displayName = peer.displayName;
+      this.avatar.textContent = initials(peer.displayName);
+      this.avatar.style.setProperty('--hue', String(hueOf(peer.displayName)));
+      this.name.title = peer.displayName;
+      this.menu.setLabel(`Actions for ${peer.displayName}`);
+      for (const { button, label } of this.labels) {
+        const text = label(peer.displayName);
+        button.textContent = text;
+        button.prepend(icon(button.dataset['icon'] as IconName));
+      }
+    }
     setText(this.name, this.self ? `${peer.displayName} (you)` : peer.displayName);
+    const mic = hasLive(peer, 'mic');
+    const camera = hasLive(peer, 'camera');
+    const screen = hasLive(peer, 'screen');
     setText(
       this.state,
       [
         peer.role === 'host' ? 'Host' : 'Participant',
-        hasLive(peer, 'mic') ? 'mic on' : 'mic off',
-        hasLive(peer, 'camera') ? 'camera on' : 'camera off',
-        ...(hasLive(peer, 'screen') ? ['sharing screen'] : []),
+        mic ? 'mic on' : 'mic off',
+        camera ? 'camera on' : 'camera off',
+        ...(screen ? ['sharing screen'] : []),
         ...(speaking ? ['speaking'] : []),
         ...(peer.handRaised ? ['hand raised'] : []),
       ].join(' · '),
     );
-    this.hand.hidden = !peer.handRaised;
-    for (const { button, label } of this.labels) setText(button, label(peer.displayName));
-    for (const control of this.controls) control.hidden = !hostControls;
-    this.stopScreen.hidden ||= !hasLive(peer, 'screen');
-    this.promote.hidden ||= peer.role === 'host';
+    setIcon(this.micIndicator, mic ? 'mic' : 'micOff');
+    this.micIndicator.classList.toggle('off', !mic);
+    this.handIndicator.hidden = !peer.handRaised;
+    // Only the actions that would change something are offered.
+    this.mute.hidden = !mic;
+    this.stopCamera.hidden = !camera;
+    this.stopScreen.hidden = !screen;
+    this.promote.hidden = peer.role === 'host';
+    this.menu.button.hidden = !hostControls;
+    if (!hostControls) this.menu.close(false);
   }
 }
 

@@ -1,9 +1,15 @@
 /**
  * Video tiles. A remote camera tile asks for the simulcast layer that fits
- * its size and pauses its consumer while it is hidden (zero size).
+ * its size and pauses its consumer while it is hidden (zero size). With the
+ * camera off a tile shows the person's initials; the name is in the caption
+ * (cut with an ellipsis only past the tile's width) and, in full, in the
+ * tile's accessible name and tooltip. Each tile can be pinned (it goes on
+ * the stage, big) and shown full screen.
  */
 import type { RemoteTrack } from '../media/media-session.js';
 import { h } from '../dom.js';
+import { icon, setIcon } from './icons.js';
+import { hueOf, initials } from './layout.js';
 
 /** Spatial layer for a tile this many CSS pixels wide: 0 (quarter), 1 (half) or 2 (full). */
 export function layerForWidth(width: number): number {
@@ -14,25 +20,64 @@ export function layerForWidth(width: number): number {
 }
 
 export type ShowConsumer = (consumerId: string, visible: boolean, spatialLayer: number) => void;
+export type TileKind = 'camera' | 'screen' | 'local';
 
 export class Tile {
   readonly root: HTMLElement;
   readonly video = h('video', { autoplay: true, playsinline: true, muted: true });
+  readonly pin: HTMLButtonElement;
   private readonly audio = h('audio', { autoplay: true });
-  private readonly micOff = h('span', { class: 'badge', hidden: true }, 'mic off');
-  private readonly hand = h('span', { class: 'badge', hidden: true }, '✋');
+  private readonly avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' });
+  private readonly micOff = h('span', { class: 'badge mic-off', hidden: true }, icon('micOff'), h('span', { class: 'visually-hidden' }, 'mic off'));
+  private readonly hand = h('span', { class: 'badge hand', hidden: true }, icon('hand'), h('span', { class: 'visually-hidden' }, 'hand raised'));
   private readonly nameLabel = h('span', { class: 'name' });
+  private readonly fullscreen: HTMLButtonElement;
   private observer: ResizeObserver | undefined;
+  private label = '';
+  /** Why no picture shows: the meeting state says the camera is off, or no playing video track is attached. */
+  private readonly noVideo = { state: false, track: true };
 
-  constructor(label: string, kind: 'camera' | 'screen' | 'local') {
-    this.nameLabel.textContent = label;
+  constructor(label: string, readonly kind: TileKind, onPin: (tile: Tile) => void) {
+    this.pin = h('button', { type: 'button', class: 'tile-button icon-only', 'aria-pressed': 'false' }, icon('pin'));
+    this.fullscreen = h('button', { type: 'button', class: 'tile-button icon-only' }, icon('fullscreen'));
+    this.pin.addEventListener('click', () => onPin(this));
+    this.fullscreen.addEventListener('click', () => void this.toggleFullscreen());
     this.root = h(
-      'figure',
-      { class: `tile ${kind}`, role: 'group', 'aria-label': label },
+      'div',
+      { class: `tile ${kind}`, role: 'group' },
       this.video,
       this.audio,
-      h('figcaption', {}, this.nameLabel, this.micOff, this.hand),
+      this.avatar,
+      h('div', { class: 'tile-tools' }, this.pin, this.fullscreen),
+      h('div', { class: 'caption' }, this.micOff, this.hand, this.nameLabel),
     );
+    this.root.addEventListener('fullscreenchange', () => this.refreshFullscreen());
+    this.setLabel(label);
+    this.setPinned(false);
+    this.refreshFullscreen();
+  }
+
+  setLabel(label: string): void {
+    if (label === this.label) return;
+    this.label = label;
+    this.root.setAttribute('aria-label', label);
+    this.nameLabel.textContent = label;
+    this.nameLabel.title = label;
+    // A screen tile's avatar stands for the person sharing it.
+    const person = this.kind === 'screen' ? label.replace(/'s screen$/u, '') : label.replace(/ \(you\)$/u, '');
+    this.avatar.textContent = initials(person);
+    this.root.style.setProperty('--hue', String(hueOf(person)));
+    this.setPinned(this.pin.getAttribute('aria-pressed') === 'true');
+    this.refreshFullscreen();
+  }
+
+  setPinned(pinned: boolean): void {
+    this.pin.setAttribute('aria-pressed', String(pinned));
+    const name = `${pinned ? 'Unpin' : 'Pin'} ${this.label}`;
+    this.pin.setAttribute('aria-label', name);
+    this.pin.title = name;
+    setIcon(this.pin, pinned ? 'unpin' : 'pin');
+    this.root.classList.toggle('pinned', pinned);
   }
 
   setSpeaking(speaking: boolean): void {
@@ -44,23 +89,35 @@ export class Tile {
     this.hand.hidden = !raised;
   }
 
-  setLocalStream(stream: MediaStream | null): void {
-    this.video.srcObject = stream;
+  setMicOff(off: boolean): void {
+    this.micOff.hidden = !off;
   }
 
+  setLocalStream(stream: MediaStream | null): void {
+    this.video.srcObject = stream;
+    this.setTrackOff(!stream?.getVideoTracks().length);
+  }
+
+  /** What the meeting state says of this person's camera. */
   setCameraOff(off: boolean): void {
-    this.root.classList.toggle('camera-off', off);
+    this.noVideo.state = off;
+    this.root.classList.toggle('camera-off', this.noVideo.state || this.noVideo.track);
+  }
+
+  private setTrackOff(off: boolean): void {
+    this.noVideo.track = off;
+    this.setCameraOff(this.noVideo.state);
   }
 
   /** Plays a remote track; a video track follows the tile's size. */
   attach(remote: RemoteTrack, show: ShowConsumer): void {
     if (remote.track.kind === 'audio') {
       this.audio.srcObject = new MediaStream([remote.track]);
-      this.micOff.hidden = !remote.paused;
+      if (remote.source === 'mic') this.setMicOff(remote.paused);
       return;
     }
     this.video.srcObject = new MediaStream([remote.track]);
-    this.setCameraOff(remote.paused);
+    this.setTrackOff(remote.paused);
     this.observer?.disconnect();
     let last = '';
     this.observer = new ResizeObserver(([entry]) => {
@@ -78,8 +135,9 @@ export class Tile {
 
   /** A remote producer was paused or resumed by its owner. */
   update(remote: RemoteTrack): void {
-    if (remote.track.kind === 'audio') this.micOff.hidden = !remote.paused;
-    else this.setCameraOff(remote.paused);
+    if (remote.track.kind === 'audio') {
+      if (remote.source === 'mic') this.setMicOff(remote.paused);
+    } else this.setTrackOff(remote.paused);
   }
 
   detach(remote: RemoteTrack): void {
@@ -90,10 +148,30 @@ export class Tile {
     this.observer?.disconnect();
     this.observer = undefined;
     this.video.srcObject = null;
+    this.setTrackOff(true);
   }
 
   remove(): void {
     this.observer?.disconnect();
+    if (document.fullscreenElement === this.root) void document.exitFullscreen().catch(() => {});
     this.root.remove();
+  }
+
+  private async toggleFullscreen(): Promise<void> {
+    try {
+      if (document.fullscreenElement === this.root) await document.exitFullscreen();
+      else await this.root.requestFullscreen();
+    } catch {
+      // Refused (no user gesture, or not allowed here): the tile just stays where it is.
+    }
+  }
+
+  private refreshFullscreen(): void {
+    const on = document.fullscreenElement === this.root;
+    const name = on ? 'Exit full screen' : `Show ${this.label} full screen`;
+    this.fullscreen.setAttribute('aria-label', name);
+    this.fullscreen.title = name;
+    setIcon(this.fullscreen, on ? 'exitFullscreen' : 'fullscreen');
+    this.fullscreen.hidden = !document.fullscreenEnabled;
   }
 }

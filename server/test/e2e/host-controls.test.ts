@@ -23,7 +23,9 @@ test('mute, remove, lock and end, each enforced by the server', BROWSER, async (
 
   // The host receives Bob's audio; after "Mute Bob" it stops arriving.
   await waitUntil(() => inboundTotals(host.page), (t) => t.audioBytes > 5000, 30_000, "Bob's audio to reach the host");
-  await host.page.getByRole('button', { name: 'Mute Bob' }).click();
+  // Host actions on a person are in that person's menu.
+  await host.page.getByRole('button', { name: 'Actions for Bob' }).click();
+  await host.page.getByRole('menuitem', { name: 'Mute Bob' }).click();
   await bob.page.getByText('A host muted your microphone.').waitFor();
   await bob.page.getByRole('button', { name: 'Unmute microphone' }).waitFor();
   const frozen = await waitUntil(
@@ -39,8 +41,11 @@ test('mute, remove, lock and end, each enforced by the server', BROWSER, async (
   assert.equal(frozen.after, frozen.before);
   await host.page.getByRole('listitem', { name: 'Bob' }).getByText('mic off').waitFor();
 
-  // Removal disconnects Bob, and his credential no longer gets him in.
-  await host.page.getByRole('button', { name: 'Remove Bob' }).click();
+  // Removal disconnects Bob, and his credential no longer gets him in. A muted Bob is not offered "Mute Bob".
+  await host.page.getByRole('button', { name: 'Actions for Bob' }).click();
+  await host.page.getByRole('menuitem', { name: 'Remove Bob' }).waitFor();
+  assert.equal(await host.page.getByRole('menuitem', { name: 'Mute Bob' }).count(), 0, 'no "Mute Bob" for a muted Bob');
+  await host.page.getByRole('menuitem', { name: 'Remove Bob' }).click();
   await bob.page.getByText('A host removed you from the meeting.').waitFor();
   await host.page.getByRole('group', { name: 'Bob' }).waitFor({ state: 'detached' });
   await bob.page.getByRole('button', { name: 'Rejoin' }).click();

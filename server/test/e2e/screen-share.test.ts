@@ -38,7 +38,8 @@ test('a share reaches a third participant, and stops when its owner or a host en
   // Bob shares again; the host ends it for him.
   await bob.page.getByRole('button', { name: 'Share screen' }).click();
   await screenOnCarol.waitFor();
-  await host.page.getByRole('button', { name: 'Stop screen share of Bob' }).click();
+  await host.page.getByRole('button', { name: 'Actions for Bob' }).click();
+  await host.page.getByRole('menuitem', { name: 'Stop screen share of Bob' }).click();
   await screenOnCarol.waitFor({ state: 'detached' });
   await bob.page.getByText('A host stopped your screen share.').waitFor();
   await bob.page.getByRole('button', { name: 'Share screen' }).waitFor();

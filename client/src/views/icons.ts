@@ -1,0 +1,80 @@
+/**
+ * Inline SVG icons (Lucide, ISC licence), so no control depends on an emoji
+ * font. Icons are decoration: each is aria-hidden and the control around it
+ * carries the accessible name.
+ */
+import {
+  createElement,
+  Captions,
+  Ellipsis,
+  Hand,
+  Link,
+  Lock,
+  LockOpen,
+  Maximize,
+  MessageSquare,
+  Mic,
+  MicOff,
+  Minimize,
+  MonitorOff,
+  MonitorUp,
+  PhoneOff,
+  Pin,
+  PinOff,
+  Send,
+  ShieldCheck,
+  DoorOpen,
+  DoorClosed,
+  UserMinus,
+  Users,
+  Video,
+  VideoOff,
+  X,
+  CircleStop,
+  type IconNode,
+} from 'lucide';
+
+const ICONS = {
+  captions: Captions,
+  more: Ellipsis,
+  hand: Hand,
+  link: Link,
+  lock: Lock,
+  unlock: LockOpen,
+  fullscreen: Maximize,
+  exitFullscreen: Minimize,
+  chat: MessageSquare,
+  mic: Mic,
+  micOff: MicOff,
+  share: MonitorUp,
+  stopShare: MonitorOff,
+  leave: PhoneOff,
+  end: CircleStop,
+  pin: Pin,
+  unpin: PinOff,
+  send: Send,
+  host: ShieldCheck,
+  lobbyOff: DoorOpen,
+  lobbyOn: DoorClosed,
+  remove: UserMinus,
+  people: Users,
+  camera: Video,
+  cameraOff: VideoOff,
+  close: X,
+} satisfies Record<string, IconNode>;
+
+export type IconName = keyof typeof ICONS;
+
+export function icon(name: IconName): SVGElement {
+  const svg = createElement(ICONS[name], { 'aria-hidden': 'true', focusable: 'false', class: `icon icon-${name}`, width: 20, height: 20 });
+  return svg;
+}
+
+/** Swaps the icon inside `host` (a button or badge) only when it changes. */
+export function setIcon(host: Element, name: IconName): void {
+  const current = host.querySelector(':scope > svg.icon');
+  if (current?.classList.contains(`icon-${name}`)) return;
+  const next = icon(name);
+  if (current) current.replaceWith(next);
+  else host.prepend(next);
+}
