@@ -9,6 +9,7 @@ import type { MediaSession } from '../media/media-session.js';
 import type { MeetingActions } from '../meeting/actions.js';
 import type { MeetingState } from '../meeting/state.js';
 import type { Report } from './action-button.js';
+import { ask } from './dialogs.js';
 
 export interface ControlsContext {
   roomId: string;
@@ -20,10 +21,10 @@ export interface ControlsContext {
 }
 
 export class Controls {
-  private readonly mic = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true }, 'Mute microphone');
-  private readonly camera = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true }, 'Turn camera off');
-  private readonly share = h('button', { type: 'button', disabled: true }, 'Share screen');
-  private readonly hand = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true }, 'Raise hand');
+  private readonly mic = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true, 'data-shortcut': 'mic' }, 'Mute microphone');
+  private readonly camera = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true, 'data-shortcut': 'camera' }, 'Turn camera off');
+  private readonly share = h('button', { type: 'button', disabled: true, 'data-shortcut': 'share' }, 'Share screen');
+  private readonly hand = h('button', { type: 'button', 'aria-pressed': 'false', disabled: true, 'data-shortcut': 'hand' }, 'Raise hand');
   private readonly invite = h('button', { type: 'button' }, 'Copy invite link');
   private readonly lock = h('button', { type: 'button', hidden: true }, 'Lock meeting');
   private readonly lobby = h('button', { type: 'button', hidden: true }, 'Turn lobby off');
@@ -56,7 +57,12 @@ export class Controls {
     this.onClick(this.lock, () => actions.setRoomLocked(!this.state?.room.locked));
     this.onClick(this.lobby, () => actions.setLobbyEnabled(!this.state?.room.lobby));
     this.onClick(this.end, async () => {
-      if (confirm('End the meeting for everyone?')) await actions.endMeeting();
+      const choice = await ask({
+        title: 'End the meeting for everyone?',
+        text: 'Everyone is disconnected and the link stops working.',
+        choices: [{ value: 'end', label: 'End meeting for everyone', tone: 'danger' }],
+      });
+      if (choice === 'end') await actions.endMeeting();
     });
     this.leave.addEventListener('click', () => context.leave());
   }

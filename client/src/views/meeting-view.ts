@@ -10,6 +10,7 @@ import type { Notice } from '../meeting/state.js';
 import { ChatPanel } from './chat-panel.js';
 import { Controls } from './controls.js';
 import { PeoplePanel } from './people-panel.js';
+import { toast } from './toasts.js';
 import { VideoGrid } from './video-grid.js';
 
 /** Time to first media is measured once per page: from opening the link (time origin) to the first remote frame. */
@@ -20,6 +21,8 @@ export interface MeetingViewOptions {
   displayName: string;
   stream: MediaStream | undefined;
   leave(): void;
+  /** More call controls (device choice, mute everyone, shortcut help), added after the others. */
+  extras?: Node[];
 }
 
 export class MeetingView {
@@ -34,7 +37,8 @@ export class MeetingView {
     private readonly meeting: Meeting,
     options: MeetingViewOptions,
   ) {
-    const report = (message: string) => this.report(message);
+    // Messages about an action come and go (toasts); the status line is for the call's own state.
+    const report = (message: string) => void toast(message);
     const { actions, media, store } = meeting;
     this.videos = new VideoGrid(options.displayName, options.stream);
     const people = new PeoplePanel(actions, report);
@@ -48,6 +52,7 @@ export class MeetingView {
       h('aside', { class: 'side' }, people.root, chat.root),
       this.controls.root,
     );
+    this.controls.root.append(...(options.extras ?? []));
     this.unsubscribe = store.subscribe((state) => {
       this.videos.render(state);
       people.render(state);
@@ -55,7 +60,7 @@ export class MeetingView {
       this.controls.render(state);
       if (state.notice !== this.notice) {
         this.notice = state.notice;
-        if (state.notice) this.report(state.notice.text);
+        if (state.notice) toast(state.notice.text);
       }
     });
   }

@@ -19,6 +19,7 @@ export class PersonRow {
   private readonly controls: HTMLButtonElement[];
   private readonly stopScreen: HTMLButtonElement;
   private readonly promote: HTMLButtonElement;
+  private readonly askUnmute: HTMLButtonElement;
   private readonly labels: { button: HTMLButtonElement; label: (name: string) => string }[] = [];
 
   constructor(peerId: string, private readonly self: boolean, actions: PeopleActions, report: Report) {
@@ -28,11 +29,12 @@ export class PersonRow {
       return made;
     };
     const mute = button((name) => `Mute ${name}`, () => actions.mute(peerId));
+    this.askUnmute = button((name) => `Ask ${name} to unmute`, () => actions.askToUnmute(peerId));
     const stopCamera = button((name) => `Stop camera of ${name}`, () => actions.stopCamera(peerId));
     this.stopScreen = button((name) => `Stop screen share of ${name}`, () => actions.stopScreenShare(peerId));
     this.promote = button((name) => `Make ${name} a host`, () => actions.promote(peerId));
     const remove = button((name) => `Remove ${name}`, () => actions.remove(peerId));
-    this.controls = [mute, stopCamera, this.stopScreen, this.promote, remove];
+    this.controls = [mute, this.askUnmute, stopCamera, this.stopScreen, this.promote, remove];
     this.root.append(this.name, this.state, this.hand, ...this.controls);
   }
 
@@ -57,6 +59,7 @@ export class PersonRow {
     for (const control of this.controls) control.hidden = !hostControls;
     this.stopScreen.hidden ||= !hasLive(peer, 'screen');
     this.promote.hidden ||= peer.role === 'host';
+    this.askUnmute.hidden ||= !peer.producers.some((producer) => producer.source === 'mic' && producer.paused);
   }
 }
 
