@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { inboundTotals, joinMeeting, openParticipant, startCall } from '../../testkit/browser.js';
-import { createRoom } from '../../testkit/parley.js';
+import { freePort } from '../../testkit/ports.js';
+import { createRoom, startTestParley } from '../../testkit/parley.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { BROWSER } from '../helpers/timeouts.js';
@@ -192,4 +193,24 @@ test('a host mutes everyone and asks Bob to unmute; only Bob unmutes Bob. Shortc
   await help.waitFor({ state: 'detached' });
   await host.context.close();
   await bob.context.close();
+});
+
+test('a server restart that loses the meeting says so, and does not blame the link', BROWSER, async () => {
+  const port = String(await freePort());
+  let parley = await startTestParley({ PARLEY_PORT: port });
+  try {
+    const room = await createRoom(parley, { lobby: false });
+    const alice = await openParticipant(meeting.browser, parley.url);
+    await joinMeeting(alice.page, room.url, 'Alice');
+    // A restart: the in-memory meeting is gone when the page comes back.
+    await parley.close();
+    parley = await startTestParley({ PARLEY_PORT: port });
+    await alice.page.getByText('The meeting did not survive the interruption.').waitFor({ timeout: 60_000 });
+    await alice.page.getByText('the server may have restarted').waitFor();
+    assert.equal(await alice.page.getByText('link is not valid').count(), 0, 'the link is not blamed');
+    await alice.page.getByRole('button', { name: 'Start a new meeting' }).waitFor();
+    await alice.context.close();
+  } finally {
+    await parley.close();
+  }
 });
