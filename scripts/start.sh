@@ -28,7 +28,7 @@ field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<< "$room"; }
 # Let the server finish logging the request above, so the links stand alone.
 sleep 0.5
 print_links() {
-  local host_url invite_url width line
+  local host_url invite_url line
   host_url="$(field hostUrl)"
   invite_url="$(field url)"
   if [ -z "$invite_url" ]; then
@@ -44,13 +44,13 @@ print_links() {
     "Invite link, to share (guests wait in the lobby until you admit them):"
     "  $invite_url"
   )
-  width=0
-  for line in "${lines[@]}"; do [ "${#line}" -gt "$width" ] && width="${#line}"; done
+  # Rules above and below, no side borders: a host link is long and wraps,
+  # and must stay one piece to copy.
   local rule
-  rule="$(printf '%*s' "$((width + 2))" '' | tr ' ' '-')"
-  printf '\n\n+%s+\n' "$rule"
-  for line in "${lines[@]}"; do printf '| %-*s |\n' "$width" "$line"; done
-  printf '+%s+\n\n\n' "$rule"
+  rule="$(printf '%*s' 72 '' | tr ' ' '=')"
+  printf '\n\n%s\n\n' "$rule"
+  for line in "${lines[@]}"; do printf '  %s\n' "$line"; done
+  printf '\n%s\n\n\n' "$rule"
 }
 # On stdout, where the server's own log goes, so the two never cross mid-line.
 print_links
