@@ -24,7 +24,7 @@ export interface ToastOptions {
   actions?: ToastAction[];
   /** Milliseconds on screen; defaults to TOAST_MS, or ACTION_TOAST_MS with actions. */
   duration?: number;
-  /** A toast with the same key replaces the earlier one. */
+  /** A toast with the same key replaces the earlier one; a plain toast is keyed by its text. */
   key?: string;
 }
 
@@ -45,8 +45,10 @@ function toastRegion(): HTMLElement {
 
 export function toast(text: string, options: ToastOptions = {}): ToastHandle {
   if (!text) return { dismiss() {}, element: h('div') };
-  if (options.key) byKey.get(options.key)?.dismiss();
   const actions = options.actions ?? [];
+  // The same message twice at once (a host stopping a share's video and its audio) is shown once, for longer.
+  options = { ...options, key: options.key ?? (actions.length ? undefined : `text:${text}`) };
+  if (options.key) byKey.get(options.key)?.dismiss();
   const element = h('div', { class: `toast ${options.tone ?? 'info'}` }, h('p', {}, text));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const handle: ToastHandle = {
