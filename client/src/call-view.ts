@@ -1,16 +1,37 @@
 /**
  * The call screen for each call state: joining, the password form, the
  * lobby, the meeting, reconnecting and ended. The meeting screen itself is
- * built once per session (views/meeting-view.ts).
+ * built once per session (views/meeting-view.ts); around it this adds the
+ * flows of a call: toasts, the knock at the lobby, a host's leave dialog,
+ * the request to unmute, device switching and keyboard shortcuts.
  */
+import type { MediaSource } from '@protocol/messages';
 import { CallConnection } from './connection/call-connection.js';
 import type { CallState } from './connection/call-state.js';
+import type { Meeting } from './connection/session.js';
 import { h, mount } from './dom.js';
-import { showEnded, showLobbyWait, showPassword, showStatusCard } from './views/cards.js';
+import { openTrack, swapTrack } from './media-devices.js';
+import { installShortcuts, shortcutHelpButton } from './shortcuts.js';
+import { showLobbyWait, showPassword, showStatusCard } from './views/cards.js';
+import { devicesButton } from './views/device-dialog.js';
+import { ask } from './views/dialogs.js';
+import { showEnded } from './views/end-screen.js';
+import { HostTools } from './views/host-tools.js';
+import { LobbyKnock } from './views/lobby-knock.js';
 import { MeetingView } from './views/meeting-view.js';
+import { toast, toastError } from './views/toasts.js';
 
-export function showCall(roomId: string, displayName: string, stream: MediaStream | undefined): void {
+export interface CallOptions {
+  displayName: string;
+  stream: MediaStream | undefined;
+  off: ReadonlySet<MediaSource>;
+  password?: string;
+}
+
+export function showCall(roomId: string, { displayName, stream, off, password }: CallOptions): void {
   let meeting: MeetingView | undefined;
+  let stopFollowing: (() => void) | undefined;
+  let removeShortcuts: (() => void) | undefined;
   const joining = h('p', { role: 'status', class: 'call-status' });
   const joiningCard = h('section', { class: 'card' }, h('h1', {}, 'Parley'), joining);
 
@@ -21,12 +42,13 @@ export function showCall(roomId: string, displayName: string, stream: MediaStrea
         if (!joiningCard.isConnected) mount(joiningCard);
         return;
       case 'password':
-        return showPassword(state.message, (password) => connection.join(password));
+        return showPassword(state.message, (given) => connection.join(given));
       case 'lobby':
-        return showLobbyWait(() => connection.leave('You left the lobby.'));
+        return showLobbyWait(() => connection.leave('left-lobby'), stream);
       case 'in-call':
         if (!meeting) return;
         if (!meeting.root.isConnected) mount(meeting.root);
+        removeShortcuts ??= installShortcuts();
         meeting.setMediaReady(state.mediaReady);
         meeting.report(state.mediaReady ? '' : 'Connecting media…');
         return;
@@ -35,20 +57,92 @@ export function showCall(roomId: string, displayName: string, stream: MediaStrea
         if (state.mode === 'resume' && meeting?.root.isConnected) return meeting.report('Connection lost. Reconnecting…');
         return showStatusCard(`${state.reason} Reconnecting…`);
       case 'ended':
-        meeting?.close();
-        return showEnded(state.cause, stream);
+        closeMeeting();
+        removeShortcuts?.();
+        removeShortcuts = undefined;
+        return showEnded(state.end, state.detail, stream);
     }
   };
 
-  const connection = new CallConnection(roomId, displayName, stream?.getTracks() ?? [], {
-    state: render,
-    entered: (session) => {
-      meeting?.close();
-      meeting = new MeetingView(session, { roomId, displayName, stream, leave: () => connection.leave('You left the meeting.') });
+  const closeMeeting = () => {
+    meeting?.close();
+    stopFollowing?.();
+    stopFollowing = undefined;
+  };
+
+  /** Leaving: a host may end the meeting for everyone instead, in a real dialog. */
+  const leave = async (session: Meeting) => {
+    const { self, peers } = session.store.state;
+    if (self.role !== 'host') return connection.leave('left');
+    const otherHosts = [...peers.values()].some((peer) => peer.role === 'host');
+    const choice = await ask({
+      title: 'Leave the meeting?',
+      text: otherHosts
+        ? 'You can leave and let the others carry on, or end the meeting for everyone.'
+        : 'You are the only host: if you leave, nobody can let people in from the lobby until a host comes back. You can also end the meeting for everyone.',
+      choices: [
+        { value: 'leave', label: 'Leave meeting' },
+        { value: 'end', label: 'End meeting for everyone', tone: 'danger' },
+      ],
+    });
+    if (choice === 'leave') return connection.leave('left');
+    if (choice === 'end') await session.actions.endMeeting().catch(toastError);
+  };
+
+  /** Another camera or microphone, sent through the same producer. */
+  const switchDevice = async (kind: 'audio' | 'video', deviceId: string) => {
+    const session = connection.current;
+    const track = await openTrack(kind, deviceId || undefined);
+    try {
+      await session?.media.replaceTrack(kind === 'audio' ? 'mic' : 'camera', track);
+    } catch (error) {
+      track.stop();
+      throw error;
+    }
+    if (stream) swapTrack(stream, track);
+    else track.stop();
+  };
+
+  const connection = new CallConnection(
+    roomId,
+    displayName,
+    { tracks: () => stream?.getTracks() ?? [], off },
+    {
+      state: render,
+      entered: (session) => {
+        closeMeeting();
+        const knock = new LobbyKnock(session.actions);
+        const hostTools = new HostTools(session.actions);
+        meeting = new MeetingView(session, {
+          roomId,
+          displayName,
+          stream,
+          leave: () => void leave(session),
+          extras: [hostTools.muteAll, devicesButton(() => stream, switchDevice), shortcutHelpButton()],
+        });
+        const unsubscribe = session.store.subscribe((state) => {
+          knock.render(state);
+          hostTools.render(state);
+        });
+        stopFollowing = () => {
+          unsubscribe();
+          knock.close();
+        };
+      },
+      unmuteRequested: (session) => {
+        if (session.media.isSending('mic')) return;
+        toast('A host asks you to unmute your microphone.', {
+          key: 'unmute-request',
+          actions: [
+            { label: 'Unmute now', primary: true, run: () => session.media.setSending('mic', true) },
+            { label: 'Stay muted', run: () => undefined },
+          ],
+        });
+      },
+      trackAdded: (remote) => meeting?.trackAdded(remote),
+      trackPaused: (remote) => meeting?.trackPaused(remote),
+      trackRemoved: (remote) => meeting?.trackRemoved(remote),
     },
-    trackAdded: (remote) => meeting?.trackAdded(remote),
-    trackPaused: (remote) => meeting?.trackPaused(remote),
-    trackRemoved: (remote) => meeting?.trackRemoved(remote),
-  });
-  connection.join();
+  );
+  connection.join(password);
 }

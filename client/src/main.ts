@@ -2,13 +2,16 @@
 import { showCall } from './call-view.js';
 import { adoptCredentialFromLink } from './credential-store.js';
 import { showLanding } from './landing-view.js';
+import { followSpeakerChoice } from './media-devices.js';
 import { showPrejoin } from './prejoin-view.js';
+import './flows.css';
 
 const match = /^\/r\/([A-Za-z0-9_-]{22})$/.exec(location.pathname);
+followSpeakerChoice();
 if (match) {
   const roomId = match[1]!;
   adoptCredentialFromLink(roomId);
-  showPrejoin(({ displayName, stream }) => showCall(roomId, displayName, stream));
+  void showPrejoin(roomId, (result) => showCall(roomId, result));
 } else {
   showLanding();
 }

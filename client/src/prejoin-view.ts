@@ -1,19 +1,64 @@
 /**
- * Before joining: a name, a preview of the camera and the microphone, and
- * device selection. Denied permissions are explained; joining without
- * media stays possible.
+ * Before joining. First the meeting is looked up (GET /api/rooms/:id): an
+ * ended or unknown link says so at once, and the camera is never turned on.
+ * Then a name, a preview of the camera with a microphone level meter,
+ * toggles for both, and the choice of camera, microphone and speaker.
+ * Denied permissions are explained; joining without media stays possible.
  */
+import type { MediaSource } from '@protocol/messages';
+import { savedCredential } from './credential-store.js';
 import { h, mount } from './dom.js';
-import { listDevices, openLocalMedia, type DeviceChoice } from './media-devices.js';
+import { LevelMeter } from './media/level-meter.js';
+import {
+  chooseSpeaker,
+  chosenSpeaker,
+  listDevices,
+  openLocalMedia,
+  openTrack,
+  speakerChoiceSupported,
+  swapTrack,
+} from './media-devices.js';
+import { showEnded } from './views/end-screen.js';
+import { showStatusCard } from './views/cards.js';
 
 export interface PrejoinResult {
   displayName: string;
   stream: MediaStream | undefined;
+  /** Turned off here: sent paused once in the meeting. */
+  off: ReadonlySet<MediaSource>;
+  /** Given here when the meeting asks for one. */
+  password?: string;
+}
+
+interface RoomInfo {
+  lobby: boolean;
+  passwordRequired: boolean;
 }
 
 const NAME_KEY = 'parley.displayName';
 
-export function showPrejoin(onJoin: (result: PrejoinResult) => void): void {
+/** Looks the meeting up; `gone` when it does not exist, undefined when the server could not say. */
+async function lookUp(roomId: string): Promise<RoomInfo | 'gone' | 'unreachable' | undefined> {
+  try {
+    const response = await fetch(`/api/rooms/${encodeURIComponent(roomId)}`, { cache: 'no-store' });
+    if (response.status === 404) return 'gone';
+    if (!response.ok) return undefined;
+    return (await response.json()) as RoomInfo;
+  } catch {
+    return 'unreachable';
+  }
+}
+
+export async function showPrejoin(roomId: string, onJoin: (result: PrejoinResult) => void): Promise<void> {
+  showStatusCard('Checking the meeting link…');
+  const room = await lookUp(roomId);
+  if (room === 'gone') return showEnded('not-found', undefined, undefined);
+  if (room === 'unreachable') return showEnded('unreachable', undefined, undefined);
+  showForm(roomId, room, onJoin);
+}
+
+function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: PrejoinResult) => void): void {
+  const hasCredential = savedCredential(roomId) !== undefined;
   const nameInput = h('input', {
     id: 'display-name',
     name: 'displayName',
@@ -22,36 +67,79 @@ export function showPrejoin(onJoin: (result: PrejoinResult) => void): void {
     required: true,
     value: localStorage.getItem(NAME_KEY) ?? '',
   });
+  const passwordInput = h('input', { id: 'prejoin-password', type: 'password', maxlength: '128', autocomplete: 'off' });
+  const askPassword = Boolean(room?.passwordRequired) && !hasCredential;
   const preview = h('video', { autoplay: true, muted: true, playsinline: true, 'aria-label': 'Camera preview' });
   const cameraSelect = h('select', { id: 'camera-select' });
   const micSelect = h('select', { id: 'mic-select' });
+  const speakerSelect = h('select', { id: 'speaker-select' });
+  const speakerField = h('div', { class: 'field', hidden: true }, h('label', { for: 'speaker-select' }, 'Speaker'), speakerSelect);
   const mediaStatus = h('p', { role: 'status', class: 'media-status' }, 'Starting camera and microphone…');
+  const cameraToggle = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', disabled: true }, 'Turn camera off');
+  const micToggle = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', disabled: true }, 'Mute microphone');
+  const meter = new LevelMeter();
   const joinButton = h('button', { type: 'submit' }, 'Join');
+  const off = new Set<MediaSource>();
   let stream: MediaStream | undefined;
 
-  const fillSelect = async (select: HTMLSelectElement, kind: 'videoinput' | 'audioinput', current?: string) => {
+  const fillSelect = async (select: HTMLSelectElement, kind: MediaDeviceKind, current?: string) => {
     const devices = await listDevices(kind);
+    const label = kind === 'audiooutput' ? 'Speaker' : kind === 'videoinput' ? 'Camera' : 'Microphone';
     select.replaceChildren(
+      ...(kind === 'audiooutput' ? [h('option', { value: '' }, 'System default')] : []),
       ...devices.map((device, index) =>
-        h('option', { value: device.deviceId, selected: device.deviceId === current }, device.label || `Device ${index + 1}`),
+        h('option', { value: device.deviceId, selected: device.deviceId === current }, device.label || `${label} ${index + 1}`),
       ),
     );
+    if (current !== undefined) select.value = current;
+    return devices.length;
   };
 
-  const openMedia = async (choice: DeviceChoice) => {
-    stream?.getTracks().forEach((track) => track.stop());
-    stream = undefined;
+  const refreshToggles = () => {
+    const video = stream?.getVideoTracks()[0];
+    const audio = stream?.getAudioTracks()[0];
+    cameraToggle.disabled = !video;
+    micToggle.disabled = !audio;
+    cameraToggle.textContent = off.has('camera') ? 'Turn camera on' : 'Turn camera off';
+    cameraToggle.setAttribute('aria-pressed', String(off.has('camera')));
+    micToggle.textContent = off.has('mic') ? 'Unmute microphone' : 'Mute microphone';
+    micToggle.setAttribute('aria-pressed', String(off.has('mic')));
+    if (video) video.enabled = !off.has('camera');
+    if (audio) audio.enabled = !off.has('mic');
+    preview.classList.toggle('camera-off', off.has('camera'));
+  };
+
+  const openMedia = async () => {
     try {
-      stream = await openLocalMedia(choice);
+      stream = await openLocalMedia({});
       preview.srcObject = stream;
       mediaStatus.textContent = '';
+      meter.follow(stream.getAudioTracks()[0]);
       await fillSelect(cameraSelect, 'videoinput', stream.getVideoTracks()[0]?.getSettings().deviceId);
       await fillSelect(micSelect, 'audioinput', stream.getAudioTracks()[0]?.getSettings().deviceId);
+      if (speakerChoiceSupported && (await fillSelect(speakerSelect, 'audiooutput', chosenSpeaker())) > 0) speakerField.hidden = false;
     } catch (error) {
       preview.srcObject = null;
       mediaStatus.textContent = (error as Error).message;
       mediaStatus.classList.add('error');
     }
+    refreshToggles();
+  };
+
+  /** Another camera or microphone: only that device is opened again. */
+  const switchDevice = async (kind: 'audio' | 'video', deviceId: string) => {
+    if (!stream) return;
+    try {
+      const track = await openTrack(kind, deviceId || undefined);
+      swapTrack(stream, track);
+      if (kind === 'audio') meter.follow(track);
+      mediaStatus.classList.remove('error');
+      mediaStatus.textContent = '';
+    } catch (error) {
+      mediaStatus.textContent = (error as Error).message;
+      mediaStatus.classList.add('error');
+    }
+    refreshToggles();
   };
 
   const form = h(
@@ -59,13 +147,18 @@ export function showPrejoin(onJoin: (result: PrejoinResult) => void): void {
     { class: 'card prejoin', 'aria-label': 'Join the meeting' },
     h('h1', {}, 'Ready to join?'),
     preview,
+    h('div', { class: 'prejoin-toggles' }, micToggle, cameraToggle, meter.root),
     mediaStatus,
     h('label', { for: 'display-name' }, 'Your name'),
     nameInput,
+    askPassword ? h('label', { for: 'prejoin-password' }, 'Meeting password') : null,
+    askPassword ? passwordInput : null,
     h('label', { for: 'camera-select' }, 'Camera'),
     cameraSelect,
     h('label', { for: 'mic-select' }, 'Microphone'),
     micSelect,
+    speakerField,
+    room?.lobby && !hasCredential ? h('p', { class: 'hint' }, 'After you join, a host lets you in; you wait in the lobby until then.') : null,
     joinButton,
   );
   form.addEventListener('submit', async (event) => {
@@ -80,14 +173,24 @@ export function showPrejoin(onJoin: (result: PrejoinResult) => void): void {
     joinButton.disabled = true;
     // Joining while the camera is still starting would join without it.
     await mediaSettled;
-    onJoin({ displayName, stream });
+    meter.stop();
+    const password = askPassword && passwordInput.value ? passwordInput.value : undefined;
+    onJoin({ displayName, stream, off, ...(password ? { password } : {}) });
   });
   nameInput.addEventListener('input', () => nameInput.setCustomValidity(''));
+  cameraToggle.addEventListener('click', () => {
+    if (off.has('camera')) off.delete('camera');
+    else off.add('camera');
+    refreshToggles();
+  });
+  micToggle.addEventListener('click', () => {
+    if (off.has('mic')) off.delete('mic');
+    else off.add('mic');
+    refreshToggles();
+  });
+  cameraSelect.addEventListener('change', () => void (mediaSettled = switchDevice('video', cameraSelect.value)));
+  micSelect.addEventListener('change', () => void (mediaSettled = switchDevice('audio', micSelect.value)));
+  speakerSelect.addEventListener('change', () => chooseSpeaker(speakerSelect.value));
   mount(form);
-  let mediaSettled = openMedia({});
-  const reopen = () => {
-    mediaSettled = openMedia({ cameraId: cameraSelect.value || undefined, micId: micSelect.value || undefined });
-  };
-  cameraSelect.addEventListener('change', reopen);
-  micSelect.addEventListener('change', reopen);
+  let mediaSettled = openMedia();
 }

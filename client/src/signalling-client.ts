@@ -16,11 +16,21 @@ import {
   type ServerNotification,
 } from '@protocol/messages';
 import { describeFirstError, interpretedChecker, type Checker } from '@protocol/validation';
+import { PlainError, plainServerError } from './plain-errors.js';
 
-export class RequestError extends Error {
+/** The server refused a request: `body` has its code (to act on) and its own text; the message is for people. */
+export class RequestError extends PlainError {
   constructor(readonly body: ErrorBody) {
-    super(body.message);
+    super(plainServerError(body));
     this.name = 'RequestError';
+  }
+}
+
+/** The server did not answer, or the connection went: said in words a person can act on. */
+export class ConnectionError extends PlainError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectionError';
   }
 }
 
@@ -51,7 +61,7 @@ export class SignallingClient {
     ws.addEventListener('close', (event) => {
       for (const { reject, timer } of this.pending.values()) {
         clearTimeout(timer);
-        reject(new Error('the connection to the server was lost'));
+        reject(new ConnectionError('The connection to the server was lost.'));
       }
       this.pending.clear();
       this.closeHandler(event);
@@ -63,7 +73,7 @@ export class SignallingClient {
     const ws = new WebSocket(`${scheme}://${location.host}/ws?room=${encodeURIComponent(roomId)}`);
     return new Promise((resolve, reject) => {
       ws.addEventListener('open', () => resolve(new SignallingClient(ws)), { once: true });
-      ws.addEventListener('error', () => reject(new Error('could not reach the server')), { once: true });
+      ws.addEventListener('error', () => reject(new ConnectionError('Could not reach the server.')), { once: true });
     });
   }
 
@@ -77,11 +87,11 @@ export class SignallingClient {
 
   request<M extends RequestMethod>(method: M, data: RequestData<M>): Promise<ResponseData<M>> {
     const id = this.nextId++;
-    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not connected to the server right now'));
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new ConnectionError('Not connected to the server right now. Try again in a moment.'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`the server did not answer ${method} in time`));
+        reject(new ConnectionError('The server did not answer in time. Try again.'));
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(id, { method, resolve: resolve as (data: unknown) => void, reject, timer });
       this.ws.send(JSON.stringify({ type: 'request', id, method, data }));
@@ -124,7 +134,8 @@ export class SignallingClient {
     if (!message.ok) return pending.reject(new RequestError(message.error));
     const checker = checkerFor(Requests[pending.method].response);
     if (!checker.Check(message.data)) {
-      pending.reject(new Error(`invalid ${pending.method} response: ${describeFirstError(checker, message.data)}`));
+      console.error(`signalling: invalid ${pending.method} response:`, describeFirstError(checker, message.data));
+      pending.reject(new ConnectionError('The server sent an answer this page does not understand. Reload the page.'));
       return;
     }
     pending.resolve(message.data);

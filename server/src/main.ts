@@ -11,7 +11,8 @@ async function main(): Promise<void> {
     console.error(`parley: ${error.message}`);
     process.exit(78); // EX_CONFIG
   }
-  const parley = await startParley(config);
+  // A terminal gets readable lines; a pipe or a file (systemd, docker, a collector) gets JSON.
+  const parley = await startParley(config, { pretty: process.stdout.isTTY === true });
   parley.app.log.info(
     { workers: parley.pool.size, announcedAddress: config.PARLEY_RTC_ANNOUNCED_ADDRESS },
     `Parley is listening on ${parley.url}`,

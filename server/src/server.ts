@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import pretty from 'pino-pretty';
 import { Credentials } from './auth/credentials.js';
 import { turnCredentials } from './auth/turn-credentials.js';
 import { SingleNode, type Cluster } from './cluster/cluster.js';
@@ -40,8 +41,17 @@ export interface Parley {
   close(): Promise<void>;
 }
 
-export async function startParley(config: Config, options: { logLevel?: string } = {}): Promise<Parley> {
-  const logger = pino({ level: options.logLevel ?? config.PARLEY_LOG_LEVEL });
+export interface StartOptions {
+  logLevel?: string;
+  /** Human-readable log lines (a terminal); otherwise one JSON object per line, for log collectors. */
+  pretty?: boolean;
+}
+
+export async function startParley(config: Config, options: StartOptions = {}): Promise<Parley> {
+  const level = options.logLevel ?? config.PARLEY_LOG_LEVEL;
+  const logger = options.pretty
+    ? pino({ level }, pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }))
+    : pino({ level });
   const nodeId = config.PARLEY_NODE_ID ?? `${os.hostname()}-${randomBytes(3).toString('hex')}`;
   let url = '';
   const internalUrl = () => config.PARLEY_INTERNAL_URL ?? url.replace(/\/\/[^:/]+/, `//${config.PARLEY_RTC_ANNOUNCED_ADDRESS}`);

@@ -4,11 +4,12 @@
  * and meeting store, and after a lost connection follows the one retry
  * policy (retry-policy.ts): resume the session, then rejoin, then give up.
  */
-import type { ServerNotification } from '@protocol/messages';
+import type { MediaSource, ServerNotification } from '@protocol/messages';
 import { saveCredential, savedCredential } from '../credential-store.js';
 import type { TrackEvents } from '../media/media-session.js';
-import { RequestError, SignallingClient } from '../signalling-client.js';
-import type { CallState } from './call-state.js';
+import { plainError } from '../plain-errors.js';
+import { ConnectionError, RequestError, SignallingClient } from '../signalling-client.js';
+import type { CallState, EndKind } from './call-state.js';
 import { nextRetry } from './retry-policy.js';
 import { Session, type Meeting } from './session.js';
 
@@ -16,6 +17,15 @@ export interface ConnectionEvents extends TrackEvents {
   state(state: CallState): void;
   /** A session is in the meeting; its views start here. */
   entered(meeting: Meeting): void;
+  /** A host asks this person to unmute; only they decide. */
+  unmuteRequested(meeting: Meeting): void;
+}
+
+export interface LocalMedia {
+  /** The camera and microphone tracks to send now (a device switch replaces them, so a rejoin asks again). */
+  tracks(): MediaStreamTrack[];
+  /** Sources the person turned off before joining: sent paused. */
+  off: ReadonlySet<MediaSource>;
 }
 
 interface Recovery {
@@ -38,7 +48,7 @@ export class CallConnection {
   constructor(
     private readonly roomId: string,
     private readonly displayName: string,
-    private readonly tracks: MediaStreamTrack[],
+    private readonly local: LocalMedia,
     private readonly events: ConnectionEvents,
   ) {}
 
@@ -48,10 +58,15 @@ export class CallConnection {
     void this.enter(password);
   }
 
-  /** Leaves for good; `cause` is what the person is told. */
-  leave(cause: string): void {
+  /** Leaves for good, from the meeting or from the lobby. */
+  leave(end: 'left' | 'left-lobby'): void {
     this.closeSession(true);
-    this.end(cause);
+    this.end(end);
+  }
+
+  /** The session in the meeting now, if any. */
+  get current(): Meeting | undefined {
+    return this.session;
   }
 
   private setState(state: CallState): void {
@@ -59,10 +74,10 @@ export class CallConnection {
     this.events.state(state);
   }
 
-  private end(cause: string): void {
+  private end(end: EndKind, detail?: string): void {
     clearTimeout(this.retryTimer);
     this.closeSession(false);
-    this.setState({ kind: 'ended', cause });
+    this.setState({ kind: 'ended', end, ...(detail ? { detail } : {}) });
   }
 
   private closeSession(leave: boolean): void {
@@ -102,7 +117,7 @@ export class CallConnection {
       this.events.entered(session);
       this.setState({ kind: 'in-call', mediaReady: false });
       const ice = { iceServers: welcome.iceServers, iceTransportPolicy: welcome.iceTransportPolicy };
-      await session.media.start(ice, this.tracks);
+      await session.media.start(ice, this.local.tracks(), this.local.off);
       this.stillCurrent(session);
       this.recovery = undefined;
       this.setState({ kind: 'in-call', mediaReady: true });
@@ -110,12 +125,18 @@ export class CallConnection {
       // Superseded: the loss or the end that closed this session was handled already.
       if (session !== this.session) return;
       this.closeSession(true);
-      const message = (error as Error).message;
+      const message = plainError(error);
       if (error instanceof RequestError && error.body.code.startsWith('password_')) {
         return this.setState({ kind: 'password', message });
       }
-      if (this.recovery && retryable(error)) return this.retry({ ...this.recovery, reason: message });
-      this.end(`Could not join the meeting: ${message}`);
+      if (this.recovery && retryable(error)) return this.retry({ ...this.recovery, reason: this.recovery.reason });
+      const code = error instanceof RequestError ? error.body.code : undefined;
+      // Back from a lost connection to find the meeting gone: a restart lost it, or it ended meanwhile; the link was fine.
+      if (this.recovery) return this.end(code === 'room_not_found' ? 'meeting-lost' : 'refused', message);
+      if (code === 'room_not_found') return this.end('not-found');
+      if (code) return this.end('refused', message);
+      if (error instanceof ConnectionError) return this.end('unreachable', message);
+      this.end('failed', message);
     }
   }
 
@@ -156,11 +177,16 @@ export class CallConnection {
         session.admit(notification.data);
         break;
       case 'denied':
-        return this.end(notification.data.reason);
-      case 'sessionClosed':
+        return this.end('denied', notification.data.reason);
+      case 'sessionClosed': {
+        const { cause, reason } = notification.data;
         // A server restart or a lost media worker: joining again brings the media back.
-        if (notification.data.cause === 'server') return this.lost(notification.data.reason, false);
-        return this.end(notification.data.reason);
+        if (cause === 'server') return this.lost('The server restarted or lost its media.', false);
+        if (cause === 'ended') return this.end(session.endingHere ? 'you-ended' : 'ended');
+        return this.end(cause, reason);
+      }
+      case 'unmuteRequested':
+        return this.events.unmuteRequested(session);
       case 'promoted':
         saveCredential(this.roomId, notification.data.credential);
         break;
@@ -191,7 +217,7 @@ export class CallConnection {
   private retry(recovery: Recovery): void {
     clearTimeout(this.retryTimer);
     const next = nextRetry({ ...recovery, elapsedMs: Date.now() - recovery.lostAt });
-    if (next.action === 'give-up') return this.end(`${recovery.reason} Reconnecting did not work.`);
+    if (next.action === 'give-up') return this.end('server-gone', recovery.reason);
     this.recovery = { ...recovery, attempts: next.attempt };
     if (next.action === 'rejoin') this.closeSession(false);
     this.setState({ kind: 'reconnecting', attempt: next.attempt, mode: next.action, reason: recovery.reason });

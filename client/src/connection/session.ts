@@ -19,6 +19,8 @@ export class Session {
   readonly request: Request = (method, data) => this.client.request(method, data);
   /** Named by the join answer; what `resume` takes back. */
   peerId: string | undefined;
+  /** This tab asked to end the meeting for everyone: the end that follows is its own doing. */
+  endingHere = false;
   /** Settles with the welcome (`joined`), at once or once a host admits. */
   readonly admitted: Promise<NotificationData<'joined'>>;
   private settleAdmission!: { resolve(welcome: NotificationData<'joined'>): void; reject(error: Error): void };
@@ -30,7 +32,19 @@ export class Session {
   ) {
     this.store = new MeetingStore(displayName);
     this.media = new MediaSession(this.request, mediaEvents(this));
-    this.actions = meetingActions(this.request, this.store);
+    const actions = meetingActions(this.request, this.store);
+    this.actions = {
+      ...actions,
+      endMeeting: async () => {
+        this.endingHere = true;
+        try {
+          await actions.endMeeting();
+        } catch (error) {
+          this.endingHere = false;
+          throw error;
+        }
+      },
+    };
     this.admitted = new Promise((resolve, reject) => (this.settleAdmission = { resolve, reject }));
     this.admitted.catch(() => {});
   }

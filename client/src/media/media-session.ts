@@ -8,6 +8,7 @@
 import { Device, types } from 'mediasoup-client';
 import type { MediaSource, NotificationData, ResponseData } from '@protocol/messages';
 import type { Request } from '../meeting/actions.js';
+import { PlainError, plainError } from '../plain-errors.js';
 import { RequestError } from '../signalling-client.js';
 import { CAMERA_ENCODINGS, withTimeout } from './encodings.js';
 
@@ -67,13 +68,39 @@ export class MediaSession {
     return this.device.recvRtpCapabilities;
   }
 
-  /** Creates both transports and starts sending `tracks` (camera and microphone). */
-  async start(ice: IceSettings, tracks: MediaStreamTrack[]): Promise<void> {
+  /** Creates both transports and starts sending `tracks` (camera and microphone); sources in `off` start paused. */
+  async start(ice: IceSettings, tracks: MediaStreamTrack[], off: ReadonlySet<MediaSource> = new Set()): Promise<void> {
     this.ice = ice;
     this.resolveRecvTransport(await this.createTransport('recv'));
     this.sendTransport = await this.createTransport('send');
-    for (const track of tracks) await this.produce(track, track.kind === 'audio' ? 'mic' : 'camera');
+    for (const track of tracks) {
+      if (track.readyState === 'ended') continue;
+      const source = track.kind === 'audio' ? 'mic' : 'camera';
+      await this.produce(track, source, off.has(source));
+    }
     this.sendingChanged();
+  }
+
+  /**
+   * Sends `track` instead of the current camera or microphone, without a new
+   * producer: the others keep the same consumer and see the change at once.
+   * The old track is the caller's to stop.
+   */
+  async replaceTrack(source: 'mic' | 'camera', track: MediaStreamTrack): Promise<void> {
+    const producer = this.producers.get(source);
+    if (producer && !producer.closed) {
+      await producer.replaceTrack({ track });
+      return;
+    }
+    // Joined without this device: start sending it now.
+    if (!this.sendTransport || this.closed) return;
+    await this.produce(track, source, false);
+    this.sendingChanged();
+  }
+
+  /** The id of the producer sending `source`, if any (the server knows it by the same id). */
+  producerId(source: MediaSource): string | undefined {
+    return this.producers.get(source)?.id;
   }
 
   isSending(source: MediaSource): boolean {
@@ -104,9 +131,13 @@ export class MediaSession {
       navigator.mediaDevices.getDisplayMedia({ video: true, audio: true }),
       DISPLAY_MEDIA_TIMEOUT_MS,
       'No screen was chosen in time.',
-    );
+    ).catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === 'NotAllowedError') throw new PlainError('Screen sharing was cancelled, or the browser did not allow it.');
+      if (error instanceof DOMException) throw new PlainError(plainError(error));
+      throw new PlainError(error instanceof Error ? error.message : 'Could not share the screen.');
+    });
     const [video] = stream.getVideoTracks();
-    if (!video) throw new Error('The browser shared no video.');
+    if (!video) throw new PlainError('The browser shared no video.');
     video.addEventListener('ended', () => void this.stopScreenShare());
     try {
       await this.produce(video, 'screen');
@@ -207,16 +238,18 @@ export class MediaSession {
     this.events.sendingChanged(SOURCES.filter((source) => this.isSending(source)));
   }
 
-  private async produce(track: MediaStreamTrack, source: MediaSource): Promise<void> {
+  private async produce(track: MediaStreamTrack, source: MediaSource, paused = false): Promise<void> {
     if (!this.sendTransport) throw new Error('not connected yet');
     const producer = await this.sendTransport.produce({
       track,
-      appData: { source },
+      appData: { source, paused },
       ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
       // Camera and microphone tracks outlive this session (a rejoin reuses them);
       // a screen share's tracks end with it.
       stopTracks: source === 'screen' || source === 'screen-audio',
     });
+    // Turned off before joining: the server's producer starts paused too, so nothing is sent.
+    if (paused) producer.pause();
     this.producers.set(source, producer);
   }
 
@@ -239,6 +272,7 @@ export class MediaSession {
         kind,
         rtpParameters: rtpParameters as never,
         source: appData['source'] as MediaSource,
+        ...(appData['paused'] === true ? { paused: true } : {}),
       }).then(({ producerId }) => callback({ id: producerId }), errback);
     });
     transport.on('connectionstatechange', (state) => {

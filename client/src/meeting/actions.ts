@@ -14,6 +14,10 @@ export interface MeetingActions {
   admitAll(): Promise<void>;
   promote(peerId: string): Promise<void>;
   mute(peerId: string): Promise<void>;
+  /** Every microphone but this tab's own. */
+  muteAll(): Promise<void>;
+  /** Asks; the person decides. */
+  askToUnmute(peerId: string): Promise<void>;
   stopCamera(peerId: string): Promise<void>;
   stopScreenShare(peerId: string): Promise<void>;
   remove(peerId: string): Promise<void>;
@@ -33,6 +37,8 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
     admitAll: () => send('admitAll', {}),
     promote: (peerId) => send('promote', { peerId }),
     mute: (peerId) => send('muteParticipant', { peerId }),
+    muteAll: () => send('muteAll', {}),
+    askToUnmute: (peerId) => send('askToUnmute', { peerId }),
     stopCamera: (peerId) => send('stopCamera', { peerId }),
     stopScreenShare: (peerId) => send('stopScreenShare', { peerId }),
     remove: (peerId) => send('removeParticipant', { peerId }),
@@ -51,5 +57,5 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
 /** What the people panel may do: the host's actions on people and the lobby. */
 export type PeopleActions = Pick<
   MeetingActions,
-  'admit' | 'deny' | 'admitAll' | 'mute' | 'stopCamera' | 'stopScreenShare' | 'promote' | 'remove'
+  'admit' | 'deny' | 'admitAll' | 'mute' | 'muteAll' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'promote' | 'remove'
 >;

@@ -1,4 +1,4 @@
-/** The small screens around the meeting: password, lobby wait, a status line, and the end. */
+/** The small screens around the meeting: password, lobby wait and a status line (the end: end-screen.ts). */
 import { h, mount } from '../dom.js';
 
 export function showPassword(message: string, submit: (password: string) => void): void {
@@ -19,15 +19,27 @@ export function showPassword(message: string, submit: (password: string) => void
   input.focus();
 }
 
-export function showLobbyWait(leave: () => void): void {
+/** Waiting in the lobby: the person sees themselves and what happens next. */
+export function showLobbyWait(leave: () => void, stream: MediaStream | undefined, lobbyNote = true): void {
   const button = h('button', { type: 'button', class: 'danger' }, 'Leave');
   button.addEventListener('click', leave);
+  const preview = h('video', { autoplay: true, muted: true, playsinline: true, 'aria-label': 'Your camera preview' });
+  preview.srcObject = stream && stream.getVideoTracks().length ? stream : null;
   mount(
     h(
       'section',
       { class: 'card lobby-wait' },
       h('h1', {}, 'Waiting to join'),
+      preview.srcObject ? preview : null,
       h('p', { role: 'status' }, 'Waiting for the host to let you in…'),
+      lobbyNote
+        ? h(
+            'p',
+            { class: 'hint' },
+            'The hosts have been told you are here. When one of them lets you in, this page joins the meeting by itself. ',
+            'Until then nobody sees or hears you. If no host is in the meeting yet, you wait until one arrives.',
+          )
+        : null,
       button,
     ),
   );
@@ -35,12 +47,4 @@ export function showLobbyWait(leave: () => void): void {
 
 export function showStatusCard(message: string): void {
   mount(h('section', { class: 'card' }, h('p', { role: 'status' }, message)));
-}
-
-/** The call is over: camera and microphone are released, and Rejoin starts afresh. */
-export function showEnded(message: string, stream: MediaStream | undefined): void {
-  stream?.getTracks().forEach((track) => track.stop());
-  const rejoin = h('button', { type: 'button' }, 'Rejoin');
-  rejoin.addEventListener('click', () => location.reload());
-  mount(h('section', { class: 'card', role: 'alert' }, h('p', {}, message), rejoin));
 }

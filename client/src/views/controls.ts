@@ -13,6 +13,7 @@ import type { MediaSession } from '../media/media-session.js';
 import type { MeetingActions } from '../meeting/actions.js';
 import type { MeetingState } from '../meeting/state.js';
 import type { Report } from './action-button.js';
+import { ask } from './dialogs.js';
 import { icon, setIcon, type IconName } from './icons.js';
 
 export type PanelName = 'people' | 'chat';
@@ -90,6 +91,10 @@ export class Controls {
     this.chat.setAttribute('aria-controls', 'chat-panel');
     this.more.setAttribute('aria-controls', 'call-more');
     this.more.setAttribute('aria-expanded', 'false');
+    // Keyboard shortcuts (views/shortcuts.ts) press these.
+    for (const [button, shortcut] of [[this.mic, 'mic'], [this.camera, 'camera'], [this.share, 'share'], [this.hand, 'hand']] as const) {
+      button.dataset['shortcut'] = shortcut;
+    }
     for (const button of [this.mic, this.camera, this.hand]) button.setAttribute('aria-pressed', 'false');
     for (const button of [this.mic, this.camera, this.share, this.hand]) button.disabled = true;
     this.onClick(this.mic, () => media.setSending('mic', !media.isSending('mic')));
@@ -103,7 +108,12 @@ export class Controls {
     this.onClick(this.lock, () => actions.setRoomLocked(!this.state?.room.locked));
     this.onClick(this.lobby, () => actions.setLobbyEnabled(!this.state?.room.lobby));
     this.onClick(this.end, async () => {
-      if (confirm('End the meeting for everyone?')) await actions.endMeeting();
+      const choice = await ask({
+        title: 'End the meeting for everyone?',
+        text: 'Everyone is disconnected and the link stops working.',
+        choices: [{ value: 'end', label: 'End meeting for everyone', tone: 'danger' }],
+      });
+      if (choice === 'end') await actions.endMeeting();
     });
     this.leave.addEventListener('click', () => context.leave());
     this.people.addEventListener('click', () => context.togglePanel('people'));
@@ -122,6 +132,11 @@ export class Controls {
     document.addEventListener('pointerdown', (event) => {
       if (this.moreOpen && !(event.target as Element).closest('.more-group')) this.setMoreOpen(false);
     });
+  }
+
+  /** Further controls (device choice, mute everyone, shortcut help), with the other "More" items. */
+  addMore(nodes: Node[]): void {
+    this.moreItems.append(...nodes);
   }
 
   private get moreOpen(): boolean {

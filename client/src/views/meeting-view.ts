@@ -17,6 +17,7 @@ import { ChatPanel } from './chat-panel.js';
 import { Controls, type PanelName } from './controls.js';
 import { icon } from './icons.js';
 import { PeoplePanel } from './people-panel.js';
+import { toast } from './toasts.js';
 import { VideoGrid } from './video-grid.js';
 
 /** Time to first media is measured once per page: from opening the link (time origin) to the first remote frame. */
@@ -30,16 +31,12 @@ export interface MeetingViewOptions {
   displayName: string;
   stream: MediaStream | undefined;
   leave(): void;
+  /** More call controls (device choice, mute everyone, shortcut help), added after the others. */
+  extras?: Node[];
 }
 
 export class MeetingView {
   readonly root: HTMLElement;
-  /**
-   * An empty, polite live region above the controls where short messages
-   * (toasts) can be mounted by whoever shows them; the layout keeps room
-   * for it and never covers it.
-   */
-  readonly toastRegion = h('div', { class: 'toast-region', id: 'toast-region' });
   private readonly status = h('p', { role: 'status', class: 'call-status' });
   private readonly count = h('span', { class: 'participant-count' });
   private readonly videos: VideoGrid;
@@ -58,7 +55,8 @@ export class MeetingView {
     private readonly meeting: Meeting,
     options: MeetingViewOptions,
   ) {
-    const report = (message: string) => this.report(message);
+    // Messages about an action come and go (toasts); the status line is for the call's own state.
+    const report = (message: string) => void toast(message);
     const { actions, media, store } = meeting;
     this.videos = new VideoGrid(options.displayName, options.stream);
     this.people = new PeoplePanel(actions, report);
@@ -85,7 +83,7 @@ export class MeetingView {
     // One main landmark on the page (index.html's): the meeting is a region of it.
     const stage = h('section', { class: 'meeting', 'aria-label': 'Videos' }, this.videos.root);
     this.background = [top, stage, this.controls.root];
-    this.root = h('div', { class: 'call' }, top, stage, this.side, this.toastRegion, this.controls.root);
+    this.root = h('div', { class: 'call' }, top, stage, this.side, this.controls.root);
     this.side.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || !NARROW.matches) return;
       const panel = (['people', 'chat'] as const).find((name) => this.open[name]);
@@ -93,6 +91,7 @@ export class MeetingView {
     });
     NARROW.addEventListener('change', this.onBreakpoint);
     this.applyPanels();
+    this.controls.addMore(options.extras ?? []);
     this.unsubscribe = store.subscribe((state) => {
       this.videos.render(state);
       this.people.render(state);
@@ -108,7 +107,7 @@ export class MeetingView {
       }
       if (state.notice !== this.notice) {
         this.notice = state.notice;
-        if (state.notice) this.report(state.notice.text);
+        if (state.notice) toast(state.notice.text);
       }
     });
   }

@@ -29,6 +29,7 @@ export class PersonRow {
   private readonly stopCamera: HTMLButtonElement;
   private readonly stopScreen: HTMLButtonElement;
   private readonly promote: HTMLButtonElement;
+  private readonly askUnmute: HTMLButtonElement;
   private readonly labels: { button: HTMLButtonElement; label: (name: string) => string }[] = [];
   private displayName = '';
 
@@ -42,6 +43,7 @@ export class PersonRow {
       return this.menu.add(made);
     };
     this.mute = item('micOff', (name) => `Mute ${name}`, () => actions.mute(peerId));
+    this.askUnmute = item('mic', (name) => `Ask ${name} to unmute`, () => actions.askToUnmute(peerId));
     this.stopCamera = item('cameraOff', (name) => `Stop camera of ${name}`, () => actions.stopCamera(peerId));
     this.stopScreen = item('stopShare', (name) => `Stop screen share of ${name}`, () => actions.stopScreenShare(peerId));
     this.promote = item('host', (name) => `Make ${name} a host`, () => actions.promote(peerId));
@@ -92,6 +94,8 @@ export class PersonRow {
     this.handIndicator.hidden = !peer.handRaised;
     // Only the actions that would change something are offered.
     this.mute.hidden = !mic;
+    // Asking makes sense only for a microphone that is there and paused; the person decides.
+    this.askUnmute.hidden = !peer.producers.some((producer) => producer.source === 'mic' && producer.paused);
     this.stopCamera.hidden = !camera;
     this.stopScreen.hidden = !screen;
     this.promote.hidden = peer.role === 'host';

@@ -37,9 +37,12 @@ export const HTTP_TIMEOUTS = {
 /** Room creation per client address (the rate limiter's window). */
 export const ROOM_CREATION_LIMIT = { max: 20, timeWindow: '1 minute' } as const;
 
+/** Room look-ups per client address: a page asks once per link opened. */
+export const ROOM_LOOKUP_LIMIT = { max: 60, timeWindow: '1 minute' } as const;
+
 export interface AppDeps {
   config: Config;
-  meetings: Pick<Meetings, 'create'>;
+  meetings: Pick<Meetings, 'create' | 'describe'>;
   pool: () => WorkerPool | undefined;
   /** True once the server is shutting down: it takes no new meetings. */
   draining: () => boolean;
@@ -133,6 +136,30 @@ export async function buildApp(
     },
   );
 
+  // Asked by a meeting link's page before it turns on the camera. Room ids are
+  // 128-bit random, so existence reveals nothing useful; it is limited anyway.
+  app.get(
+    '/api/rooms/:roomId',
+    {
+      config: { rateLimit: ROOM_LOOKUP_LIMIT },
+      schema: {
+        params: Type.Object({ roomId: Type.String({ pattern: ROOM_ID_PATTERN }) }),
+        response: {
+          200: Type.Object({ exists: Type.Literal(true), lobby: Type.Boolean(), passwordRequired: Type.Boolean() }),
+          404: Type.Object({ exists: Type.Literal(false), error: Type.String() }),
+          429: Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { roomId } = request.params as { roomId: string };
+      reply.header('cache-control', 'no-store');
+      const room = await meetings.describe(roomId);
+      if (!room) return reply.code(404).send({ exists: false, error: 'this meeting has ended, or the link is not valid' });
+      return { exists: true, ...room };
+    },
+  );
+
   const sendClient = (_request: unknown, reply: { sendFile(file: string): unknown }) => reply.sendFile('index.html');
   app.get('/', sendClient);
   app.get('/r/:roomId', { schema: { params: Type.Object({ roomId: Type.String({ pattern: ROOM_ID_PATTERN }) }) } }, sendClient);
@@ -142,7 +169,8 @@ export async function buildApp(
     return metrics.registry.metrics();
   });
 
-  app.get('/healthz', async (_request, reply) => {
+  // Polled every few seconds by load balancers and start.sh: only its problems are logged.
+  app.get('/healthz', { logLevel: 'warn' }, async (_request, reply) => {
     const workers = pool()?.size ?? 0;
     const status = draining() ? 'draining' : workers > 0 ? 'ok' : 'starting';
     reply.code(status === 'ok' ? 200 : 503);

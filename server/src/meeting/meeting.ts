@@ -26,7 +26,7 @@ import type { MeetingRecords } from './records.js';
 import type { RoomLimit } from './room-limits.js';
 import { TokenBucket } from './token-bucket.js';
 
-export type HostCommand = 'admit' | 'deny' | 'promote' | 'mute' | 'stopCamera' | 'stopScreenShare' | 'remove';
+export type HostCommand = 'admit' | 'deny' | 'promote' | 'mute' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'remove';
 /** Commands aimed at someone in the lobby; the rest act on people in the meeting. */
 const LOBBY_COMMANDS: readonly HostCommand[] = ['admit', 'deny'];
 
@@ -345,6 +345,9 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
         return this.promote(target);
       case 'mute':
         return this.stopMedia(target, ['mic']);
+      case 'askToUnmute':
+        // Only a request: the person decides, and unmutes (or not) themselves.
+        return target.notify('unmuteRequested', {});
       case 'stopCamera':
         return this.stopMedia(target, ['camera']);
       case 'stopScreenShare':
@@ -359,6 +362,19 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   async admitAll(actor: Peer): Promise<void> {
     const waiting = this.roster.lobby().map((peer) => peer.peerId);
     await Promise.all(waiting.map((peerId) => this.command(actor, peerId, 'admit')));
+  }
+
+  /**
+   * Mutes every microphone in the meeting but the actor's own, on this node
+   * and on others (each node mutes its own people). Everyone muted is told
+   * and may unmute.
+   */
+  async muteAll(actor: Peer): Promise<void> {
+    const local = this.roster.joined(actor).map((peer) => this.runCommand(peer, 'mute'));
+    for (const { id } of this.roster.remote.infos()) this.emitEvent({ type: 'command', targetPeerId: id, command: 'mute' });
+    const results = await Promise.allSettled(local);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) this.deps.logger.warn({ err: failed.reason }, 'could not mute everyone');
   }
 
   /** Locks or unlocks the room, or turns the lobby on or off (off lets in whoever waits). */

@@ -36,6 +36,11 @@ export interface NewMeeting {
   hostCredential: string;
 }
 
+export interface RoomDescription {
+  lobby: boolean;
+  passwordRequired: boolean;
+}
+
 type OpenHook = (meeting: Meeting) => Promise<void>;
 
 export class Meetings {
@@ -62,6 +67,17 @@ export class Meetings {
       ...(passwordHash ? { passwordHash } : {}),
     });
     return { id, hostCredential: await this.deps.credentials.issue(id, 'host', undefined, true) };
+  }
+
+  /**
+   * What a meeting link's page may know before it turns on a camera: whether
+   * the meeting exists, waits in a lobby, wants a password. Undefined when it
+   * does not exist (never created, ended, or expired).
+   */
+  async describe(roomId: string): Promise<RoomDescription | undefined> {
+    const record = await this.deps.store.getRoom(roomId);
+    if (!record) return undefined;
+    return { lobby: record.lobby, passwordRequired: record.passwordHash !== undefined };
   }
 
   /** Attaches a new connection's peer to a meeting, opening it on this node if needed. */

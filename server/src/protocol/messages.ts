@@ -159,6 +159,10 @@ export const Requests = {
   deny: { request: PeerTarget, response: Empty },
   promote: { request: PeerTarget, response: Empty },
   muteParticipant: { request: PeerTarget, response: Empty },
+  /** Mutes every microphone in the meeting but the sender's own; each owner is told and may unmute. */
+  muteAll: { request: Empty, response: Empty },
+  /** Asks someone to unmute: they get `unmuteRequested` and decide. The server never unmutes anyone. */
+  askToUnmute: { request: PeerTarget, response: Empty },
   stopCamera: { request: PeerTarget, response: Empty },
   stopScreenShare: { request: PeerTarget, response: Empty },
   removeParticipant: { request: PeerTarget, response: Empty },
@@ -205,6 +209,8 @@ export const Notifications = {
   promoted: strict({ credential: Credential }),
   /** A host muted your mic, stopped your camera or ended your screen share. */
   mediaStoppedByHost: strict({ producerId: Id, source: MediaSource }),
+  /** A host asks you to unmute your microphone; whether to is yours to decide. */
+  unmuteRequested: Empty,
   chatMessage: strict({ message: ChatMessage }),
   /** Participants whose microphone is producing sound, loudest first. */
   speakers: strict({ peerIds: Type.Array(Id) }),

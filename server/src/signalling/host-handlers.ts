@@ -4,8 +4,8 @@ import { SignallingError } from '../protocol/errors.js';
 import type { RequestMethod } from '../protocol/messages.js';
 import { done, type Handler, type HandlerTable } from './handler.js';
 
-type TargetedMethod = 'admit' | 'deny' | 'promote' | 'muteParticipant' | 'stopCamera' | 'stopScreenShare' | 'removeParticipant';
-type HostMethod = TargetedMethod | 'admitAll' | 'setRoomLocked' | 'setLobbyEnabled' | 'endMeeting';
+type TargetedMethod = 'admit' | 'deny' | 'promote' | 'muteParticipant' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'removeParticipant';
+type HostMethod = TargetedMethod | 'admitAll' | 'muteAll' | 'setRoomLocked' | 'setLobbyEnabled' | 'endMeeting';
 
 function targeted<M extends TargetedMethod & RequestMethod>(command: HostCommand): Handler<M> {
   return {
@@ -25,6 +25,7 @@ export const hostHandlers: HandlerTable<HostMethod> = {
   deny: targeted('deny'),
   promote: targeted('promote'),
   muteParticipant: targeted('mute'),
+  askToUnmute: targeted('askToUnmute'),
   stopCamera: targeted('stopCamera'),
   stopScreenShare: targeted('stopScreenShare'),
   removeParticipant: targeted('remove'),
@@ -33,6 +34,14 @@ export const hostHandlers: HandlerTable<HostMethod> = {
     hostOnly: true,
     async run(session) {
       await (await session.attachedMeeting()).admitAll(session.peer);
+      return done;
+    },
+  },
+  muteAll: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session) {
+      await (await session.attachedMeeting()).muteAll(session.peer);
       return done;
     },
   },

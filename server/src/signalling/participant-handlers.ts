@@ -11,6 +11,8 @@ type ParticipantMethod = Exclude<
   | 'deny'
   | 'promote'
   | 'muteParticipant'
+  | 'muteAll'
+  | 'askToUnmute'
   | 'stopCamera'
   | 'stopScreenShare'
   | 'removeParticipant'

@@ -24,7 +24,8 @@ test('a guest who arrives before the host waits, and the host admits them', BROW
   assert.equal(await guest.page.getByRole('button', { name: 'Leave' }).isVisible(), true);
   assert.equal(await guest.page.getByRole('group', { name: 'Hostess' }).count(), 0, 'a waiting guest sees nobody');
 
-  await host.page.getByRole('button', { name: 'Admit Guest' }).click();
+  // The people panel's lobby (the knock's toast has the same button: see flows.test.ts).
+  await host.page.getByRole('region', { name: 'Waiting to join' }).getByRole('button', { name: 'Admit Guest' }).click();
   await guest.page.getByRole('group', { name: 'Hostess' }).waitFor();
   await host.page.getByRole('group', { name: 'Guest' }).waitFor();
   await host.page.getByRole('region', { name: 'Waiting to join' }).waitFor({ state: 'hidden' });
@@ -39,9 +40,12 @@ test('a denied guest sees the denial and cannot come straight back', BROWSER, as
   const guest = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(guest.page, room.url, 'Mallory', 'lobby');
 
-  await host.page.getByRole('button', { name: 'Deny Mallory' }).click();
+  await host.page.getByRole('region', { name: 'Waiting to join' }).getByRole('button', { name: 'Deny Mallory' }).click();
   await guest.page.getByText('The host did not let you in.').waitFor();
-  await guest.page.getByRole('button', { name: 'Rejoin' }).click();
+  // The end screen offers what can work, not a Rejoin that loops back to the refusal.
+  await guest.page.getByRole('link', { name: 'Back to start' }).waitFor();
+  assert.equal(await guest.page.getByRole('button', { name: 'Rejoin' }).count(), 0);
+  await guest.page.goto(room.url);
   await guest.page.getByLabel('Your name').fill('Mallory');
   await guest.page.getByRole('button', { name: 'Join' }).click();
   await guest.page.getByText('a host turned you away from this meeting').waitFor();

@@ -255,3 +255,50 @@ test('password guesses for one meeting are limited, whoever makes them', FAST, a
   assert.equal(codes.filter((c) => c === 'password_incorrect').length, 10);
   assert.equal(codes.filter((c) => c === 'rate_limited').length, 2);
 });
+
+test('mute everyone mutes every microphone but the host’s own, here and on other nodes, and tells each owner', FAST, async () => {
+  const f = await meetingFixture({ lobby: false });
+  const host = await hostIn(f);
+  const bob = new TestPeer('bob');
+  const carol = new TestPeer('carol');
+  await f.join(bob);
+  await f.join(carol);
+  const waiting = new TestPeer('waiting');
+  await f.meeting.updateSettings(host, { lobby: true });
+  await f.join(waiting);
+  f.meeting.remotePeer({ info: { id: 'remote-1', displayName: 'Rita', role: 'participant', handRaised: false, producers: [] }, nodeId: 'B', credentialId: 'c-r', owner: false });
+  f.events.length = 0;
+
+  await f.meeting.muteAll(host);
+  assert.deepEqual(
+    f.media.stopped.map(({ peerId, sources }) => `${peerId}:${sources.join(',')}`).sort(),
+    ['bob:mic', 'carol:mic'],
+    'the host and the person in the lobby are left alone',
+  );
+  assert.deepEqual(bob.got('mediaStoppedByHost'), [{ producerId: 'bob-mic', source: 'mic' }]);
+  assert.deepEqual(carol.got('mediaStoppedByHost'), [{ producerId: 'carol-mic', source: 'mic' }]);
+  assert.equal(host.got('mediaStoppedByHost').length, 0);
+  assert.deepEqual(f.events, [{ type: 'command', targetPeerId: 'remote-1', command: 'mute' }], 'the other node mutes its own');
+});
+
+test('ask to unmute only asks: the person is told, nothing of theirs changes, and it works across nodes', FAST, async () => {
+  const f = await meetingFixture({ lobby: false });
+  const host = await hostIn(f);
+  const bob = new TestPeer('bob');
+  await f.join(bob);
+  await f.meeting.command(host, 'bob', 'askToUnmute');
+  assert.deepEqual(bob.got('unmuteRequested'), [{}]);
+  assert.deepEqual(f.media.stopped, [], 'no media touched');
+
+  f.meeting.remotePeer({ info: { id: 'remote-1', displayName: 'Rita', role: 'participant', handRaised: false, producers: [] }, nodeId: 'B', credentialId: 'c-r', owner: false });
+  f.events.length = 0;
+  await f.meeting.command(host, 'remote-1', 'askToUnmute');
+  assert.deepEqual(f.events, [{ type: 'command', targetPeerId: 'remote-1', command: 'askToUnmute' }]);
+  await f.meeting.remoteCommand('bob', 'askToUnmute');
+  assert.equal(bob.got('unmuteRequested').length, 2);
+
+  const guest = new TestPeer('guest');
+  await f.meeting.updateSettings(host, { lobby: true });
+  await f.join(guest);
+  await assert.rejects(f.meeting.command(host, 'guest', 'askToUnmute'), code('invalid_state'), 'not for the lobby');
+});

@@ -1,0 +1,45 @@
+/**
+ * A knock at the lobby, for hosts: a short chime, a toast with Admit and
+ * Deny for the newcomer, and the number waiting in the tab's title, so a
+ * host in another tab notices too. The toast goes when the person stops
+ * waiting, however that happened.
+ */
+import { playKnock } from '../media/chime.js';
+import type { MeetingActions } from '../meeting/actions.js';
+import type { MeetingState } from '../meeting/state.js';
+import { dismissToast, toast } from './toasts.js';
+
+const BASE_TITLE = 'Parley';
+const key = (peerId: string) => `knock:${peerId}`;
+
+export class LobbyKnock {
+  private known = new Set<string>();
+
+  constructor(private readonly actions: Pick<MeetingActions, 'admit' | 'deny'>) {}
+
+  render(state: MeetingState): void {
+    const waiting = state.self.role === 'host' ? state.lobby : [];
+    const present = new Set(waiting.map(({ peerId }) => peerId));
+    for (const peerId of this.known) if (!present.has(peerId)) dismissToast(key(peerId));
+    const newcomers = waiting.filter(({ peerId }) => !this.known.has(peerId));
+    this.known = present;
+    document.title = waiting.length ? `(${waiting.length}) ${BASE_TITLE}` : BASE_TITLE;
+    if (!newcomers.length) return;
+    playKnock();
+    for (const { peerId, displayName } of newcomers) {
+      toast(`${displayName} is asking to join.`, {
+        key: key(peerId),
+        actions: [
+          { label: `Admit ${displayName}`, primary: true, run: () => this.actions.admit(peerId) },
+          { label: `Deny ${displayName}`, run: () => this.actions.deny(peerId) },
+        ],
+      });
+    }
+  }
+
+  close(): void {
+    for (const peerId of this.known) dismissToast(key(peerId));
+    this.known.clear();
+    document.title = BASE_TITLE;
+  }
+}
