@@ -168,7 +168,8 @@ test('a host mutes everyone and asks Bob to unmute; only Bob unmutes Bob. Shortc
   // The notice goes by itself (about 5 s).
   await bob.page.getByText('A host muted your microphone.').waitFor({ state: 'detached', timeout: UI_MS });
 
-  await host.page.getByRole('button', { name: 'Ask Bob to unmute' }).click();
+  await host.page.getByRole('button', { name: 'Actions for Bob' }).click();
+  await host.page.getByRole('menuitem', { name: 'Ask Bob to unmute' }).click();
   await bob.page.getByText('A host asks you to unmute your microphone.').waitFor();
   const micPaused = async () => (await producersOf(room.id, 'Bob')).find((producer) => producer.source === 'mic')?.paused;
   assert.equal(await micPaused(), true, 'asking unmutes nobody');
