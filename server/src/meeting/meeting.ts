@@ -22,6 +22,7 @@ import type { RemotePeer, WaitingPeer } from '../roster/remote-peers.js';
 import { Roster } from '../roster/roster.js';
 import type { RoomRecord } from '../store/room-store.js';
 import { decideAdmission, type AdmissionInput } from './admission.js';
+import { LobbyNotices } from './lobby-notices.js';
 import type { MeetingRecords } from './records.js';
 import type { RoomLimit } from './room-limits.js';
 import { TokenBucket } from './token-bucket.js';
@@ -74,7 +75,10 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   /** People being let in, so two hosts admitting at once let them in once. */
   private readonly admitting = new Set<string>();
   private readonly chatLimits = new WeakMap<Peer, TokenBucket>();
-  private lobbyNotice: { timer: NodeJS.Timeout; again: boolean } | undefined;
+  private readonly lobbyNotices = new LobbyNotices(() => {
+    this.emitEvent({ type: 'lobby', waiting: this.roster.localLobby() });
+    this.roster.notifyHosts();
+  }, LOBBY_NOTICE_MS);
   private isClosed = false;
 
   constructor(
@@ -126,15 +130,14 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
 
   async join(peer: Peer, request: RequestData<'join'>): Promise<ResponseData<'join'>> {
     const { credentials, records } = this.deps;
-    const [record, claims] = await Promise.all([
-      records.room(),
-      request.credential ? credentials.verify(request.credential, this.id) : undefined,
-    ]);
+    // The credential is checked here (no I/O); the room and the revocation list are read together.
+    const claims = request.credential ? await credentials.verify(request.credential, this.id) : undefined;
+    const [record, revoked] = await Promise.all([records.room(), claims ? records.isRevoked(claims.sub) : false]);
     if (!record) throw new SignallingError('room_not_found', 'this meeting link is not valid or the meeting has ended');
     const input: AdmissionInput = {
       peerState: peer.state,
       credential: claims?.role,
-      revoked: claims ? await records.isRevoked(claims.sub) : false,
+      revoked,
       locked: record.locked,
       lobby: record.lobby,
       hasPassword: record.passwordHash !== undefined,
@@ -498,7 +501,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       void this.deps.records.forgetBestEffort(peer.id, () => {});
     }
     if (reason) this.deps.logger.warn({ reason }, 'meeting closed on this node');
-    clearTimeout(this.lobbyNotice?.timer);
+    this.lobbyNotices.stop();
     this.media.close();
     this.emitEvent({ type: 'closed' });
   }
@@ -512,25 +515,9 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     this.emitEvent({ type: 'peer', peer: info, credentialId: peer.credentialId, owner: peer.owner });
   }
 
-  /**
-   * Tells the hosts and the other nodes who waits now: the first change at
-   * once, then at most one message per LOBBY_NOTICE_MS however fast people
-   * knock and leave.
-   */
+  /** Tells the hosts and the other nodes who waits now (at a bounded rate). */
   private lobbyChanged(): void {
-    if (this.lobbyNotice) {
-      this.lobbyNotice.again = true;
-      return;
-    }
-    this.emitEvent({ type: 'lobby', waiting: this.roster.localLobby() });
-    this.roster.notifyHosts();
-    const timer = setTimeout(() => {
-      const again = this.lobbyNotice?.again;
-      this.lobbyNotice = undefined;
-      if (again && !this.isClosed) this.lobbyChanged();
-    }, LOBBY_NOTICE_MS);
-    timer.unref();
-    this.lobbyNotice = { timer, again: false };
+    this.lobbyNotices.changed();
   }
 
   private emitEvent(event: MeetingEvent): void {
