@@ -152,6 +152,8 @@ export class RoomLink {
         return meeting.media.closePiped(event.producerId);
       case 'chat':
         return meeting.remoteChat(event.message);
+      case 'reaction':
+        return meeting.remoteReaction(event.peerId, event.reaction);
       case 'room':
         return meeting.remoteSettings(event.room);
       case 'ended':

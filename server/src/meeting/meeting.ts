@@ -15,7 +15,7 @@ import { checkPassword } from '../auth/room-password.js';
 import type { MediaRoom, ProducerEvent } from '../media/media-room.js';
 import { SignallingError } from '../protocol/errors.js';
 import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
-import type { ChatMessage, MediaSource, PeerInfo, RequestData, ResponseData, Role, RoomSettings } from '../protocol/messages.js';
+import type { ChatMessage, MediaSource, PeerInfo, Reaction, RequestData, ResponseData, Role, RoomSettings } from '../protocol/messages.js';
 import type { IceConfig } from '../rtc/ice-config.js';
 import type { Peer } from '../roster/peer.js';
 import type { RemotePeer, WaitingPeer } from '../roster/remote-peers.js';
@@ -44,6 +44,7 @@ export type MeetingEvent =
   | { type: 'producerPaused'; producerId: string; paused: boolean }
   | { type: 'producerClosed'; producerId: string }
   | { type: 'chat'; message: ChatMessage }
+  | { type: 'reaction'; peerId: string; reaction: Reaction }
   | { type: 'room'; room: RoomSettings }
   | { type: 'ended'; reason: string }
   /** A host here acts on someone another node serves; the host role was checked here. */
@@ -65,6 +66,9 @@ export interface MeetingDeps {
 
 /** People from one address who may wait in one meeting's lobby at once. */
 const WAITING_PER_ADDRESS = 3;
+/** Reactions per person: a burst of 5, then one a second. */
+const REACTION_BURST = 5;
+const REACTION_REFILL_MS = 1_000;
 /** Hosts hear about lobby changes at most this often (the first change at once). */
 const LOBBY_NOTICE_MS = 250;
 
@@ -75,6 +79,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   /** People being let in, so two hosts admitting at once let them in once. */
   private readonly admitting = new Set<string>();
   private readonly chatLimits = new WeakMap<Peer, TokenBucket>();
+  private readonly reactionLimits = new WeakMap<Peer, TokenBucket>();
   private readonly lobbyNotices = new LobbyNotices(() => {
     this.emitEvent({ type: 'lobby', waiting: this.roster.localLobby() });
     this.roster.notifyHosts();
@@ -273,6 +278,15 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     this.emitEvent({ type: 'chat', message });
   }
 
+  /** A reaction for everyone to see, the sender included, at a bounded rate per person. */
+  react(peer: Peer, reaction: Reaction): void {
+    let limit = this.reactionLimits.get(peer);
+    if (!limit) this.reactionLimits.set(peer, (limit = new TokenBucket(REACTION_BURST, REACTION_REFILL_MS)));
+    if (!limit.take()) throw new SignallingError('rate_limited', 'you are sending reactions too quickly; wait a moment');
+    this.roster.broadcast('reaction', { peerId: peer.id, reaction });
+    this.emitEvent({ type: 'reaction', peerId: peer.id, reaction });
+  }
+
   setHandRaised(peer: Peer, raised: boolean): void {
     if (peer.handRaised === raised) return;
     peer.setHandRaised(raised);
@@ -452,6 +466,10 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
 
   remoteChat(message: ChatMessage): void {
     this.roster.broadcast('chatMessage', { message });
+  }
+
+  remoteReaction(peerId: string, reaction: Reaction): void {
+    if (this.roster.remote.has(peerId)) this.roster.broadcast('reaction', { peerId, reaction });
   }
 
   /** A host command from another node, for a peer of this node; the role was checked there. */

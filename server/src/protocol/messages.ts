@@ -63,6 +63,17 @@ export const PeerInfo = strict({
 });
 export type PeerInfo = Static<typeof PeerInfo>;
 
+/** Reactions are named, not free emoji: the client draws each with its own icon, whatever fonts the viewer has. */
+export const Reaction = Type.Union([
+  Type.Literal('thumbs-up'),
+  Type.Literal('clap'),
+  Type.Literal('laugh'),
+  Type.Literal('heart'),
+  Type.Literal('surprised'),
+  Type.Literal('celebrate'),
+]);
+export type Reaction = Static<typeof Reaction>;
+
 export const RoomSettings = strict({ locked: Type.Boolean(), lobby: Type.Boolean() });
 export type RoomSettings = Static<typeof RoomSettings>;
 
@@ -142,6 +153,8 @@ export const Requests = {
   },
   sendChat: { request: strict({ text: ChatText }), response: Empty },
   setHandRaised: { request: strict({ raised: Type.Boolean() }), response: Empty },
+  /** A short reaction everyone in the meeting sees, the sender included; a burst of 5, then one a second. */
+  sendReaction: { request: strict({ reaction: Reaction }), response: Empty },
   /** From opening the link to the first decoded remote video frame, for the server's metrics. */
   reportTimeToFirstMedia: {
     request: strict({ milliseconds: Type.Integer({ minimum: 0, maximum: 3_600_000 }) }),
@@ -212,6 +225,7 @@ export const Notifications = {
   /** A host asks you to unmute your microphone; whether to is yours to decide. */
   unmuteRequested: Empty,
   chatMessage: strict({ message: ChatMessage }),
+  reaction: strict({ peerId: Id, reaction: Reaction }),
   /** Participants whose microphone is producing sound, loudest first. */
   speakers: strict({ peerIds: Type.Array(Id) }),
   newConsumer: strict({

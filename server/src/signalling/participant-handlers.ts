@@ -123,6 +123,13 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
       return done;
     },
   },
+  sendReaction: {
+    states: ['joined'],
+    async run(session, { reaction }) {
+      (await session.attachedMeeting()).react(session.peer, reaction);
+      return done;
+    },
+  },
   reportTimeToFirstMedia: {
     states: ['joined'],
     async run(session, { milliseconds }) {

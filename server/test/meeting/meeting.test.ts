@@ -226,6 +226,27 @@ test('hosts hear about a storm of knocks in a few messages, and the last one is 
   assert.ok(host.got('lobbyChanged').length - before <= 3, `${host.got('lobbyChanged').length - before} messages for 41 changes`);
 });
 
+test('a reaction reaches everyone, the sender too, at a bounded rate; one from another node only from someone there', FAST, async () => {
+  const f = await meetingFixture({ lobby: false });
+  const host = await hostIn(f);
+  const bob = new TestPeer('bob');
+  await f.join(bob);
+  const results = Array.from({ length: 7 }, () => {
+    try {
+      f.meeting.react(bob, 'clap');
+      return 'ok';
+    } catch (error) {
+      return (error as SignallingError).code;
+    }
+  });
+  assert.deepEqual(results, ['ok', 'ok', 'ok', 'ok', 'ok', 'rate_limited', 'rate_limited']);
+  assert.equal(host.got('reaction').length, 5);
+  assert.deepEqual(bob.got('reaction')[0], { peerId: 'bob', reaction: 'clap' });
+  assert.equal(f.events.filter((event) => event.type === 'reaction').length, 5, 'other nodes hear each one');
+  f.meeting.remoteReaction('nobody-known', 'heart');
+  assert.equal(host.got('reaction').length, 5, 'a reaction from an unknown peer goes nowhere');
+});
+
 test('raising a hand that is already raised tells nobody', FAST, async () => {
   const f = await meetingFixture({ lobby: false });
   const host = await hostIn(f);
