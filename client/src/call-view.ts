@@ -139,6 +139,7 @@ export function showCall(roomId: string, { displayName, stream, off, password }:
           ],
         });
       },
+      reaction: ({ peerId, reaction }) => meeting?.showReaction(peerId, reaction),
       trackAdded: (remote) => meeting?.trackAdded(remote),
       trackPaused: (remote) => meeting?.trackPaused(remote),
       trackRemoved: (remote) => meeting?.trackRemoved(remote),

@@ -4,7 +4,7 @@
  * and meeting store, and after a lost connection follows the one retry
  * policy (retry-policy.ts): resume the session, then rejoin, then give up.
  */
-import type { MediaSource, ServerNotification } from '@protocol/messages';
+import type { MediaSource, NotificationData, ServerNotification } from '@protocol/messages';
 import { saveCredential, savedCredential } from '../credential-store.js';
 import type { TrackEvents } from '../media/media-session.js';
 import { plainError } from '../plain-errors.js';
@@ -19,6 +19,8 @@ export interface ConnectionEvents extends TrackEvents {
   entered(meeting: Meeting): void;
   /** A host asks this person to unmute; only they decide. */
   unmuteRequested(meeting: Meeting): void;
+  /** Someone in the meeting reacted (this person included). */
+  reaction(data: NotificationData<'reaction'>): void;
 }
 
 export interface LocalMedia {
@@ -187,6 +189,8 @@ export class CallConnection {
       }
       case 'unmuteRequested':
         return this.events.unmuteRequested(session);
+      case 'reaction':
+        return this.events.reaction(notification.data);
       case 'promoted':
         saveCredential(this.roomId, notification.data.credential);
         break;

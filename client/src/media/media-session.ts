@@ -44,6 +44,8 @@ export class MediaSession {
   private sendTransport: types.Transport | undefined;
   private readonly recvTransport: Promise<types.Transport>;
   private resolveRecvTransport!: (transport: types.Transport) => void;
+  /** The receive transport once it exists (its statistics tell how good the link is). */
+  private recv: types.Transport | undefined;
   private readonly producers = new Map<MediaSource, types.Producer>();
   private readonly remote = new Map<string, RemoteTrack & { consumer: types.Consumer }>();
   private readonly visibilityChanges = new Map<string, Promise<void>>();
@@ -71,7 +73,8 @@ export class MediaSession {
   /** Creates both transports and starts sending `tracks` (camera and microphone); sources in `off` start paused. */
   async start(ice: IceSettings, tracks: MediaStreamTrack[], off: ReadonlySet<MediaSource> = new Set()): Promise<void> {
     this.ice = ice;
-    this.resolveRecvTransport(await this.createTransport('recv'));
+    this.recv = await this.createTransport('recv');
+    this.resolveRecvTransport(this.recv);
     this.sendTransport = await this.createTransport('send');
     for (const track of tracks) {
       if (track.readyState === 'ended') continue;
@@ -225,6 +228,11 @@ export class MediaSession {
   }
 
   /** Closes transports; camera and microphone tracks stay open for a rejoin. */
+  /** The receive transport's WebRTC statistics; undefined until it exists. */
+  async linkStats(): Promise<RTCStatsReport | undefined> {
+    return this.closed ? undefined : this.recv?.getStats();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

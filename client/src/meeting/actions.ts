@@ -3,7 +3,7 @@
  * module turns them into signalling requests; the server authorises every
  * one of them.
  */
-import type { RequestData, RequestMethod, ResponseData } from '@protocol/messages';
+import type { Reaction, RequestData, RequestMethod, ResponseData } from '@protocol/messages';
 import type { MeetingStore } from './store.js';
 
 export type Request = <M extends RequestMethod>(method: M, data: RequestData<M>) => Promise<ResponseData<M>>;
@@ -26,6 +26,7 @@ export interface MeetingActions {
   endMeeting(): Promise<void>;
   sendChat(text: string): Promise<void>;
   setHandRaised(raised: boolean): Promise<void>;
+  sendReaction(reaction: Reaction): Promise<void>;
   reportTimeToFirstMedia(milliseconds: number): Promise<void>;
 }
 
@@ -46,6 +47,7 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
     setLobbyEnabled: (enabled) => send('setLobbyEnabled', { enabled }),
     endMeeting: () => send('endMeeting', {}),
     sendChat: (text) => send('sendChat', { text }),
+    sendReaction: (reaction) => send('sendReaction', { reaction }),
     setHandRaised: async (raised) => {
       await send('setHandRaised', { raised });
       store.dispatch({ type: 'local', method: 'handRaised', data: { raised } });

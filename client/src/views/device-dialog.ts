@@ -54,8 +54,29 @@ async function openDeviceDialog(stream: MediaStream | undefined, switchDevice: S
     { class: 'device-fields' },
     camera.count ? camera.field : h('p', {}, 'No camera found.'),
     mic.count ? mic.field : h('p', {}, 'No microphone found.'),
+    noiseSuppressionField(stream?.getAudioTracks()[0], status),
     speaker && speaker.count ? speaker.field : null,
     status,
   );
   panelDialog('Camera, microphone and speaker', content, onClose);
+}
+
+/**
+ * The browser's own noise suppression for the microphone being sent, on or
+ * off through the track's constraints: no new track, nothing renegotiated.
+ */
+function noiseSuppressionField(track: MediaStreamTrack | undefined, status: HTMLElement): HTMLElement | null {
+  if (!track || !('noiseSuppression' in track.getCapabilities())) return null;
+  const box = h('input', { type: 'checkbox', id: 'call-noise-suppression' });
+  box.checked = track.getSettings().noiseSuppression !== false;
+  box.addEventListener('change', async () => {
+    try {
+      await track.applyConstraints({ ...track.getConstraints(), noiseSuppression: box.checked });
+      status.textContent = box.checked ? 'Noise suppression is on.' : 'Noise suppression is off.';
+    } catch (error) {
+      box.checked = !box.checked;
+      toastError(error);
+    }
+  });
+  return h('div', { class: 'field checkbox' }, box, h('label', { for: 'call-noise-suppression' }, 'Noise suppression'));
 }

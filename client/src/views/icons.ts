@@ -31,6 +31,16 @@ import {
   VideoOff,
   X,
   CircleStop,
+  FaceGrinning,
+  Heart,
+  PartyPopper,
+  Signal,
+  SignalLow,
+  SignalMedium,
+  Smile,
+  Sparkles,
+  ThumbsDown,
+  ThumbsUp,
   type IconNode,
 } from 'lucide';
 
@@ -61,6 +71,16 @@ const ICONS = {
   camera: Video,
   cameraOff: VideoOff,
   close: X,
+  react: Smile,
+  'thumbs-up': ThumbsUp,
+  'thumbs-down': ThumbsDown,
+  laugh: FaceGrinning,
+  heart: Heart,
+  applause: Sparkles,
+  celebrate: PartyPopper,
+  signalGood: Signal,
+  signalFair: SignalMedium,
+  signalPoor: SignalLow,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof ICONS;

@@ -9,6 +9,7 @@
  * with Escape or its close button, and gives focus back to the control
  * that opened it.
  */
+import type { Reaction } from '@protocol/messages';
 import { h } from '../dom.js';
 import type { Meeting } from '../connection/session.js';
 import type { RemoteTrack } from '../media/media-session.js';
@@ -16,7 +17,9 @@ import type { Notice } from '../meeting/state.js';
 import { ChatPanel } from './chat-panel.js';
 import { Controls, type PanelName } from './controls.js';
 import { icon } from './icons.js';
+import { LinkIndicator } from './link-indicator.js';
 import { PeoplePanel } from './people-panel.js';
+import { ReactionFeed, reactionPicker } from './reactions.js';
 import { toast } from './toasts.js';
 import { VideoGrid } from './video-grid.js';
 
@@ -39,6 +42,8 @@ export class MeetingView {
   readonly root: HTMLElement;
   private readonly status = h('p', { role: 'status', class: 'call-status' });
   private readonly count = h('span', { class: 'participant-count' });
+  private readonly reactions = new ReactionFeed();
+  private readonly link: LinkIndicator;
   private readonly videos: VideoGrid;
   private readonly controls: Controls;
   private readonly people: PeoplePanel;
@@ -59,6 +64,7 @@ export class MeetingView {
     const report = (message: string) => void toast(message);
     const { actions, media, store } = meeting;
     this.videos = new VideoGrid(options.displayName, options.stream);
+    this.link = new LinkIndicator(() => media.linkStats());
     this.people = new PeoplePanel(actions, report);
     this.chat = new ChatPanel(actions);
     this.controls = new Controls({
@@ -78,10 +84,11 @@ export class MeetingView {
       { class: 'topbar' },
       h('h1', { class: 'visually-hidden' }, 'Meeting'),
       this.count,
+      this.link.root,
       this.status,
     );
     // One main landmark on the page (index.html's): the meeting is a region of it.
-    const stage = h('section', { class: 'meeting', 'aria-label': 'Videos' }, this.videos.root);
+    const stage = h('section', { class: 'meeting', 'aria-label': 'Videos' }, this.videos.root, this.reactions.root);
     this.background = [top, stage, this.controls.root];
     this.root = h('div', { class: 'call' }, top, stage, this.side, this.controls.root);
     this.side.addEventListener('keydown', (event) => {
@@ -91,7 +98,7 @@ export class MeetingView {
     });
     NARROW.addEventListener('change', this.onBreakpoint);
     this.applyPanels();
-    this.controls.addMore(options.extras ?? []);
+    this.controls.addMore([reactionPicker(actions.sendReaction, report), ...(options.extras ?? [])]);
     this.unsubscribe = store.subscribe((state) => {
       this.videos.render(state);
       this.people.render(state);
@@ -120,6 +127,13 @@ export class MeetingView {
     this.controls.setMediaReady(ready);
   }
 
+  /** Someone reacted (this person included): shown over the videos for a moment. */
+  showReaction(peerId: string, reaction: Reaction): void {
+    const { self, peers } = this.meeting.store.state;
+    const name = peerId === self.id ? `${self.displayName} (you)` : (peers.get(peerId)?.displayName ?? 'Someone');
+    this.reactions.show(name, reaction);
+  }
+
   trackAdded(remote: RemoteTrack): void {
     const tile = this.videos.trackAdded(remote, (consumerId, visible, layer) =>
       void this.meeting.media.showConsumer(consumerId, visible, layer).catch((error: unknown) => this.report((error as Error).message)),
@@ -144,6 +158,7 @@ export class MeetingView {
   /** Stops following the session's state (it ended, or a rejoin replaced it). */
   close(): void {
     this.unsubscribe();
+    this.link.stop();
     NARROW.removeEventListener('change', this.onBreakpoint);
   }
 

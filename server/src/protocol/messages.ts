@@ -66,10 +66,10 @@ export type PeerInfo = Static<typeof PeerInfo>;
 /** Reactions are named, not free emoji: the client draws each with its own icon, whatever fonts the viewer has. */
 export const Reaction = Type.Union([
   Type.Literal('thumbs-up'),
-  Type.Literal('clap'),
+  Type.Literal('thumbs-down'),
   Type.Literal('laugh'),
   Type.Literal('heart'),
-  Type.Literal('surprised'),
+  Type.Literal('applause'),
   Type.Literal('celebrate'),
 ]);
 export type Reaction = Static<typeof Reaction>;

@@ -114,7 +114,7 @@ test('the meeting has no serious accessibility violations, with menus and sheets
   await joinMeeting(bob.page, room.url, 'Bob Martin');
   await host.page.getByRole('group', { name: 'Bob Martin', exact: true }).waitFor();
   await host.page.getByLabel('Message', { exact: true }).fill('Hello, everyone');
-  await host.page.getByRole('button', { name: 'Send' }).click();
+  await host.page.getByRole('button', { name: 'Send', exact: true }).click();
   await bob.page.getByRole('list', { name: 'Messages' }).getByText('Hello, everyone').waitFor();
 
   await check(host.page, 'meeting (host)');

@@ -13,7 +13,7 @@ const XSS = '<img src=x onerror="window.__pwned = true">';
 
 async function say(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });

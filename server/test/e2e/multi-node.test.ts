@@ -61,7 +61,7 @@ test('one room across two nodes, a node killed, Redis restarted', MULTI_NODE, as
   await decodesMore(bob.page, 'Bob (node B)');
 
   await alice.page.getByLabel('Message', { exact: true }).fill('before the crash');
-  await alice.page.getByRole('button', { name: 'Send' }).click();
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
   await bob.page.getByRole('list', { name: 'Messages' }).getByText('before the crash').waitFor();
 
   // Node A dies. Alice's page reconnects through the balancer to node B.

@@ -88,7 +88,7 @@ test('a signalling connection cut for 2 s resumes the same session, media untouc
     async () => {
       if ((await delivered()) > 0) return true;
       await alice.page.getByLabel('Message', { exact: true }).fill('back again');
-      await alice.page.getByRole('button', { name: 'Send' }).click();
+      await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
       return false;
     },
     Boolean,
