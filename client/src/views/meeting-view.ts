@@ -13,12 +13,20 @@ import { h } from '../dom.js';
 import type { Meeting } from '../connection/session.js';
 import type { RemoteTrack } from '../media/media-session.js';
 import type { Notice } from '../meeting/state.js';
+import { t } from '../strings/index.js';
 import { ChatPanel } from './chat-panel.js';
 import { Controls, type PanelName } from './controls.js';
 import { icon } from './icons.js';
 import { PeoplePanel } from './people-panel.js';
 import { toast } from './toasts.js';
 import { VideoGrid } from './video-grid.js';
+
+/** A notice in words. */
+function noticeText(notice: Notice): string {
+  if (notice.kind === 'promoted') return t.notices.promoted;
+  if (notice.source === 'mic') return t.notices.micStopped;
+  return notice.source === 'camera' ? t.notices.cameraStopped : t.notices.screenStopped;
+}
 
 /** Time to first media is measured once per page: from opening the link (time origin) to the first remote frame. */
 let firstMediaReported = false;
@@ -70,18 +78,18 @@ export class MeetingView {
       togglePanel: (panel) => this.setPanel(panel, !this.open[panel]),
       report,
     });
-    this.people.header.append(this.closeButton('people', 'Close people'));
-    this.chat.header.append(this.closeButton('chat', 'Close chat'));
-    this.side = h('aside', { class: 'side', 'aria-label': 'People and chat' }, this.people.root, this.chat.root);
+    this.people.header.append(this.closeButton('people', t.meeting.closePeople));
+    this.chat.header.append(this.closeButton('chat', t.meeting.closeChat));
+    this.side = h('aside', { class: 'side', 'aria-label': t.meeting.side }, this.people.root, this.chat.root);
     const top = h(
       'header',
       { class: 'topbar' },
-      h('h1', { class: 'visually-hidden' }, 'Meeting'),
+      h('h1', { class: 'visually-hidden' }, t.meeting.heading),
       this.count,
       this.status,
     );
     // One main landmark on the page (index.html's): the meeting is a region of it.
-    const stage = h('section', { class: 'meeting', 'aria-label': 'Videos' }, this.videos.root);
+    const stage = h('section', { class: 'meeting', 'aria-label': t.meeting.videos }, this.videos.root);
     this.background = [top, stage, this.controls.root];
     this.root = h('div', { class: 'call' }, top, stage, this.side, this.controls.root);
     this.side.addEventListener('keydown', (event) => {
@@ -107,7 +115,7 @@ export class MeetingView {
       }
       if (state.notice !== this.notice) {
         this.notice = state.notice;
-        if (state.notice) toast(state.notice.text);
+        if (state.notice) toast(noticeText(state.notice));
       }
     });
   }
@@ -183,7 +191,7 @@ export class MeetingView {
     const sheet = anyOpen && NARROW.matches;
     this.root.classList.toggle('sheet-open', sheet);
     for (const element of this.background) element.inert = sheet;
-    this.count.textContent = `${this.counts.people} ${this.counts.people === 1 ? 'person' : 'people'} in the meeting`;
+    this.count.textContent = t.meeting.inMeeting(this.counts.people);
     this.controls.setPanels(this.open, this.counts);
   }
 }
