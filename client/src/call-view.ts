@@ -12,6 +12,7 @@ import type { Meeting } from './connection/session.js';
 import { h, mount } from './dom.js';
 import { openTrack, swapTrack } from './media-devices.js';
 import { installShortcuts, shortcutHelpButton } from './shortcuts.js';
+import { t } from './strings/index.js';
 import { showLobbyWait, showPassword, showStatusCard } from './views/cards.js';
 import { devicesButton } from './views/device-dialog.js';
 import { ask } from './views/dialogs.js';
@@ -33,7 +34,7 @@ export function showCall(roomId: string, { displayName, stream, off, password }:
   let stopFollowing: (() => void) | undefined;
   let removeShortcuts: (() => void) | undefined;
   const joining = h('p', { role: 'status', class: 'call-status' });
-  const joiningCard = h('section', { class: 'card' }, h('h1', {}, 'Parley'), joining);
+  const joiningCard = h('section', { class: 'card' }, h('h1', {}, t.app.name), joining);
 
   const render = (state: CallState) => {
     switch (state.kind) {
@@ -50,12 +51,12 @@ export function showCall(roomId: string, { displayName, stream, off, password }:
         if (!meeting.root.isConnected) mount(meeting.root);
         removeShortcuts ??= installShortcuts();
         meeting.setMediaReady(state.mediaReady);
-        meeting.report(state.mediaReady ? '' : 'Connecting media…');
+        meeting.report(state.mediaReady ? '' : t.call.connectingMedia);
         return;
       case 'reconnecting':
         // Resuming keeps the meeting on screen: its media never stopped.
-        if (state.mode === 'resume' && meeting?.root.isConnected) return meeting.report('Connection lost. Reconnecting…');
-        return showStatusCard(`${state.reason} Reconnecting…`);
+        if (state.mode === 'resume' && meeting?.root.isConnected) return meeting.report(t.call.resuming);
+        return showStatusCard(t.call.reconnecting(state.reason));
       case 'ended':
         closeMeeting();
         removeShortcuts?.();
@@ -76,13 +77,11 @@ export function showCall(roomId: string, { displayName, stream, off, password }:
     if (self.role !== 'host') return connection.leave('left');
     const otherHosts = [...peers.values()].some((peer) => peer.role === 'host');
     const choice = await ask({
-      title: 'Leave the meeting?',
-      text: otherHosts
-        ? 'You can leave and let the others carry on, or end the meeting for everyone.'
-        : 'You are the only host: if you leave, nobody can let people in from the lobby until a host comes back. You can also end the meeting for everyone.',
+      title: t.call.leaveTitle,
+      text: otherHosts ? t.call.leaveOthersStay : t.call.leaveOnlyHost,
       choices: [
-        { value: 'leave', label: 'Leave meeting' },
-        { value: 'end', label: 'End meeting for everyone', tone: 'danger' },
+        { value: 'leave', label: t.call.leaveMeeting },
+        { value: 'end', label: t.call.endForEveryone, tone: 'danger' },
       ],
     });
     if (choice === 'leave') return connection.leave('left');
@@ -131,11 +130,11 @@ export function showCall(roomId: string, { displayName, stream, off, password }:
       },
       unmuteRequested: (session) => {
         if (session.media.isSending('mic')) return;
-        toast('A host asks you to unmute your microphone.', {
+        toast(t.call.unmuteAsked, {
           key: 'unmute-request',
           actions: [
-            { label: 'Unmute now', primary: true, run: () => session.media.setSending('mic', true) },
-            { label: 'Stay muted', run: () => undefined },
+            { label: t.call.unmuteNow, primary: true, run: () => session.media.setSending('mic', true) },
+            { label: t.call.stayMuted, run: () => undefined },
           ],
         });
       },

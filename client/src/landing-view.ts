@@ -1,4 +1,5 @@
 import { h, mount } from './dom.js';
+import { t } from './strings/index.js';
 
 /** Creates a meeting through the API and opens its host link; throws a sentence a person can read. */
 export async function startNewMeeting(lobby = true): Promise<void> {
@@ -10,11 +11,11 @@ export async function startNewMeeting(lobby = true): Promise<void> {
       body: JSON.stringify({ lobby }),
     });
   } catch {
-    throw new Error('Could not reach the server. Check your connection and try again.');
+    throw new Error(t.landing.unreachable);
   }
-  if (response.status === 429) throw new Error('Too many meetings were started from here just now. Wait a minute and try again.');
-  if (response.status === 401) throw new Error('This server only lets people with an API key start meetings.');
-  if (!response.ok) throw new Error('The server could not start a meeting. Try again in a moment.');
+  if (response.status === 429) throw new Error(t.landing.tooMany);
+  if (response.status === 401) throw new Error(t.landing.keyRequired);
+  if (!response.ok) throw new Error(t.landing.failed);
   // The host link carries the host credential; the meeting page keeps it for this tab.
   const { hostUrl } = (await response.json()) as { hostUrl: string };
   location.assign(hostUrl);
@@ -22,10 +23,10 @@ export async function startNewMeeting(lobby = true): Promise<void> {
 
 /** A "Start a new meeting" button that reports its own failure in `status`. */
 export function newMeetingButton(status: HTMLElement, lobby: () => boolean = () => true, className = ''): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: className }, 'Start a new meeting');
+  const button = h('button', { type: 'button', class: className }, t.landing.start);
   button.addEventListener('click', async () => {
     button.disabled = true;
-    status.textContent = 'Creating a meeting…';
+    status.textContent = t.landing.creating;
     try {
       await startNewMeeting(lobby());
     } catch (error) {
@@ -44,9 +45,9 @@ export function showLanding(): void {
     h(
       'section',
       { class: 'card' },
-      h('h1', {}, 'Parley'),
-      h('p', {}, 'Video meetings on your own server.'),
-      h('label', { class: 'inline' }, noLobby, ' Let people in without waiting in a lobby'),
+      h('h1', {}, t.app.name),
+      h('p', {}, t.landing.tagline),
+      h('label', { class: 'inline' }, noLobby, ` ${t.landing.noLobby}`),
       newMeetingButton(status, () => !noLobby.checked),
       status,
     ),

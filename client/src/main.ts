@@ -1,11 +1,13 @@
-/** Entry point: a meeting link opens the pre-join screen, then the call; any other path is the start page. */
+/** Entry point: the page takes the chosen language; a meeting link opens the pre-join screen, then the call; any other path is the start page. */
 import { showCall } from './call-view.js';
 import { adoptCredentialFromLink } from './credential-store.js';
 import { showLanding } from './landing-view.js';
 import { followSpeakerChoice } from './media-devices.js';
 import { showPrejoin } from './prejoin-view.js';
+import { language } from './strings/index.js';
 import './flows.css';
 
+document.documentElement.lang = language;
 const match = /^\/r\/([A-Za-z0-9_-]{22})$/.exec(location.pathname);
 followSpeakerChoice();
 if (match) {

@@ -1,4 +1,6 @@
 /** Camera, microphone and speaker access, with errors a person can act on. */
+import { t } from './strings/index.js';
+
 
 export interface DeviceChoice {
   cameraId?: string;
@@ -101,13 +103,13 @@ export function describeMediaError(error: unknown): string {
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'Camera and microphone permission was denied. Allow them in the browser’s site settings and reload, or join without them.';
+      return t.devices.denied;
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return 'No camera or microphone was found. Check that one is connected, or join without them.';
+      return t.devices.notFound;
     case 'NotReadableError':
-      return 'The camera or microphone is in use by another application.';
+      return t.devices.inUse;
     default:
-      return 'Could not open the camera or microphone. Check that they are connected, then reload.';
+      return t.devices.openFailed;
   }
 }

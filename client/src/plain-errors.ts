@@ -6,6 +6,7 @@
  */
 import type { ErrorCode } from '@protocol/errors';
 import type { ErrorBody } from '@protocol/messages';
+import { t } from './strings/index.js';
 
 /** Codes whose server message is a sentence meant for the person (why they cannot get in, or wait). */
 const SPOKEN_BY_SERVER: ReadonlySet<ErrorCode> = new Set([
@@ -21,15 +22,13 @@ const SPOKEN_BY_SERVER: ReadonlySet<ErrorCode> = new Set([
 ]);
 
 const SAID_HERE: Partial<Record<ErrorCode, string>> = {
-  forbidden: 'Only a host can do that.',
-  not_found: 'That person or item is no longer here.',
-  invalid_state: 'That cannot be done right now.',
-  too_many_requests: 'Too many actions at once. Wait a moment and try again.',
-  media_error: 'The media server could not handle that. Try again, or rejoin if it keeps happening.',
-  message_too_large: 'That was too large to send.',
+  forbidden: t.errors.forbidden,
+  not_found: t.errors.notFound,
+  invalid_state: t.errors.invalidState,
+  too_many_requests: t.errors.tooManyRequests,
+  media_error: t.errors.mediaError,
+  message_too_large: t.errors.tooLarge,
 };
-
-const GENERIC = 'Something went wrong. Please try again.';
 
 /** "this meeting has ended" → "This meeting has ended." */
 export function sentence(text: string): string {
@@ -41,7 +40,7 @@ export function sentence(text: string): string {
 
 export function plainServerError(body: ErrorBody): string {
   if (SPOKEN_BY_SERVER.has(body.code)) return sentence(body.message);
-  return SAID_HERE[body.code] ?? GENERIC;
+  return SAID_HERE[body.code] ?? t.errors.generic;
 }
 
 /** Any failure as a sentence: errors made in this client already carry one. */
@@ -50,17 +49,17 @@ export function plainError(error: unknown): string {
   if (error instanceof DOMException) {
     switch (error.name) {
       case 'NotAllowedError':
-        return 'The browser did not allow that. Check the site’s permissions and try again.';
+        return t.errors.notAllowed;
       case 'NotFoundError':
       case 'OverconstrainedError':
-        return 'That device is not available any more. Choose another one.';
+        return t.errors.deviceGone;
       case 'NotReadableError':
-        return 'That device is in use by another application.';
+        return t.errors.deviceBusy;
       case 'AbortError':
-        return 'That was cancelled.';
+        return t.errors.cancelled;
     }
   }
-  return GENERIC;
+  return t.errors.generic;
 }
 
 /** An error whose message is already written for the person. */

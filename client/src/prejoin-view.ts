@@ -18,6 +18,7 @@ import {
   speakerChoiceSupported,
   swapTrack,
 } from './media-devices.js';
+import { t } from './strings/index.js';
 import { showEnded } from './views/end-screen.js';
 import { showStatusCard } from './views/cards.js';
 
@@ -50,7 +51,7 @@ async function lookUp(roomId: string): Promise<RoomInfo | 'gone' | 'unreachable'
 }
 
 export async function showPrejoin(roomId: string, onJoin: (result: PrejoinResult) => void): Promise<void> {
-  showStatusCard('Checking the meeting link…');
+  showStatusCard(t.prejoin.checking);
   const room = await lookUp(roomId);
   if (room === 'gone') return showEnded('not-found', undefined, undefined);
   if (room === 'unreachable') return showEnded('unreachable', undefined, undefined);
@@ -69,26 +70,26 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
   });
   const passwordInput = h('input', { id: 'prejoin-password', type: 'password', maxlength: '128', autocomplete: 'off' });
   const askPassword = Boolean(room?.passwordRequired) && !hasCredential;
-  const preview = h('video', { autoplay: true, muted: true, playsinline: true, 'aria-label': 'Camera preview' });
+  const preview = h('video', { autoplay: true, muted: true, playsinline: true, 'aria-label': t.prejoin.preview });
   const cameraSelect = h('select', { id: 'camera-select' });
   const micSelect = h('select', { id: 'mic-select' });
   const speakerSelect = h('select', { id: 'speaker-select' });
-  const speakerField = h('div', { class: 'field', hidden: true }, h('label', { for: 'speaker-select' }, 'Speaker'), speakerSelect);
-  const mediaStatus = h('p', { role: 'status', class: 'media-status' }, 'Starting camera and microphone…');
-  const cameraToggle = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', disabled: true }, 'Turn camera off');
-  const micToggle = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', disabled: true }, 'Mute microphone');
+  const speakerField = h('div', { class: 'field', hidden: true }, h('label', { for: 'speaker-select' }, t.devices.speaker), speakerSelect);
+  const mediaStatus = h('p', { role: 'status', class: 'media-status' }, t.prejoin.starting);
+  const cameraToggle = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', disabled: true }, t.controls.turnCameraOff);
+  const micToggle = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false', disabled: true }, t.controls.muteMicrophone);
   const meter = new LevelMeter();
-  const joinButton = h('button', { type: 'submit' }, 'Join');
+  const joinButton = h('button', { type: 'submit' }, t.prejoin.join);
   const off = new Set<MediaSource>();
   let stream: MediaStream | undefined;
 
   const fillSelect = async (select: HTMLSelectElement, kind: MediaDeviceKind, current?: string) => {
     const devices = await listDevices(kind);
-    const label = kind === 'audiooutput' ? 'Speaker' : kind === 'videoinput' ? 'Camera' : 'Microphone';
+    const label = kind === 'audiooutput' ? t.devices.speaker : kind === 'videoinput' ? t.devices.camera : t.devices.microphone;
     select.replaceChildren(
-      ...(kind === 'audiooutput' ? [h('option', { value: '' }, 'System default')] : []),
+      ...(kind === 'audiooutput' ? [h('option', { value: '' }, t.devices.systemDefault)] : []),
       ...devices.map((device, index) =>
-        h('option', { value: device.deviceId, selected: device.deviceId === current }, device.label || `${label} ${index + 1}`),
+        h('option', { value: device.deviceId, selected: device.deviceId === current }, device.label || t.devices.numbered(label, index + 1)),
       ),
     );
     if (current !== undefined) select.value = current;
@@ -100,9 +101,9 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
     const audio = stream?.getAudioTracks()[0];
     cameraToggle.disabled = !video;
     micToggle.disabled = !audio;
-    cameraToggle.textContent = off.has('camera') ? 'Turn camera on' : 'Turn camera off';
+    cameraToggle.textContent = off.has('camera') ? t.controls.turnCameraOn : t.controls.turnCameraOff;
     cameraToggle.setAttribute('aria-pressed', String(off.has('camera')));
-    micToggle.textContent = off.has('mic') ? 'Unmute microphone' : 'Mute microphone';
+    micToggle.textContent = off.has('mic') ? t.controls.unmuteMicrophone : t.controls.muteMicrophone;
     micToggle.setAttribute('aria-pressed', String(off.has('mic')));
     if (video) video.enabled = !off.has('camera');
     if (audio) audio.enabled = !off.has('mic');
@@ -144,28 +145,28 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
 
   const form = h(
     'form',
-    { class: 'card prejoin', 'aria-label': 'Join the meeting' },
-    h('h1', {}, 'Ready to join?'),
+    { class: 'card prejoin', 'aria-label': t.prejoin.form },
+    h('h1', {}, t.prejoin.heading),
     preview,
     h('div', { class: 'prejoin-toggles' }, micToggle, cameraToggle, meter.root),
     mediaStatus,
-    h('label', { for: 'display-name' }, 'Your name'),
+    h('label', { for: 'display-name' }, t.prejoin.yourName),
     nameInput,
-    askPassword ? h('label', { for: 'prejoin-password' }, 'Meeting password') : null,
+    askPassword ? h('label', { for: 'prejoin-password' }, t.prejoin.password) : null,
     askPassword ? passwordInput : null,
-    h('label', { for: 'camera-select' }, 'Camera'),
+    h('label', { for: 'camera-select' }, t.devices.camera),
     cameraSelect,
-    h('label', { for: 'mic-select' }, 'Microphone'),
+    h('label', { for: 'mic-select' }, t.devices.microphone),
     micSelect,
     speakerField,
-    room?.lobby && !hasCredential ? h('p', { class: 'hint' }, 'After you join, a host lets you in; you wait in the lobby until then.') : null,
+    room?.lobby && !hasCredential ? h('p', { class: 'hint' }, t.prejoin.lobbyHint) : null,
     joinButton,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const displayName = nameInput.value.trim();
     if (!displayName) {
-      nameInput.setCustomValidity('Please enter your name.');
+      nameInput.setCustomValidity(t.prejoin.nameMissing);
       nameInput.reportValidity();
       return;
     }

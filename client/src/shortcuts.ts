@@ -5,6 +5,7 @@
  * so the control's own rules (disabled, busy) still apply. `?` lists them.
  */
 import { h } from './dom.js';
+import { t } from './strings/index.js';
 import { panelDialog } from './views/dialogs.js';
 
 export interface Shortcut {
@@ -16,12 +17,12 @@ export interface Shortcut {
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  { key: 'm', does: 'Mute or unmute your microphone', target: () => document.querySelector('[data-shortcut="mic"]') },
-  { key: 'v', does: 'Turn your camera off or on', target: () => document.querySelector('[data-shortcut="camera"]') },
-  { key: 's', does: 'Share your screen, or stop sharing', target: () => document.querySelector('[data-shortcut="share"]') },
-  { key: 'h', does: 'Raise or lower your hand', target: () => document.querySelector('[data-shortcut="hand"]') },
-  { key: 'c', does: 'Open or close the chat', target: () => document.querySelector('[aria-controls="chat-panel"]') },
-  { key: 'p', does: 'Open or close the list of people', target: () => document.querySelector('[aria-controls="people-panel"]') },
+  { key: 'm', does: t.shortcuts.mic, target: () => document.querySelector('[data-shortcut="mic"]') },
+  { key: 'v', does: t.shortcuts.camera, target: () => document.querySelector('[data-shortcut="camera"]') },
+  { key: 's', does: t.shortcuts.share, target: () => document.querySelector('[data-shortcut="share"]') },
+  { key: 'h', does: t.shortcuts.hand, target: () => document.querySelector('[data-shortcut="hand"]') },
+  { key: 'c', does: t.shortcuts.chat, target: () => document.querySelector('[aria-controls="chat-panel"]') },
+  { key: 'p', does: t.shortcuts.people, target: () => document.querySelector('[aria-controls="people-panel"]') },
 ];
 
 /** Typing somewhere: a text field, a select, or anything editable. */
@@ -40,14 +41,14 @@ export function showShortcutHelp(onClose?: () => void): void {
   const list = h(
     'dl',
     { class: 'shortcut-list' },
-    ...[...SHORTCUTS, { key: '?', does: 'Show this list' }].flatMap(({ key, does }) => [h('dt', {}, h('kbd', {}, key)), h('dd', {}, does)]),
+    ...[...SHORTCUTS, { key: '?', does: t.shortcuts.help }].flatMap(({ key, does }) => [h('dt', {}, h('kbd', {}, key)), h('dd', {}, does)]),
   );
-  panelDialog('Keyboard shortcuts', h('div', {}, h('p', {}, 'Press a key while not typing in a field:'), list), onClose);
+  panelDialog(t.shortcuts.title, h('div', {}, h('p', {}, t.shortcuts.intro), list), onClose);
 }
 
 /** A button that opens the list. */
 export function shortcutHelpButton(): HTMLButtonElement {
-  const button = h('button', { type: 'button', 'aria-keyshortcuts': '?' }, 'Keyboard shortcuts');
+  const button = h('button', { type: 'button', 'aria-keyshortcuts': '?' }, t.shortcuts.title);
   button.addEventListener('click', () => showShortcutHelp(() => button.focus()));
   return button;
 }

@@ -17,6 +17,7 @@ import {
 } from '@protocol/messages';
 import { describeFirstError, interpretedChecker, type Checker } from '@protocol/validation';
 import { PlainError, plainServerError } from './plain-errors.js';
+import { t } from './strings/index.js';
 
 /** The server refused a request: `body` has its code (to act on) and its own text; the message is for people. */
 export class RequestError extends PlainError {
@@ -61,7 +62,7 @@ export class SignallingClient {
     ws.addEventListener('close', (event) => {
       for (const { reject, timer } of this.pending.values()) {
         clearTimeout(timer);
-        reject(new ConnectionError('The connection to the server was lost.'));
+        reject(new ConnectionError(t.errors.connectionLost));
       }
       this.pending.clear();
       this.closeHandler(event);
@@ -73,7 +74,7 @@ export class SignallingClient {
     const ws = new WebSocket(`${scheme}://${location.host}/ws?room=${encodeURIComponent(roomId)}`);
     return new Promise((resolve, reject) => {
       ws.addEventListener('open', () => resolve(new SignallingClient(ws)), { once: true });
-      ws.addEventListener('error', () => reject(new ConnectionError('Could not reach the server.')), { once: true });
+      ws.addEventListener('error', () => reject(new ConnectionError(t.errors.unreachable)), { once: true });
     });
   }
 
@@ -87,11 +88,11 @@ export class SignallingClient {
 
   request<M extends RequestMethod>(method: M, data: RequestData<M>): Promise<ResponseData<M>> {
     const id = this.nextId++;
-    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new ConnectionError('Not connected to the server right now. Try again in a moment.'));
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new ConnectionError(t.errors.notConnected));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ConnectionError('The server did not answer in time. Try again.'));
+        reject(new ConnectionError(t.errors.noAnswer));
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(id, { method, resolve: resolve as (data: unknown) => void, reject, timer });
       this.ws.send(JSON.stringify({ type: 'request', id, method, data }));
@@ -135,7 +136,7 @@ export class SignallingClient {
     const checker = checkerFor(Requests[pending.method].response);
     if (!checker.Check(message.data)) {
       console.error(`signalling: invalid ${pending.method} response:`, describeFirstError(checker, message.data));
-      pending.reject(new ConnectionError('The server sent an answer this page does not understand. Reload the page.'));
+      pending.reject(new ConnectionError(t.errors.notUnderstood));
       return;
     }
     pending.resolve(message.data);

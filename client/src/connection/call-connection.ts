@@ -9,6 +9,7 @@ import { saveCredential, savedCredential } from '../credential-store.js';
 import type { TrackEvents } from '../media/media-session.js';
 import { plainError } from '../plain-errors.js';
 import { ConnectionError, RequestError, SignallingClient } from '../signalling-client.js';
+import { t } from '../strings/index.js';
 import type { CallState, EndKind } from './call-state.js';
 import { nextRetry } from './retry-policy.js';
 import { Session, type Meeting } from './session.js';
@@ -42,7 +43,7 @@ interface Recovery {
 const retryable = (error: unknown) => !(error instanceof RequestError) || error.body.code === 'unavailable';
 
 export class CallConnection {
-  private state: CallState = { kind: 'joining', step: 'Connecting to the server…' };
+  private state: CallState = { kind: 'joining', step: t.call.connecting };
   private session: Session | undefined;
   private recovery: Recovery | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -94,14 +95,14 @@ export class CallConnection {
   }
 
   private async enter(password?: string): Promise<void> {
-    this.setState({ kind: 'joining', step: 'Connecting to the server…' });
+    this.setState({ kind: 'joining', step: t.call.connecting });
     let session: Session | undefined;
     try {
       session = this.open(await SignallingClient.connect(this.roomId));
       const { rtpCapabilities } = await session.request('getRouterRtpCapabilities', {});
       await session.media.load(rtpCapabilities);
       this.stillCurrent(session);
-      this.setState({ kind: 'joining', step: 'Joining the meeting…' });
+      this.setState({ kind: 'joining', step: t.call.joining });
       const answer = await session.request('join', {
         displayName: this.displayName,
         rtpCapabilities: session.media.rtpCapabilities as never,
@@ -152,7 +153,7 @@ export class CallConnection {
       failed: () => {
         if (this.session !== self) return;
         this.closeSession(true);
-        this.lost('The media connection failed.', false);
+        this.lost(t.call.mediaFailed, false);
       },
     }));
     this.session = session;
@@ -169,7 +170,7 @@ export class CallConnection {
       if (this.session !== session || session.client !== client) return;
       // Only a session fully in the meeting can be taken back; anything earlier starts again.
       const inCall = this.state.kind === 'in-call' && this.state.mediaReady;
-      this.lost('The connection to the server was lost.', inCall && savedCredential(this.roomId) !== undefined);
+      this.lost(t.call.connectionLost, inCall && savedCredential(this.roomId) !== undefined);
     });
   }
 
@@ -183,7 +184,7 @@ export class CallConnection {
       case 'sessionClosed': {
         const { cause, reason } = notification.data;
         // A server restart or a lost media worker: joining again brings the media back.
-        if (cause === 'server') return this.lost('The server restarted or lost its media.', false);
+        if (cause === 'server') return this.lost(t.call.serverRestarted, false);
         if (cause === 'ended') return this.end(session.endingHere ? 'you-ended' : 'ended');
         return this.end(cause, reason);
       }

@@ -4,6 +4,7 @@
  * readers), updated ten times a second.
  */
 import { h } from '../dom.js';
+import { t } from '../strings/index.js';
 
 export class LevelMeter {
   readonly root: HTMLMeterElement = h('meter', {
@@ -14,8 +15,8 @@ export class LevelMeter {
     high: '0.8',
     optimum: '0.4',
     value: '0',
-    'aria-label': 'Microphone level',
-    'aria-valuetext': 'silent',
+    'aria-label': t.devices.level,
+    'aria-valuetext': t.devices.silent,
   });
   private context: AudioContext | undefined;
   private source: MediaStreamAudioSourceNode | undefined;
@@ -63,6 +64,6 @@ export class LevelMeter {
     const rounded = Math.round(level * 100) / 100;
     if (this.root.value === rounded) return;
     this.root.value = rounded;
-    this.root.setAttribute('aria-valuetext', rounded < 0.05 ? 'silent' : `${Math.round(rounded * 100)} percent`);
+    this.root.setAttribute('aria-valuetext', rounded < 0.05 ? t.devices.silent : t.devices.percent(Math.round(rounded * 100)));
   }
 }

@@ -9,6 +9,7 @@ import { Device, types } from 'mediasoup-client';
 import type { MediaSource, NotificationData, ResponseData } from '@protocol/messages';
 import type { Request } from '../meeting/actions.js';
 import { PlainError, plainError } from '../plain-errors.js';
+import { t } from '../strings/index.js';
 import { RequestError } from '../signalling-client.js';
 import { CAMERA_ENCODINGS, withTimeout } from './encodings.js';
 
@@ -133,14 +134,14 @@ export class MediaSession {
     const stream = await withTimeout(
       navigator.mediaDevices.getDisplayMedia({ video: true, audio: true }),
       DISPLAY_MEDIA_TIMEOUT_MS,
-      'No screen was chosen in time.',
+      t.screenShare.tooLate,
     ).catch((error: unknown) => {
-      if (error instanceof DOMException && error.name === 'NotAllowedError') throw new PlainError('Screen sharing was cancelled, or the browser did not allow it.');
+      if (error instanceof DOMException && error.name === 'NotAllowedError') throw new PlainError(t.screenShare.refused);
       if (error instanceof DOMException) throw new PlainError(plainError(error));
-      throw new PlainError(error instanceof Error ? error.message : 'Could not share the screen.');
+      throw new PlainError(error instanceof Error ? error.message : t.screenShare.failed);
     });
     const [video] = stream.getVideoTracks();
-    if (!video) throw new PlainError('The browser shared no video.');
+    if (!video) throw new PlainError(t.screenShare.noVideo);
     video.addEventListener('ended', () => void this.stopScreenShare());
     try {
       await this.produce(video, 'screen');

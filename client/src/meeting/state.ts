@@ -15,11 +15,12 @@ export interface SelfState {
 
 export type WaitingPeer = NotificationData<'lobbyChanged'>['waiting'][number];
 
-/** A message for the person in front of the screen, with a serial so the same text twice is shown twice. */
-export interface Notice {
-  serial: number;
-  text: string;
-}
+/**
+ * Something the server did to this tab that the person should read about
+ * (the view words it): made a host, or one of their media stopped by a
+ * host. The serial makes the same notice twice show twice.
+ */
+export type Notice = { serial: number } & ({ kind: 'promoted' } | { kind: 'stopped-by-host'; source: MediaSource });
 
 export interface MeetingState {
   /** Everyone else in the meeting, in the order they arrived, keyed by peer id. */

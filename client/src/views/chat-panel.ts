@@ -3,6 +3,7 @@ import type { ChatMessage } from '@protocol/messages';
 import { MAX_CHAT_LENGTH } from '@protocol/limits';
 import { h } from '../dom.js';
 import type { MeetingActions } from '../meeting/actions.js';
+import { t } from '../strings/index.js';
 import { icon } from './icons.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -12,18 +13,18 @@ export class ChatPanel {
   /** The panel's title bar; the meeting view adds its close button here. */
   readonly header: HTMLElement;
   // Focusable, so a keyboard can scroll back through the messages.
-  private readonly list = h('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-live': 'polite', tabindex: '0' });
-  private readonly input = h('input', { id: 'chat-input', maxlength: String(MAX_CHAT_LENGTH), autocomplete: 'off', placeholder: 'Message everyone' });
+  private readonly list = h('ol', { class: 'messages', 'aria-label': t.chat.messages, 'aria-live': 'polite', tabindex: '0' });
+  private readonly input = h('input', { id: 'chat-input', maxlength: String(MAX_CHAT_LENGTH), autocomplete: 'off', placeholder: t.chat.placeholder });
   private readonly error = h('p', { class: 'error', role: 'alert' });
   /** Messages are only ever added: how many of them are on screen. */
   private shown = 0;
 
   constructor(actions: Pick<MeetingActions, 'sendChat'>) {
-    const send = h('button', { type: 'submit', class: 'primary' }, icon('send'), h('span', { class: 'label' }, 'Send'));
+    const send = h('button', { type: 'submit', class: 'primary' }, icon('send'), h('span', { class: 'label' }, t.chat.send));
     const form = h(
       'form',
       { class: 'chat-form' },
-      h('label', { for: 'chat-input', class: 'visually-hidden' }, 'Message'),
+      h('label', { for: 'chat-input', class: 'visually-hidden' }, t.chat.message),
       this.input,
       send,
     );
@@ -39,7 +40,7 @@ export class ChatPanel {
         this.error.textContent = (error as Error).message;
       }
     });
-    this.header = h('header', { class: 'panel-header' }, h('h2', { id: 'chat-heading' }, 'Chat'));
+    this.header = h('header', { class: 'panel-header' }, h('h2', { id: 'chat-heading' }, t.chat.heading));
     this.root = h(
       'section',
       { class: 'panel chat', 'aria-labelledby': 'chat-heading', id: 'chat-panel' },

@@ -1,10 +1,11 @@
 /**
  * The call controls, in one row: microphone, camera, screen share, hand,
- * the people and chat panels, "More" (invite link, and for hosts lock,
- * lobby and end) and Leave. Each control is an icon with a short visible
- * label and a full accessible name (the label is its first words); on
- * narrow screens only the icons show, and "More" folds its items into a
- * pop-up, while on wide screens they sit in the row. Labels and pressed
+ * the people and chat panels, "More" (invite link, for hosts lock, lobby
+ * and end, then reactions, devices, mute everyone and shortcut help) and
+ * Leave. Each control is an icon with a short visible label and a full
+ * accessible name (the label is its first words); on narrow screens only
+ * the icons show and "More" is a pop-up of everything, while on wide screens
+ * the invite and host items sit in the row and the pop-up keeps the rest. Labels and pressed
  * states follow the meeting state; media controls wait until the session's
  * media is set up, and a control is disabled while its action runs.
  */
@@ -12,6 +13,7 @@ import { h } from '../dom.js';
 import type { MediaSession } from '../media/media-session.js';
 import type { MeetingActions } from '../meeting/actions.js';
 import type { MeetingState } from '../meeting/state.js';
+import { t } from '../strings/index.js';
 import type { Report } from './action-button.js';
 import { ask } from './dialogs.js';
 import { icon, setIcon, type IconName } from './icons.js';
@@ -29,6 +31,9 @@ export interface ControlsContext {
 }
 
 /** A control: an icon, a short visible label, and a full accessible name (also its tooltip). */
+/** From this width the first "More" items sit in the row (styles.css uses the same width). */
+const WIDE = window.matchMedia('(min-width: 1200px)');
+
 function control(iconName: IconName, name: string, label: string, className = ''): HTMLButtonElement {
   const button = h('button', { type: 'button', class: `control ${className}` }, icon(iconName), h('span', { class: 'label' }));
   setControl(button, iconName, name, label);
@@ -46,26 +51,28 @@ function setControl(button: HTMLButtonElement, iconName: IconName, name: string,
 }
 
 export class Controls {
-  private readonly mic = control('mic', 'Mute microphone', 'Mute');
-  private readonly camera = control('camera', 'Turn camera off', 'Camera off');
-  private readonly share = control('share', 'Share screen', 'Share');
-  private readonly hand = control('hand', 'Raise hand', 'Raise hand');
-  private readonly people = control('people', 'People', 'People');
+  private readonly mic = control('mic', t.controls.muteMicrophone, t.controls.mute);
+  private readonly camera = control('camera', t.controls.turnCameraOff, t.controls.cameraOff);
+  private readonly share = control('share', t.controls.shareScreen, t.controls.share);
+  private readonly hand = control('hand', t.controls.raiseHand, t.controls.raiseHand);
+  private readonly people = control('people', t.controls.people, t.controls.people);
   private readonly peopleCount = h('span', { class: 'count-badge' });
   private readonly peopleWaiting = h('span', { class: 'visually-hidden' });
-  private readonly chat = control('chat', 'Chat', 'Chat');
+  private readonly chat = control('chat', t.controls.chat, t.controls.chat);
   private readonly unread = h('span', { class: 'count-badge alert', hidden: true });
   private readonly unreadText = h('span', { class: 'visually-hidden' });
-  private readonly more = control('more', 'More options', 'More');
-  private readonly invite = control('link', 'Copy invite link', 'Copy invite link');
-  private readonly lock = control('lock', 'Lock meeting', 'Lock meeting', 'host-only');
-  private readonly lobby = control('lobbyOff', 'Turn lobby off', 'Turn lobby off', 'host-only');
-  private readonly end = control('end', 'End meeting for all', 'End meeting for all', 'danger host-only');
-  private readonly leave = control('leave', 'Leave', 'Leave', 'danger');
-  private readonly moreItems = h('div', { class: 'more-items', id: 'call-more' }, this.invite, this.lock, this.lobby, this.end);
+  private readonly more = control('more', t.controls.moreOptions, t.controls.more);
+  private readonly invite = control('link', t.controls.copyInvite, t.controls.copyInvite);
+  private readonly lock = control('lock', t.controls.lock, t.controls.lock, 'host-only');
+  private readonly lobby = control('lobbyOff', t.controls.lobbyOff, t.controls.lobbyOff, 'host-only');
+  private readonly end = control('end', t.controls.endForAll, t.controls.endForAll, 'danger host-only');
+  private readonly leave = control('leave', t.controls.leave, t.controls.leave, 'danger');
+  /** Further tools (reactions, devices, mute everyone, shortcut help): in the pop-up at every width. */
+  private readonly extras = h('div', { class: 'more-extras' });
+  private readonly moreItems = h('div', { class: 'more-items', id: 'call-more' }, this.invite, this.lock, this.lobby, this.end, this.extras);
   readonly root = h(
     'nav',
-    { class: 'controls', 'aria-label': 'Call controls' },
+    { class: 'controls', 'aria-label': t.controls.bar },
     h('div', { class: 'control-group' }, this.mic, this.camera, this.share, this.hand),
     h('div', { class: 'control-group' }, this.people, this.chat),
     h('div', { class: 'control-group more-group' }, this.more, this.moreItems),
@@ -103,15 +110,15 @@ export class Controls {
     this.onClick(this.hand, () => actions.setHandRaised(!this.state?.self.handRaised));
     this.onClick(this.invite, async () => {
       await navigator.clipboard.writeText(`${location.origin}/r/${context.roomId}`);
-      context.report('Invite link copied.');
+      context.report(t.controls.inviteCopied);
     });
     this.onClick(this.lock, () => actions.setRoomLocked(!this.state?.room.locked));
     this.onClick(this.lobby, () => actions.setLobbyEnabled(!this.state?.room.lobby));
     this.onClick(this.end, async () => {
       const choice = await ask({
-        title: 'End the meeting for everyone?',
-        text: 'Everyone is disconnected and the link stops working.',
-        choices: [{ value: 'end', label: 'End meeting for everyone', tone: 'danger' }],
+        title: t.call.endTitle,
+        text: t.call.endText,
+        choices: [{ value: 'end', label: t.call.endForEveryone, tone: 'danger' }],
       });
       if (choice === 'end') await actions.endMeeting();
     });
@@ -136,7 +143,7 @@ export class Controls {
 
   /** Further controls (device choice, mute everyone, shortcut help), with the other "More" items. */
   addMore(nodes: Node[]): void {
-    this.moreItems.append(...nodes);
+    this.extras.append(...nodes);
   }
 
   private get moreOpen(): boolean {
@@ -146,7 +153,9 @@ export class Controls {
   private setMoreOpen(open: boolean): void {
     this.more.setAttribute('aria-expanded', String(open));
     this.moreItems.classList.toggle('open', open);
-    if (open) this.moreItems.querySelector<HTMLButtonElement>('button:not([hidden])')?.focus();
+    // On wide screens the host's items sit in the row and the pop-up holds only the extras.
+    const popup = WIDE.matches ? this.extras : this.moreItems;
+    if (open) popup.querySelector<HTMLButtonElement>('button:not([hidden])')?.focus();
   }
 
   /** Which panels are open, the number of people here and waiting, and unread messages. */
@@ -155,15 +164,15 @@ export class Controls {
     this.chat.setAttribute('aria-expanded', String(open.chat));
     const badge = String(counts.people);
     if (this.peopleCount.textContent !== badge) this.peopleCount.textContent = badge;
-    const waiting = counts.waiting ? `, ${counts.waiting} waiting` : '';
+    const waiting = counts.waiting ? t.controls.waiting(counts.waiting) : '';
     if (this.peopleWaiting.textContent !== waiting) this.peopleWaiting.textContent = waiting;
     this.people.classList.toggle('waiting', counts.waiting > 0);
-    this.people.title = `People ${badge}${waiting}`;
+    this.people.title = t.controls.peopleTitle(counts.people, waiting);
     this.unread.hidden = counts.unread === 0;
     const unread = counts.unread > 99 ? '99+' : String(counts.unread);
     if (this.unread.textContent !== unread) this.unread.textContent = unread;
-    this.unreadText.textContent = counts.unread ? ' unread' : '';
-    this.chat.title = counts.unread ? `Chat, ${unread} unread` : 'Chat';
+    this.unreadText.textContent = counts.unread ? ` ${t.controls.unread}` : '';
+    this.chat.title = counts.unread ? t.controls.chatTitle(unread) : t.controls.chat;
   }
 
   setMediaReady(ready: boolean): void {
@@ -181,23 +190,26 @@ export class Controls {
     if (!state) return;
     const sending = (source: 'mic' | 'camera' | 'screen') => state.self.sending.includes(source);
     const mic = sending('mic');
-    setControl(this.mic, mic ? 'mic' : 'micOff', mic ? 'Mute microphone' : 'Unmute microphone', mic ? 'Mute' : 'Unmute');
+    setControl(this.mic, mic ? 'mic' : 'micOff', mic ? t.controls.muteMicrophone : t.controls.unmuteMicrophone, mic ? t.controls.mute : t.controls.unmute);
     this.mic.setAttribute('aria-pressed', String(!mic));
     const camera = sending('camera');
-    setControl(this.camera, camera ? 'camera' : 'cameraOff', camera ? 'Turn camera off' : 'Turn camera on', camera ? 'Camera off' : 'Camera on');
+    setControl(this.camera, camera ? 'camera' : 'cameraOff', camera ? t.controls.turnCameraOff : t.controls.turnCameraOn, camera ? t.controls.cameraOff : t.controls.cameraOn);
     this.camera.setAttribute('aria-pressed', String(!camera));
     const screen = sending('screen');
-    setControl(this.share, screen ? 'stopShare' : 'share', screen ? 'Stop sharing' : 'Share screen', screen ? 'Stop sharing' : 'Share');
+    setControl(this.share, screen ? 'stopShare' : 'share', screen ? t.controls.stopSharing : t.controls.shareScreen, screen ? t.controls.stopSharing : t.controls.share);
     this.share.classList.toggle('active', screen);
     const raised = state.self.handRaised;
-    setControl(this.hand, 'hand', raised ? 'Lower hand' : 'Raise hand', raised ? 'Lower hand' : 'Raise hand');
+    const hand = raised ? t.controls.lowerHand : t.controls.raiseHand;
+    setControl(this.hand, 'hand', hand, hand);
     this.hand.setAttribute('aria-pressed', String(raised));
     this.hand.classList.toggle('raised', raised);
     for (const button of [this.lock, this.lobby, this.end]) button.hidden = state.self.role !== 'host';
     const locked = state.room.locked;
-    setControl(this.lock, locked ? 'unlock' : 'lock', locked ? 'Unlock meeting' : 'Lock meeting', locked ? 'Unlock meeting' : 'Lock meeting');
+    const lock = locked ? t.controls.unlock : t.controls.lock;
+    setControl(this.lock, locked ? 'unlock' : 'lock', lock, lock);
     const lobby = state.room.lobby;
-    setControl(this.lobby, lobby ? 'lobbyOff' : 'lobbyOn', lobby ? 'Turn lobby off' : 'Turn lobby on', lobby ? 'Turn lobby off' : 'Turn lobby on');
+    const lobbyName = lobby ? t.controls.lobbyOff : t.controls.lobbyOn;
+    setControl(this.lobby, lobby ? 'lobbyOff' : 'lobbyOn', lobbyName, lobbyName);
     const ready = { mic: this.mediaReady && this.hasAudio, camera: this.mediaReady && this.hasVideo, media: this.mediaReady };
     this.mic.disabled = !ready.mic || this.busy.has(this.mic);
     this.camera.disabled = !ready.camera || this.busy.has(this.camera);

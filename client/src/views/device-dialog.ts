@@ -5,13 +5,14 @@
  */
 import { h } from '../dom.js';
 import { chooseSpeaker, chosenSpeaker, listDevices, speakerChoiceSupported } from '../media-devices.js';
+import { t } from '../strings/index.js';
 import { panelDialog } from './dialogs.js';
 import { toastError } from './toasts.js';
 
 export type SwitchDevice = (kind: 'audio' | 'video', deviceId: string) => Promise<void>;
 
 export function devicesButton(stream: () => MediaStream | undefined, switchDevice: SwitchDevice): HTMLButtonElement {
-  const button = h('button', { type: 'button' }, 'Choose camera, microphone and speaker');
+  const button = h('button', { type: 'button' }, t.devices.choose);
   button.addEventListener('click', () => void openDeviceDialog(stream(), switchDevice, () => button.focus()));
   return button;
 }
@@ -22,23 +23,23 @@ async function openDeviceDialog(stream: MediaStream | undefined, switchDevice: S
     const element = h(
       'select',
       { id },
-      ...(kind === 'audiooutput' ? [h('option', { value: '' }, 'System default')] : []),
-      ...devices.map((device, index) => h('option', { value: device.deviceId }, device.label || `${label} ${index + 1}`)),
+      ...(kind === 'audiooutput' ? [h('option', { value: '' }, t.devices.systemDefault)] : []),
+      ...devices.map((device, index) => h('option', { value: device.deviceId }, device.label || t.devices.numbered(label, index + 1))),
     );
     if (current !== undefined) element.value = current;
     return { element, field: h('div', { class: 'field' }, h('label', { for: id }, label), element), count: devices.length };
   };
-  const camera = await select('call-camera-select', 'Camera', 'videoinput', stream?.getVideoTracks()[0]?.getSettings().deviceId);
-  const mic = await select('call-mic-select', 'Microphone', 'audioinput', stream?.getAudioTracks()[0]?.getSettings().deviceId);
-  const speaker = speakerChoiceSupported ? await select('call-speaker-select', 'Speaker', 'audiooutput', chosenSpeaker()) : undefined;
+  const camera = await select('call-camera-select', t.devices.camera, 'videoinput', stream?.getVideoTracks()[0]?.getSettings().deviceId);
+  const mic = await select('call-mic-select', t.devices.microphone, 'audioinput', stream?.getAudioTracks()[0]?.getSettings().deviceId);
+  const speaker = speakerChoiceSupported ? await select('call-speaker-select', t.devices.speaker, 'audiooutput', chosenSpeaker()) : undefined;
   const status = h('p', { role: 'status' });
   const onChange = (element: HTMLSelectElement, kind: 'audio' | 'video') =>
     element.addEventListener('change', async () => {
       element.disabled = true;
-      status.textContent = kind === 'video' ? 'Switching camera…' : 'Switching microphone…';
+      status.textContent = kind === 'video' ? t.devices.switchingCamera : t.devices.switchingMicrophone;
       try {
         await switchDevice(kind, element.value);
-        status.textContent = kind === 'video' ? 'Camera switched.' : 'Microphone switched.';
+        status.textContent = kind === 'video' ? t.devices.cameraSwitched : t.devices.microphoneSwitched;
       } catch (error) {
         status.textContent = '';
         toastError(error);
@@ -52,13 +53,13 @@ async function openDeviceDialog(stream: MediaStream | undefined, switchDevice: S
   const content = h(
     'div',
     { class: 'device-fields' },
-    camera.count ? camera.field : h('p', {}, 'No camera found.'),
-    mic.count ? mic.field : h('p', {}, 'No microphone found.'),
+    camera.count ? camera.field : h('p', {}, t.devices.noCamera),
+    mic.count ? mic.field : h('p', {}, t.devices.noMicrophone),
     noiseSuppressionField(stream?.getAudioTracks()[0], status),
     speaker && speaker.count ? speaker.field : null,
     status,
   );
-  panelDialog('Camera, microphone and speaker', content, onClose);
+  panelDialog(t.devices.dialog, content, onClose);
 }
 
 /**
@@ -72,11 +73,11 @@ function noiseSuppressionField(track: MediaStreamTrack | undefined, status: HTML
   box.addEventListener('change', async () => {
     try {
       await track.applyConstraints({ ...track.getConstraints(), noiseSuppression: box.checked });
-      status.textContent = box.checked ? 'Noise suppression is on.' : 'Noise suppression is off.';
+      status.textContent = box.checked ? t.devices.noiseSuppressionOn : t.devices.noiseSuppressionOff;
     } catch (error) {
       box.checked = !box.checked;
       toastError(error);
     }
   });
-  return h('div', { class: 'field checkbox' }, box, h('label', { for: 'call-noise-suppression' }, 'Noise suppression'));
+  return h('div', { class: 'field checkbox' }, box, h('label', { for: 'call-noise-suppression' }, t.devices.noiseSuppression));
 }

@@ -4,6 +4,7 @@
  * value of the choice made, or undefined when cancelled.
  */
 import { h } from '../dom.js';
+import { t } from '../strings/index.js';
 
 export interface Choice<T extends string> {
   value: T;
@@ -27,7 +28,7 @@ export function ask<T extends string>(question: Question<T>): Promise<T | undefi
     button.dataset['value'] = value;
     return button;
   });
-  const cancel = h('button', { type: 'button', class: 'small' }, question.cancel ?? 'Cancel');
+  const cancel = h('button', { type: 'button', class: 'small' }, question.cancel ?? t.dialogs.cancel);
   dialog.append(
     h('h2', { id: titleId }, question.title),
     ...(question.text ? [h('p', {}, question.text)] : []),
@@ -55,7 +56,7 @@ export function ask<T extends string>(question: Question<T>): Promise<T | undefi
 /** A dialog that shows `content` until closed; returns it so the caller can close it. */
 export function panelDialog(title: string, content: Node, onClose?: () => void): HTMLDialogElement {
   const titleId = `dialog-title-${Math.random().toString(36).slice(2)}`;
-  const close = h('button', { type: 'button', class: 'small' }, 'Close');
+  const close = h('button', { type: 'button', class: 'small' }, t.dialogs.close);
   const dialog = h('dialog', { class: 'flow-dialog', 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), content, h('div', { class: 'dialog-actions' }, close));
   close.addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => {

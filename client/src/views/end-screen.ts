@@ -9,6 +9,7 @@ import type { EndKind } from '../connection/call-state.js';
 import { h, mount } from '../dom.js';
 import { newMeetingButton } from '../landing-view.js';
 import { sentence } from '../plain-errors.js';
+import { t } from '../strings/index.js';
 
 interface EndWords {
   title: string;
@@ -21,38 +22,31 @@ function words(end: EndKind, detail: string | undefined): EndWords {
   const said = detail ? sentence(detail) : undefined;
   switch (end) {
     case 'left':
-      return { title: 'You left the meeting.', retry: 'Rejoin' };
+      return { title: t.end.left, retry: t.end.rejoin };
     case 'left-lobby':
-      return { title: 'You left the lobby.', text: 'Nobody let you in, and nobody will be asked now.', retry: 'Ask to join again' };
+      return { title: t.end.leftLobby, text: t.end.leftLobbyText, retry: t.end.askAgain };
     case 'you-ended':
-      return { title: 'You ended the meeting.', text: 'Everyone was disconnected, and its link no longer works.' };
+      return { title: t.end.youEnded, text: t.end.youEndedText };
     case 'ended':
-      return { title: 'The host ended the meeting.', text: 'Its link no longer works.' };
+      return { title: t.end.ended, text: t.end.endedText };
     case 'removed':
-      return { title: said ?? 'A host removed you from the meeting.', text: 'You cannot rejoin this meeting.' };
+      return { title: said ?? t.end.removed, text: t.end.removedText };
     case 'denied':
-      return { title: said ?? 'The host did not let you in.', text: 'You cannot ask to join this meeting again.' };
+      return { title: said ?? t.end.denied, text: t.end.deniedText };
     case 'replaced':
-      return { title: 'You joined from another tab or device.', text: 'The meeting continues there.' };
+      return { title: t.end.replaced, text: t.end.replacedText };
     case 'not-found':
-      return { title: 'This meeting is over, or the link is not valid.', text: 'Ask whoever invited you for a new link, or start a meeting of your own.' };
+      return { title: t.end.notFound, text: t.end.notFoundText };
     case 'refused':
-      return { title: 'You could not join the meeting.', text: said };
+      return { title: t.end.refused, text: said };
     case 'server-gone':
-      return {
-        title: 'The server went away.',
-        text: 'Parley lost its connection to the server and could not get it back for about a minute. It may have restarted or gone down; your link is not the problem.',
-        retry: 'Rejoin',
-      };
+      return { title: t.end.serverGone, text: t.end.serverGoneText, retry: t.end.rejoin };
     case 'meeting-lost':
-      return {
-        title: 'The meeting did not survive the interruption.',
-        text: 'The connection to the server was lost, and when it came back the meeting was gone: the server may have restarted, or the host ended the meeting meanwhile.',
-      };
+      return { title: t.end.meetingLost, text: t.end.meetingLostText };
     case 'unreachable':
-      return { title: 'Could not reach the server.', text: 'Check your connection, then try again.', retry: 'Try again' };
+      return { title: t.end.unreachable, text: t.end.unreachableText, retry: t.end.tryAgain };
     case 'failed':
-      return { title: 'Something went wrong.', text: said, retry: 'Try again' };
+      return { title: t.end.failed, text: said, retry: t.end.tryAgain };
   }
 }
 
@@ -66,7 +60,7 @@ export function showEnded(end: EndKind, detail: string | undefined, stream: Medi
     again.addEventListener('click', () => location.reload());
     actions.append(again);
   }
-  actions.append(h('a', { href: '/', class: 'button-link' }, 'Back to start'), newMeetingButton(status, () => true, retry ? 'secondary' : ''));
+  actions.append(h('a', { href: '/', class: 'button-link' }, t.end.backToStart), newMeetingButton(status, () => true, retry ? 'secondary' : ''));
   const heading = h('h1', { tabindex: '-1' }, title);
   mount(h('section', { class: 'card end-screen', role: 'alert' }, heading, text ? h('p', {}, text) : null, actions, status));
   heading.focus();

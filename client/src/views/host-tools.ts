@@ -2,17 +2,18 @@
 import { h } from '../dom.js';
 import type { MeetingActions } from '../meeting/actions.js';
 import type { MeetingState } from '../meeting/state.js';
+import { t } from '../strings/index.js';
 import { toast, toastError } from './toasts.js';
 
 export class HostTools {
-  readonly muteAll = h('button', { type: 'button', hidden: true }, 'Mute everyone');
+  readonly muteAll = h('button', { type: 'button', hidden: true }, t.controls.muteEveryone);
 
   constructor(actions: Pick<MeetingActions, 'muteAll'>) {
     this.muteAll.addEventListener('click', async () => {
       this.muteAll.disabled = true;
       try {
         await actions.muteAll();
-        toast('Everyone else is muted. They can unmute themselves.');
+        toast(t.controls.everyoneMuted);
       } catch (error) {
         toastError(error);
       } finally {

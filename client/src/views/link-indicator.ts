@@ -4,6 +4,7 @@
  * Its accessible name says it in words ("Connection: good").
  */
 import { h } from '../dom.js';
+import { t } from '../strings/index.js';
 import { classifyLink, sampleLink, type LinkQuality, type LinkTotals } from '../media/link-quality.js';
 import { setIcon } from './icons.js';
 
@@ -35,7 +36,7 @@ export class LinkIndicator {
   private show(quality: LinkQuality): void {
     this.root.hidden = false;
     this.root.dataset['quality'] = quality;
-    const label = `Connection: ${quality}`;
+    const label = t.link.quality(t.link.words[quality]);
     if (this.root.getAttribute('aria-label') !== label) {
       this.root.setAttribute('aria-label', label);
       this.root.title = label;

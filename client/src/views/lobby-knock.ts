@@ -7,9 +7,9 @@
 import { playKnock } from '../media/chime.js';
 import type { MeetingActions } from '../meeting/actions.js';
 import type { MeetingState } from '../meeting/state.js';
+import { t } from '../strings/index.js';
 import { dismissToast, toast } from './toasts.js';
 
-const BASE_TITLE = 'Parley';
 const key = (peerId: string) => `knock:${peerId}`;
 
 export class LobbyKnock {
@@ -23,15 +23,15 @@ export class LobbyKnock {
     for (const peerId of this.known) if (!present.has(peerId)) dismissToast(key(peerId));
     const newcomers = waiting.filter(({ peerId }) => !this.known.has(peerId));
     this.known = present;
-    document.title = waiting.length ? `(${waiting.length}) ${BASE_TITLE}` : BASE_TITLE;
+    document.title = waiting.length ? t.app.titleWaiting(waiting.length) : t.app.name;
     if (!newcomers.length) return;
     playKnock();
     for (const { peerId, displayName } of newcomers) {
-      toast(`${displayName} is asking to join.`, {
+      toast(t.lobby.knock(displayName), {
         key: key(peerId),
         actions: [
-          { label: `Admit ${displayName}`, primary: true, run: () => this.actions.admit(peerId) },
-          { label: `Deny ${displayName}`, run: () => this.actions.deny(peerId) },
+          { label: t.lobby.admit(displayName), primary: true, run: () => this.actions.admit(peerId) },
+          { label: t.lobby.deny(displayName), run: () => this.actions.deny(peerId) },
         ],
       });
     }
@@ -40,6 +40,6 @@ export class LobbyKnock {
   close(): void {
     for (const peerId of this.known) dismissToast(key(peerId));
     this.known.clear();
-    document.title = BASE_TITLE;
+    document.title = t.app.name;
   }
 }

@@ -6,9 +6,10 @@ import { h } from '../dom.js';
 import type { WaitingPeer } from '../meeting/state.js';
 import { actionButton, type Report } from './action-button.js';
 import type { PeopleActions } from '../meeting/actions.js';
+import { t } from '../strings/index.js';
 
 export class LobbySection {
-  readonly root = h('section', { class: 'lobby', 'aria-label': 'Waiting to join', hidden: true });
+  readonly root = h('section', { class: 'lobby', 'aria-label': t.lobby.section, hidden: true });
   private readonly heading = h('h3', {});
   private readonly list = h('ul', {});
   private readonly entries = new Map<string, HTMLLIElement>();
@@ -17,12 +18,12 @@ export class LobbySection {
     private readonly actions: Pick<PeopleActions, 'admit' | 'deny' | 'admitAll'>,
     private readonly report: Report,
   ) {
-    this.root.append(this.heading, this.list, actionButton('Admit all', () => actions.admitAll(), report));
+    this.root.append(this.heading, this.list, actionButton(t.lobby.admitAll, () => actions.admitAll(), report));
   }
 
   render(waiting: readonly WaitingPeer[]): void {
     this.root.hidden = waiting.length === 0;
-    this.heading.textContent = `Waiting to join (${waiting.length})`;
+    this.heading.textContent = t.lobby.heading(waiting.length);
     const present = new Set(waiting.map(({ peerId }) => peerId));
     for (const [peerId, entry] of this.entries) {
       if (present.has(peerId)) continue;
@@ -35,8 +36,8 @@ export class LobbySection {
         'li',
         { 'aria-label': displayName },
         h('span', { class: 'name' }, displayName),
-        actionButton(`Admit ${displayName}`, () => this.actions.admit(peerId), this.report),
-        actionButton(`Deny ${displayName}`, () => this.actions.deny(peerId), this.report),
+        actionButton(t.lobby.admit(displayName), () => this.actions.admit(peerId), this.report),
+        actionButton(t.lobby.deny(displayName), () => this.actions.deny(peerId), this.report),
       );
       this.entries.set(peerId, entry);
       this.list.append(entry);

@@ -14,14 +14,22 @@ import { h } from '../dom.js';
 import type { Meeting } from '../connection/session.js';
 import type { RemoteTrack } from '../media/media-session.js';
 import type { Notice } from '../meeting/state.js';
+import { t } from '../strings/index.js';
 import { ChatPanel } from './chat-panel.js';
 import { Controls, type PanelName } from './controls.js';
 import { icon } from './icons.js';
 import { LinkIndicator } from './link-indicator.js';
 import { PeoplePanel } from './people-panel.js';
-import { ReactionFeed, reactionPicker } from './reactions.js';
+import { ReactionFeed, reactionButtons } from './reactions.js';
 import { toast } from './toasts.js';
 import { VideoGrid } from './video-grid.js';
+
+/** A notice in words. */
+function noticeText(notice: Notice): string {
+  if (notice.kind === 'promoted') return t.notices.promoted;
+  if (notice.source === 'mic') return t.notices.micStopped;
+  return notice.source === 'camera' ? t.notices.cameraStopped : t.notices.screenStopped;
+}
 
 /** Time to first media is measured once per page: from opening the link (time origin) to the first remote frame. */
 let firstMediaReported = false;
@@ -76,19 +84,19 @@ export class MeetingView {
       togglePanel: (panel) => this.setPanel(panel, !this.open[panel]),
       report,
     });
-    this.people.header.append(this.closeButton('people', 'Close people'));
-    this.chat.header.append(this.closeButton('chat', 'Close chat'));
-    this.side = h('aside', { class: 'side', 'aria-label': 'People and chat' }, this.people.root, this.chat.root);
+    this.people.header.append(this.closeButton('people', t.meeting.closePeople));
+    this.chat.header.append(this.closeButton('chat', t.meeting.closeChat));
+    this.side = h('aside', { class: 'side', 'aria-label': t.meeting.side }, this.people.root, this.chat.root);
     const top = h(
       'header',
       { class: 'topbar' },
-      h('h1', { class: 'visually-hidden' }, 'Meeting'),
+      h('h1', { class: 'visually-hidden' }, t.meeting.heading),
       this.count,
       this.link.root,
       this.status,
     );
     // One main landmark on the page (index.html's): the meeting is a region of it.
-    const stage = h('section', { class: 'meeting', 'aria-label': 'Videos' }, this.videos.root, this.reactions.root);
+    const stage = h('section', { class: 'meeting', 'aria-label': t.meeting.videos }, this.videos.root, this.reactions.root);
     this.background = [top, stage, this.controls.root];
     this.root = h('div', { class: 'call' }, top, stage, this.side, this.controls.root);
     this.side.addEventListener('keydown', (event) => {
@@ -98,7 +106,7 @@ export class MeetingView {
     });
     NARROW.addEventListener('change', this.onBreakpoint);
     this.applyPanels();
-    this.controls.addMore([reactionPicker(actions.sendReaction, report), ...(options.extras ?? [])]);
+    this.controls.addMore([reactionButtons(actions.sendReaction, report), ...(options.extras ?? [])]);
     this.unsubscribe = store.subscribe((state) => {
       this.videos.render(state);
       this.people.render(state);
@@ -114,7 +122,7 @@ export class MeetingView {
       }
       if (state.notice !== this.notice) {
         this.notice = state.notice;
-        if (state.notice) toast(state.notice.text);
+        if (state.notice) toast(noticeText(state.notice));
       }
     });
   }
@@ -130,7 +138,7 @@ export class MeetingView {
   /** Someone reacted (this person included): shown over the videos for a moment. */
   showReaction(peerId: string, reaction: Reaction): void {
     const { self, peers } = this.meeting.store.state;
-    const name = peerId === self.id ? `${self.displayName} (you)` : (peers.get(peerId)?.displayName ?? 'Someone');
+    const name = peerId === self.id ? t.tiles.you(self.displayName) : (peers.get(peerId)?.displayName ?? t.tiles.someone);
     this.reactions.show(name, reaction);
   }
 
@@ -198,7 +206,7 @@ export class MeetingView {
     const sheet = anyOpen && NARROW.matches;
     this.root.classList.toggle('sheet-open', sheet);
     for (const element of this.background) element.inert = sheet;
-    this.count.textContent = `${this.counts.people} ${this.counts.people === 1 ? 'person' : 'people'} in the meeting`;
+    this.count.textContent = t.meeting.inMeeting(this.counts.people);
     this.controls.setPanels(this.open, this.counts);
   }
 }

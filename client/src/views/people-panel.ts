@@ -9,6 +9,7 @@ import type { PeerInfo } from '@protocol/messages';
 import { h } from '../dom.js';
 import type { PeopleActions } from '../meeting/actions.js';
 import type { MeetingState } from '../meeting/state.js';
+import { t } from '../strings/index.js';
 import type { Report } from './action-button.js';
 import { LobbySection } from './lobby-section.js';
 import { PersonRow } from './person-row.js';
@@ -19,7 +20,7 @@ export class PeoplePanel {
   readonly header: HTMLElement;
   private readonly count = h('span', { class: 'count' });
   // Focusable, so the list scrolls by keyboard even when its rows hold no buttons.
-  private readonly list = h('ul', { class: 'people', 'aria-label': 'Participants', tabindex: '0' });
+  private readonly list = h('ul', { class: 'people', 'aria-label': t.people.list, tabindex: '0' });
   private readonly lobby: LobbySection;
   private readonly rows = new Map<string, PersonRow>();
 
@@ -28,7 +29,7 @@ export class PeoplePanel {
     private readonly report: Report,
   ) {
     this.lobby = new LobbySection(actions, report);
-    this.header = h('header', { class: 'panel-header' }, h('h2', { id: 'people-heading' }, 'People ', this.count));
+    this.header = h('header', { class: 'panel-header' }, h('h2', { id: 'people-heading' }, `${t.people.heading} `, this.count));
     this.root = h(
       'section',
       { class: 'panel people-panel', 'aria-labelledby': 'people-heading', id: 'people-panel' },

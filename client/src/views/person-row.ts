@@ -12,6 +12,7 @@ import type { PeopleActions } from '../meeting/actions.js';
 import { icon, setIcon, type IconName } from './icons.js';
 import { hueOf, initials } from './layout.js';
 import { MenuButton } from './menu.js';
+import { t } from '../strings/index.js';
 
 const hasLive = (peer: PeerInfo, source: MediaSource) =>
   peer.producers.some((producer) => producer.source === source && !producer.paused);
@@ -42,12 +43,12 @@ export class PersonRow {
       made.dataset['icon'] = iconName;
       return this.menu.add(made);
     };
-    this.mute = item('micOff', (name) => `Mute ${name}`, () => actions.mute(peerId));
-    this.askUnmute = item('mic', (name) => `Ask ${name} to unmute`, () => actions.askToUnmute(peerId));
-    this.stopCamera = item('cameraOff', (name) => `Stop camera of ${name}`, () => actions.stopCamera(peerId));
-    this.stopScreen = item('stopShare', (name) => `Stop screen share of ${name}`, () => actions.stopScreenShare(peerId));
-    this.promote = item('host', (name) => `Make ${name} a host`, () => actions.promote(peerId));
-    item('remove', (name) => `Remove ${name}`, () => actions.remove(peerId));
+    this.mute = item('micOff', t.people.mute, () => actions.mute(peerId));
+    this.askUnmute = item('mic', t.people.askToUnmute, () => actions.askToUnmute(peerId));
+    this.stopCamera = item('cameraOff', t.people.stopCamera, () => actions.stopCamera(peerId));
+    this.stopScreen = item('stopShare', t.people.stopScreen, () => actions.stopScreenShare(peerId));
+    this.promote = item('host', t.people.promote, () => actions.promote(peerId));
+    item('remove', t.people.remove, () => actions.remove(peerId));
     this.handIndicator.append(icon('hand'));
     this.indicators.append(this.handIndicator, this.micIndicator);
     this.root.append(
@@ -67,26 +68,26 @@ export class PersonRow {
       this.avatar.textContent = initials(peer.displayName);
       this.avatar.style.setProperty('--hue', String(hueOf(peer.displayName)));
       this.name.title = peer.displayName;
-      this.menu.setLabel(`Actions for ${peer.displayName}`);
+      this.menu.setLabel(t.people.actionsFor(peer.displayName));
       for (const { button, label } of this.labels) {
         const text = label(peer.displayName);
         button.textContent = text;
         button.prepend(icon(button.dataset['icon'] as IconName));
       }
     }
-    setText(this.name, this.self ? `${peer.displayName} (you)` : peer.displayName);
+    setText(this.name, this.self ? t.people.you(peer.displayName) : peer.displayName);
     const mic = hasLive(peer, 'mic');
     const camera = hasLive(peer, 'camera');
     const screen = hasLive(peer, 'screen');
     setText(
       this.state,
       [
-        peer.role === 'host' ? 'Host' : 'Participant',
-        mic ? 'mic on' : 'mic off',
-        camera ? 'camera on' : 'camera off',
-        ...(screen ? ['sharing screen'] : []),
-        ...(speaking ? ['speaking'] : []),
-        ...(peer.handRaised ? ['hand raised'] : []),
+        peer.role === 'host' ? t.people.host : t.people.participant,
+        mic ? t.people.micOn : t.people.micOff,
+        camera ? t.people.cameraOn : t.people.cameraOff,
+        ...(screen ? [t.people.sharing] : []),
+        ...(speaking ? [t.people.speaking] : []),
+        ...(peer.handRaised ? [t.people.handRaised] : []),
       ].join(' · '),
     );
     setIcon(this.micIndicator, mic ? 'mic' : 'micOff');

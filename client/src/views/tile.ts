@@ -10,6 +10,7 @@ import type { RemoteTrack } from '../media/media-session.js';
 import { h } from '../dom.js';
 import { icon, setIcon } from './icons.js';
 import { hueOf, initials } from './layout.js';
+import { t } from '../strings/index.js';
 
 /** Spatial layer for a tile this many CSS pixels wide: 0 (quarter), 1 (half) or 2 (full). */
 export function layerForWidth(width: number): number {
@@ -28,16 +29,18 @@ export class Tile {
   readonly pin: HTMLButtonElement;
   private readonly audio = h('audio', { autoplay: true });
   private readonly avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' });
-  private readonly micOff = h('span', { class: 'badge mic-off', hidden: true }, icon('micOff'), h('span', { class: 'visually-hidden' }, 'mic off'));
-  private readonly hand = h('span', { class: 'badge hand', hidden: true }, icon('hand'), h('span', { class: 'visually-hidden' }, 'hand raised'));
+  private readonly micOff = h('span', { class: 'badge mic-off', hidden: true }, icon('micOff'), h('span', { class: 'visually-hidden' }, t.tiles.micOff));
+  private readonly hand = h('span', { class: 'badge hand', hidden: true }, icon('hand'), h('span', { class: 'visually-hidden' }, t.tiles.handRaised));
   private readonly nameLabel = h('span', { class: 'name' });
   private readonly fullscreen: HTMLButtonElement;
   private observer: ResizeObserver | undefined;
+  private name: string | undefined;
   private label = '';
   /** Why no picture shows: the meeting state says the camera is off, or no playing video track is attached. */
   private readonly noVideo = { state: false, track: true };
 
-  constructor(label: string, readonly kind: TileKind, onPin: (tile: Tile) => void) {
+  /** `name` is the person's: a local tile adds "(you)", a screen tile says whose screen it is. */
+  constructor(name: string, readonly kind: TileKind, onPin: (tile: Tile) => void) {
     this.pin = h('button', { type: 'button', class: 'tile-button icon-only', 'aria-pressed': 'false' }, icon('pin'));
     this.fullscreen = h('button', { type: 'button', class: 'tile-button icon-only' }, icon('fullscreen'));
     this.pin.addEventListener('click', () => onPin(this));
@@ -52,28 +55,29 @@ export class Tile {
       h('div', { class: 'caption' }, this.micOff, this.hand, this.nameLabel),
     );
     this.root.addEventListener('fullscreenchange', () => this.refreshFullscreen());
-    this.setLabel(label);
+    this.setName(name);
     this.setPinned(false);
     this.refreshFullscreen();
   }
 
-  setLabel(label: string): void {
-    if (label === this.label) return;
+  setName(name: string): void {
+    if (name === this.name) return;
+    this.name = name;
+    const label = this.kind === 'local' ? t.tiles.you(name) : this.kind === 'screen' ? t.tiles.screenOf(name) : name;
     this.label = label;
     this.root.setAttribute('aria-label', label);
     this.nameLabel.textContent = label;
     this.nameLabel.title = label;
     // A screen tile's avatar stands for the person sharing it.
-    const person = this.kind === 'screen' ? label.replace(/'s screen$/u, '') : label.replace(/ \(you\)$/u, '');
-    this.avatar.textContent = initials(person);
-    this.root.style.setProperty('--hue', String(hueOf(person)));
+    this.avatar.textContent = initials(name);
+    this.root.style.setProperty('--hue', String(hueOf(name)));
     this.setPinned(this.pin.getAttribute('aria-pressed') === 'true');
     this.refreshFullscreen();
   }
 
   setPinned(pinned: boolean): void {
     this.pin.setAttribute('aria-pressed', String(pinned));
-    const name = `${pinned ? 'Unpin' : 'Pin'} ${this.label}`;
+    const name = pinned ? t.tiles.unpin(this.label) : t.tiles.pin(this.label);
     this.pin.setAttribute('aria-label', name);
     this.pin.title = name;
     setIcon(this.pin, pinned ? 'unpin' : 'pin');
@@ -168,7 +172,7 @@ export class Tile {
 
   private refreshFullscreen(): void {
     const on = document.fullscreenElement === this.root;
-    const name = on ? 'Exit full screen' : `Show ${this.label} full screen`;
+    const name = on ? t.tiles.exitFullScreen : t.tiles.fullScreen(this.label);
     this.fullscreen.setAttribute('aria-label', name);
     this.fullscreen.title = name;
     setIcon(this.fullscreen, on ? 'exitFullscreen' : 'fullscreen');

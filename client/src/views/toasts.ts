@@ -7,6 +7,7 @@
  */
 import { h } from '../dom.js';
 import { plainError } from '../plain-errors.js';
+import { t } from '../strings/index.js';
 
 export const TOAST_MS = 5_000;
 export const ACTION_TOAST_MS = 30_000;
@@ -38,7 +39,7 @@ const byKey = new Map<string, ToastHandle>();
 
 function toastRegion(): HTMLElement {
   if (region?.isConnected) return region;
-  region = h('section', { class: 'toasts', 'aria-label': 'Notifications', 'aria-live': 'polite', role: 'status' });
+  region = h('section', { class: 'toasts', 'aria-label': t.meeting.notifications, 'aria-live': 'polite', role: 'status' });
   document.body.append(region);
   return region;
 }

@@ -18,6 +18,7 @@ import type { RemoteTrack } from '../media/media-session.js';
 import type { MeetingState } from '../meeting/state.js';
 import { fitGrid } from './layout.js';
 import { Tile, type ShowConsumer } from './tile.js';
+import { t } from '../strings/index.js';
 
 const GAP = 8;
 /** Below this a tile's name and picture stop being useful: the grid scrolls instead. */
@@ -27,8 +28,8 @@ const hasLive = (peer: PeerInfo, source: MediaSource) =>
   peer.producers.some((producer) => producer.source === source && !producer.paused);
 
 export class VideoGrid {
-  readonly stage = h('section', { class: 'stage', 'aria-label': 'Screen shares' });
-  readonly grid = h('section', { class: 'grid', 'aria-label': 'Participants video' });
+  readonly stage = h('section', { class: 'stage', 'aria-label': t.tiles.screens });
+  readonly grid = h('section', { class: 'grid', 'aria-label': t.tiles.grid });
   /** The whole video area: the stage above, the grid (or strip) below. */
   readonly root = h('div', { class: 'videos' }, this.stage, this.grid);
   private readonly local: Tile;
@@ -39,7 +40,7 @@ export class VideoGrid {
   private frame = 0;
 
   constructor(displayName: string, stream: MediaStream | undefined) {
-    this.local = new Tile(`${displayName} (you)`, 'local', (tile) => this.togglePin(tile));
+    this.local = new Tile(displayName, 'local', (tile) => this.togglePin(tile));
     this.local.setLocalStream(stream ?? null);
     this.grid.append(this.local.root);
     new ResizeObserver(() => this.scheduleLayout()).observe(this.root);
@@ -64,7 +65,7 @@ export class VideoGrid {
         this.cameraTiles.set(peer.id, tile);
         changed = true;
       }
-      tile.setLabel(peer.displayName);
+      tile.setName(peer.displayName);
       tile.setHandRaised(peer.handRaised);
       tile.setCameraOff(!hasLive(peer, 'camera'));
       tile.setMicOff(!hasLive(peer, 'mic'));
@@ -103,8 +104,8 @@ export class VideoGrid {
     if (remote.source === 'mic' || remote.source === 'camera') return this.cameraTiles.get(remote.peerId);
     let tile = this.screenTiles.get(remote.peerId);
     if (!tile) {
-      const name = this.state?.peers.get(remote.peerId)?.displayName ?? 'Someone';
-      tile = new Tile(`${name}'s screen`, 'screen', (pinned) => this.togglePin(pinned));
+      const name = this.state?.peers.get(remote.peerId)?.displayName ?? t.tiles.someone;
+      tile = new Tile(name, 'screen', (pinned) => this.togglePin(pinned));
       this.screenTiles.set(remote.peerId, tile);
       this.place();
     }
@@ -145,7 +146,7 @@ export class VideoGrid {
     const inGrid = [this.local, ...this.cameraTiles.values(), ...screens].filter((tile) => !onStage.includes(tile));
     arrange(this.stage, onStage);
     arrange(this.grid, inGrid);
-    const label = onStage.every((tile) => tile.kind === 'screen') ? 'Screen shares' : 'Pinned';
+    const label = onStage.every((tile) => tile.kind === 'screen') ? t.tiles.screens : t.tiles.pinned;
     if (this.stage.getAttribute('aria-label') !== label) this.stage.setAttribute('aria-label', label);
     this.root.classList.toggle('has-stage', onStage.length > 0);
     this.grid.hidden = inGrid.length === 0;

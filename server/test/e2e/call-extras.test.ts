@@ -15,13 +15,14 @@ test('a reaction reaches everyone; the link is graded; noise suppression turns o
     participants: [alice, bob],
   } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
 
-  await alice.page.getByRole('button', { name: 'Send a reaction' }).click();
-  await alice.page.getByRole('menuitem', { name: 'React with applause' }).click();
+  await alice.page.getByRole('button', { name: 'More options' }).click();
+  await alice.page.getByRole('group', { name: 'Send a reaction' }).getByRole('button', { name: 'React with applause' }).click();
   await bob.page.getByRole('list', { name: 'Reactions' }).getByText('Alice: applause').waitFor();
   await alice.page.getByRole('list', { name: 'Reactions' }).getByText('Alice (you): applause').waitFor();
 
   await bob.page.getByRole('img', { name: 'Connection: good' }).waitFor();
 
+  await alice.page.getByRole('button', { name: 'More options' }).click();
   await alice.page.getByRole('button', { name: 'Choose camera, microphone and speaker' }).click();
   const box = alice.page.getByRole('checkbox', { name: 'Noise suppression' });
   await box.uncheck();

@@ -126,6 +126,7 @@ test('switching the camera mid-call keeps the producer, and the other side keeps
   const trackBefore = await localTrack();
   assert.equal(await sentTrack(), trackBefore);
 
+  await alice.page.getByRole('button', { name: 'More options' }).click();
   await alice.page.getByRole('button', { name: 'Choose camera, microphone and speaker' }).click();
   const dialog = alice.page.getByRole('dialog', { name: 'Camera, microphone and speaker' });
   const camera = dialog.getByLabel('Camera', { exact: true });
@@ -161,6 +162,7 @@ test('a host mutes everyone and asks Bob to unmute; only Bob unmutes Bob. Shortc
   await micButton(bob.page, 'Mute microphone');
   await host.page.getByRole('listitem', { name: 'Bob' }).getByText('mic on').waitFor();
 
+  await host.page.getByRole('button', { name: 'More options' }).click();
   await host.page.getByRole('button', { name: 'Mute everyone' }).click();
   await bob.page.getByText('A host muted your microphone.').waitFor();
   await micButton(bob.page, 'Unmute microphone');

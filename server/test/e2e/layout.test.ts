@@ -39,6 +39,8 @@ interface Layout {
   /** Spread of the visible control buttons' tops, in px (0 = one row). */
   controlsSpread: number;
   controls: number;
+  /** Visible controls cut off by the window's edges, or overlapping the next one. */
+  controlsClipped: number;
   /** The lowest tile's bottom edge and the controls' top edge. */
   tilesBottom: number;
   controlsTop: number;
@@ -52,7 +54,9 @@ function measure(page: Page): Promise<Layout> {
     const viewport = innerWidth * innerHeight;
     const videos = document.querySelector('section[aria-label="Videos"]')!.getBoundingClientRect();
     const controls = document.querySelector('nav[aria-label="Call controls"]')!;
-    const buttons = [...controls.querySelectorAll('button')].filter((button) => button.getBoundingClientRect().width > 0).map((button) => button.getBoundingClientRect().top);
+    const row = [...controls.querySelectorAll('button')].map((button) => button.getBoundingClientRect()).filter((box) => box.width > 0);
+    const buttons = row.map((box) => box.top);
+    const inRow = [...row].sort((a, b) => a.left - b.left);
     const tiles = [...document.querySelectorAll<HTMLElement>('.tile[role="group"]')].filter((tile) => tile.getBoundingClientRect().width > 0);
     const tileBoxes = tiles.map((tile) => tile.getBoundingClientRect());
     return {
@@ -61,6 +65,7 @@ function measure(page: Page): Promise<Layout> {
       tileArea: Math.round((100 * tileBoxes.reduce((sum, box) => sum + box.width * box.height, 0)) / viewport),
       controlsSpread: Math.round(Math.max(...buttons) - Math.min(...buttons)),
       controls: buttons.length,
+      controlsClipped: inRow.filter((box, index) => box.left < 0 || box.right > innerWidth || (index > 0 && box.left < inRow[index - 1]!.right - 1)).length,
       tilesBottom: Math.round(Math.max(...tileBoxes.map((box) => box.bottom))),
       controlsTop: Math.round(controls.getBoundingClientRect().top),
       names: tiles.map((tile) => {
@@ -98,6 +103,7 @@ async function checkLayout(page: Page, label: string, size: { width: number; hei
   assert.ok(layout.overflow <= 0, `${label}: no horizontal overflow (${layout.overflow}px)`);
   if (size === PHONE) assert.ok(layout.videoArea >= 60, `${label}: videos take ≥ 60% of the phone screen (${layout.videoArea}%)`);
   assert.ok(layout.controlsSpread <= 4, `${label}: the controls are one row (tops spread ${layout.controlsSpread}px)`);
+  assert.equal(layout.controlsClipped, 0, `${label}: no control is cut off by the window or overlaps another`);
   assert.ok(layout.tilesBottom <= layout.controlsTop, `${label}: no tile under the controls`);
   for (const name of layout.names) {
     assert.ok(name.fits, `${label}: "${name.name}" is shown in full`);
