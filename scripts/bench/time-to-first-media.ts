@@ -28,7 +28,7 @@ try {
     // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
     const firstFrame = guest.page.evaluate<number>(`new Promise((resolve) => {
       const look = () => {
-        const video = [...document.querySelectorAll('figure.camera video')].find((element) => element.srcObject);
+        const video = [...document.querySelectorAll('.tile.camera video')].find((element) => element.srcObject);
         if (video) video.requestVideoFrameCallback(() => resolve(performance.now()));
         else setTimeout(look, 20);
       };
