@@ -43,10 +43,10 @@ describe('room creation rate limit', () => {
   let parley: Parley;
   before(async () => {
     parley = await startTestParley();
-  });
+  }, TIMEOUT);
   after(async () => {
     await parley?.close();
-  });
+  }, TIMEOUT);
 
   test('a burst from one address gets 429 with the rate-limit headers once the limit is used', TIMEOUT, async () => {
     const burst = await Promise.all(Array.from({ length: ROOM_CREATION_LIMIT.max + 4 }, () => postRoom(parley)));
@@ -73,10 +73,10 @@ describe('Origin policy', () => {
   let parley: Parley;
   before(async () => {
     parley = await startTestParley({ PARLEY_ALLOWED_ORIGINS: 'https://portal.example.org' });
-  });
+  }, TIMEOUT);
   after(async () => {
     await parley?.close();
-  });
+  }, TIMEOUT);
 
   test('POST /api/rooms from a foreign page is refused with 403 and says why', TIMEOUT, async () => {
     for (const origin of ['https://evil.example', 'null', parley.url.replace('http:', 'https:'), parley.url.replace(/:(\d+)$/, ':1')]) {
@@ -131,10 +131,10 @@ describe('connections that never finish their request', () => {
   before(async () => {
     parley = await startTestParley({ PARLEY_MAX_CONNECTIONS_PER_IP: String(MAX) });
     roomId = (await createRoom(parley, { lobby: false })).id;
-  });
+  }, TIMEOUT);
   after(async () => {
     await parley?.close();
-  });
+  }, TIMEOUT);
 
   /** A TCP connection that sends the start of an upgrade request and never the blank line that ends it. */
   async function halfOpen(): Promise<{ socket: net.Socket; closed: Promise<number> }> {

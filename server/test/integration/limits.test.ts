@@ -23,11 +23,11 @@ let parley: Parley;
 
 before(async () => {
   parley = await startTestParley({ PARLEY_MAX_CONNECTIONS_PER_IP: '6', PARLEY_API_KEYS: API_KEY });
-});
+}, { timeout: 120_000 });
 
 after(async () => {
   await parley?.close();
-});
+}, { timeout: 120_000 });
 
 const authorised = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
 const newRoom = async (body: object = { lobby: false }) => {

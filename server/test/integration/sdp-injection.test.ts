@@ -52,12 +52,12 @@ before(async () => {
   const transport = await alice.request('createWebRtcTransport', { direction: 'send' });
   assert.equal(transport.ok, true, JSON.stringify(transport.error));
   sendTransportId = transport.data.id;
-});
+}, { timeout: 120_000 });
 
 after(async () => {
   await Promise.all([alice?.close(), bob?.close()]);
   await parley?.close();
-});
+}, { timeout: 120_000 });
 
 test('produce with a candidate injected into a codec parameter, its name, the cname or the msid is refused, naming the field', TIMEOUT, async () => {
   const cases: [string, ReturnType<typeof opus>, RegExp][] = [

@@ -20,12 +20,12 @@ before(async () => {
     PARLEY_RTC_MAX_PORT: String(PORTS.max),
     PARLEY_TRUST_PROXY: 'true',
   });
-});
+}, { timeout: 120_000 });
 
 after(async () => {
   await Promise.all(sockets.map((socket) => socket.close()));
   await parley?.close();
-});
+}, { timeout: 120_000 });
 
 async function open(roomId: string, address = '127.0.0.1'): Promise<{ socket: TestSocket; caps: unknown }> {
   const socket = await TestSocket.open(parley.url, roomId, { headers: { 'x-forwarded-for': address } });

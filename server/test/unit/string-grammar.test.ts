@@ -155,7 +155,7 @@ const fields: Field[] = [
 const frame = (method: string, data: unknown) => JSON.stringify({ type: 'request', id: 7, method, data });
 const clientChecks = (method: RequestMethod, data: unknown) => interpretedChecker(Requests[method].request).Check(data);
 
-test('the unchanged requests of the table are valid', () => {
+test('the unchanged requests of the table are valid', TIMEOUT, () => {
   for (const field of fields) {
     const data = field.data(fc.sample(field.valid, { numRuns: 1, seed: 1 })[0]!);
     assert.equal(parseRequest(frame(field.method, data)).ok, true, field.label);
@@ -206,7 +206,7 @@ test('display names of nothing but white space and invisible characters are refu
   );
 });
 
-test('what Chromium, Firefox and Safari send through mediasoup-client is accepted', () => {
+test('what Chromium, Firefox and Safari send through mediasoup-client is accepted', TIMEOUT, () => {
   const chromium = {
     transportId: 'b5a1c5b2-7d3f-4f1e-9a3c-2d1e0f9b8a7c',
     kind: 'video',
@@ -271,7 +271,7 @@ test('what Chromium, Firefox and Safari send through mediasoup-client is accepte
   }
 });
 
-test('the browser checks the same grammar on what other peers send it', () => {
+test('the browser checks the same grammar on what other peers send it', TIMEOUT, () => {
   const consumer = (cname: string) => ({
     consumerId: 'c1',
     producerId: 'p1',
