@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, relayPortRange } from './ports.js';
+import { freePort, randomPortRange } from './ports.js';
 import { TestProcess } from './processes.js';
 
 export interface CoturnOptions {
@@ -29,7 +29,7 @@ export class TestCoturn {
 
   static async start(secret: string, options: CoturnOptions = {}): Promise<TestCoturn> {
     const port = await freePort();
-    const relay = relayPortRange();
+    const relay = randomPortRange();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-coturn-'));
     try {
       const child = await TestProcess.start(

@@ -17,8 +17,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A random UDP range of `size` ports for a relay, clear of the ephemeral ports the OS hands out. */
-export function relayPortRange(size = 200): { min: number; max: number } {
+/** A random range of `size` + 1 ports (a relay's, or media ports), clear of the ephemeral ports the OS hands out and of the default media range. */
+export function randomPortRange(size = 200): { min: number; max: number } {
   const min = 50_000 + Math.floor(Math.random() * 5_000);
   return { min, max: min + size };
 }

@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
 import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { randomPortRange } from '../../testkit/ports.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { TestSocket, type ServerMessage } from '../../testkit/ws-client.js';
 
-const PORTS = { min: 41_000, max: 41_099 };
+/** 100 media ports, somewhere no other test's server takes its ports from. */
+const PORTS = randomPortRange(99);
 let parley: Parley;
 const sockets: TestSocket[] = [];
 

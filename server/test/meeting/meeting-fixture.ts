@@ -4,6 +4,7 @@
  * was asked (the media room itself is tested with real workers in e2e).
  */
 import { EventEmitter } from 'node:events';
+import { isDeepStrictEqual } from 'node:util';
 import { pino } from 'pino';
 import { Credentials } from '../../src/auth/credentials.js';
 import type { MediaRoom, MediaRoomEvents, ProducerEvent } from '../../src/media/media-room.js';
@@ -14,6 +15,7 @@ import type { MediaSource, NotificationMethod, RequestData } from '../../src/pro
 import { Peer } from '../../src/roster/peer.js';
 import { MemoryRoomStore } from '../../src/store/memory-room-store.js';
 import type { RoomStore } from '../../src/store/room-store.js';
+import { withDeadline } from '../../testkit/wait.js';
 
 export class StandInMedia extends EventEmitter<MediaRoomEvents> {
   readonly members = new Set<string>();
@@ -39,11 +41,15 @@ export class StandInMedia extends EventEmitter<MediaRoomEvents> {
 export class TestPeer extends Peer {
   readonly received: { method: NotificationMethod; data: unknown }[] = [];
   disconnected = false;
+  private readonly arrivals = new EventEmitter<{ notified: [] }>();
   constructor(id: string, address = '') {
     super(
       id,
       {
-        notify: (method, data) => void this.received.push({ method, data }),
+        notify: (method, data) => {
+          this.received.push({ method, data });
+          this.arrivals.emit('notified');
+        },
         disconnect: () => void (this.disconnected = true),
       },
       address,
@@ -51,6 +57,16 @@ export class TestPeer extends Peer {
   }
   got(method: NotificationMethod): unknown[] {
     return this.received.filter((entry) => entry.method === method).map((entry) => entry.data);
+  }
+  /** Waits (at most `ms`) until the latest `method` notification deep-equals `expected`. */
+  async latest(method: NotificationMethod, expected: unknown, ms = 2_000): Promise<void> {
+    const matches = () => isDeepStrictEqual(this.got(method).at(-1), expected);
+    if (matches()) return;
+    const arrived = new Promise<void>((resolve) => {
+      const check = () => matches() && (this.arrivals.off('notified', check), resolve());
+      this.arrivals.on('notified', check);
+    });
+    await withDeadline(arrived, ms, `${method} to become ${JSON.stringify(expected)}`);
   }
 }
 

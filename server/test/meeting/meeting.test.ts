@@ -13,18 +13,6 @@ import { StoreUnavailableError } from '../../src/store/room-store.js';
 import { hostIn, meetingFixture, TestPeer } from './meeting-fixture.js';
 
 const FAST = { timeout: 5_000 };
-/** Lobby notices are throttled: the latest one may take a moment. */
-async function lastNotice(peer: TestPeer, expected: unknown): Promise<void> {
-  const deadline = Date.now() + 2_000;
-  while (Date.now() < deadline) {
-    try {
-      return assert.deepEqual(peer.got('lobbyChanged').at(-1), expected);
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  assert.deepEqual(peer.got('lobbyChanged').at(-1), expected);
-}
 const code = (expected: string) => (error: unknown) => error instanceof SignallingError && error.code === expected;
 
 test('a newcomer waits in the lobby, the host is told, and admitting brings them in with a record in the store', FAST, async () => {
@@ -42,7 +30,7 @@ test('a newcomer waits in the lobby, the host is told, and admitting brings them
   assert.ok(f.media.members.has('guest'), 'the media room has them');
   assert.equal(guest.got('joined').length, 1);
   assert.equal(host.got('peerJoined').length, 1);
-  await lastNotice(host, { waiting: [] });
+  await host.latest('lobbyChanged', { waiting: [] });
   assert.equal((await f.store.listParticipants(f.meeting.id)).find((p) => p.peerId === 'guest')?.state, 'joined');
   await assert.rejects(f.meeting.command(host, 'guest', 'admit'), code('invalid_state'), 'admitting someone already in');
 });
@@ -222,7 +210,7 @@ test('hosts hear about a storm of knocks in a few messages, and the last one is 
     await f.meeting.leave(knocker);
   }
   await f.join(stayer);
-  await lastNotice(host, { waiting: [{ peerId: 'stayer', displayName: 'stayer' }] });
+  await host.latest('lobbyChanged', { waiting: [{ peerId: 'stayer', displayName: 'stayer' }] });
   assert.ok(host.got('lobbyChanged').length - before <= 3, `${host.got('lobbyChanged').length - before} messages for 41 changes`);
 });
 

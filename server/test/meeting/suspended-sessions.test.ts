@@ -7,20 +7,26 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SuspendedSessions, type Resumable } from '../../src/meeting/suspended-sessions.js';
 import { Peer } from '../../src/roster/peer.js';
+import { withDeadline } from '../../testkit/wait.js';
 
 const FAST = { timeout: 5_000 };
 
 class FakeSession implements Resumable {
   readonly peer: Peer;
   closed = false;
+  /** Resolves when the session is closed. */
+  readonly whenClosed: Promise<void>;
+  private markClosed!: () => void;
   constructor(
     id: string,
     readonly roomId = 'room',
   ) {
     this.peer = new Peer(id, { notify: () => {}, disconnect: () => {} });
+    this.whenClosed = new Promise((resolve) => (this.markClosed = resolve));
   }
   async close(): Promise<void> {
     this.closed = true;
+    this.markClosed();
   }
 }
 
@@ -55,9 +61,7 @@ test('a wrong proof takes nothing out and extends nothing: the session still clo
     assert.equal(held.claim('victim', () => false), undefined);
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
-  const deadline = Date.now() + 3_000;
-  while (!victim.closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.equal(victim.closed, true, 'closed at the end of the original grace period');
+  await withDeadline(victim.whenClosed, 3_000, 'the held session to close at the end of its grace period');
   assert.ok(Date.now() - heldAt < 2_000, 'not pushed back by the failed claims');
   assert.equal(held.claim('victim', () => true), undefined, 'gone for good');
 });
