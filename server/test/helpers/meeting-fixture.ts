@@ -1,6 +1,7 @@
 /**
- * The usual set-up of an end-to-end test file: a Parley with a real worker
- * and a headless Chromium, started before its tests and stopped after them.
+ * The usual set-up of a test file: a Parley with a real worker (and, for
+ * end-to-end files, a headless Chromium), started before its tests and
+ * stopped after them.
  */
 import { after, afterEach, before } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -14,6 +15,18 @@ export interface MeetingFixture {
   browser: Browser;
 }
 
+/** A Parley for the tests of this file (or `describe` block): `fixture.parley` once they run. */
+export function serverFixture(overrides: Record<string, string> = {}): { parley: Parley } {
+  const fixture = {} as { parley: Parley };
+  before(async () => {
+    fixture.parley = await startTestParley(overrides);
+  }, HOOK);
+  after(async () => {
+    await fixture.parley?.close();
+  }, HOOK);
+  return fixture;
+}
+
 export function meetingFixture(overrides: Record<string, string> = {}): MeetingFixture {
   const fixture = {} as MeetingFixture;
   before(async () => {
@@ -24,6 +37,7 @@ export function meetingFixture(overrides: Record<string, string> = {}): MeetingF
   afterEach(async () => {
     for (const context of fixture.browser?.contexts() ?? []) await context.close();
   }, HOOK);
+  // The browser goes first, so no page reconnects to a server that is closing.
   after(async () => {
     await fixture.browser?.close();
     await fixture.parley?.close();

@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { HTTP_TIMEOUTS, ROOM_CREATION_LIMIT } from '../../src/http/app.js';
 import type { Parley } from '../../src/server.js';
 import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { serverFixture } from '../helpers/meeting-fixture.js';
 
 const TIMEOUT = { timeout: 60_000 };
 const bounded = (ms: number) => ({ signal: AbortSignal.timeout(ms) });
@@ -40,16 +41,10 @@ async function upgrade(url: string, options: WebSocket.ClientOptions = {}): Prom
 }
 
 describe('room creation rate limit', () => {
-  let parley: Parley;
-  before(async () => {
-    parley = await startTestParley();
-  }, TIMEOUT);
-  after(async () => {
-    await parley?.close();
-  }, TIMEOUT);
+  const server = serverFixture();
 
   test('a burst from one address gets 429 with the rate-limit headers once the limit is used', TIMEOUT, async () => {
-    const burst = await Promise.all(Array.from({ length: ROOM_CREATION_LIMIT.max + 4 }, () => postRoom(parley)));
+    const burst = await Promise.all(Array.from({ length: ROOM_CREATION_LIMIT.max + 4 }, () => postRoom(server.parley)));
     const statuses = burst.map((response) => response.status);
     assert.equal(statuses.filter((status) => status === 201).length, ROOM_CREATION_LIMIT.max, statuses.join(','));
     assert.equal(statuses.filter((status) => status === 429).length, 4, statuses.join(','));
@@ -64,7 +59,7 @@ describe('room creation rate limit', () => {
   });
 
   test('a spoofed X-Forwarded-For does not buy more rooms', TIMEOUT, async () => {
-    const response = await postRoom(parley, { 'x-forwarded-for': '203.0.113.7' });
+    const response = await postRoom(server.parley, { 'x-forwarded-for': '203.0.113.7' });
     assert.equal(response.status, 429);
   });
 });

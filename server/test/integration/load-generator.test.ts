@@ -3,25 +3,16 @@
  * receiving bot gets every publisher's audio and video, with little loss.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { runLoad } from '../../../scripts/load/run-load.js';
-import type { Parley } from '../../src/server.js';
 import { waitUntil } from '../../testkit/wait.js';
-import { startTestParley } from '../../testkit/parley.js';
-import { HOOK, SERVER } from '../helpers/timeouts.js';
+import { serverFixture } from '../helpers/meeting-fixture.js';
+import { SERVER } from '../helpers/timeouts.js';
 
-let parley: Parley;
-
-before(async () => {
-  parley = await startTestParley();
-}, HOOK);
-
-after(async () => {
-  await parley?.close();
-}, HOOK);
+const server = serverFixture();
 
 test('2 publishers and 3 subscribers: every stream arrives', SERVER, async () => {
-  const report = await runLoad({ baseUrl: parley.url, publishers: 2, subscribers: 3, seconds: 4 });
+  const report = await runLoad({ baseUrl: server.parley.url, publishers: 2, subscribers: 3, seconds: 4 });
   console.log(`# load: ${JSON.stringify({ ...report, bots: undefined })}`);
   assert.equal(report.receivers, 5);
   for (const bot of report.bots) {
@@ -32,5 +23,5 @@ test('2 publishers and 3 subscribers: every stream arrives', SERVER, async () =>
     assert.ok(bot.lossRatio < 0.05, `${bot.name} lost ${(bot.lossRatio * 100).toFixed(1)} %`);
     assert.ok(bot.kbps > 0);
   }
-  await waitUntil(async () => (await parley.meetings.list()).length, (rooms) => rooms === 0, 10_000, 'the bots to leave and the room to close');
+  await waitUntil(async () => (await server.parley.meetings.list()).length, (rooms) => rooms === 0, 10_000, 'the bots to leave and the room to close');
 });

@@ -4,29 +4,25 @@
  * the lobby cannot be skipped; host controls need a host; chat is bounded.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { Credentials } from '../../src/auth/credentials.js';
 import { MAX_CHAT_LENGTH } from '../../src/protocol/limits.js';
-import type { Parley } from '../../src/server.js';
-import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { createRoom } from '../../testkit/parley.js';
 import { TestSocket } from '../../testkit/ws-client.js';
+import { serverFixture } from '../helpers/meeting-fixture.js';
 import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 const SECRET = 'test-secret-that-is-at-least-32-characters-long';
-let parley: Parley;
 const sockets: TestSocket[] = [];
 
-before(async () => {
-  parley = await startTestParley({ PARLEY_SECRET: SECRET });
-}, HOOK);
-
+// Registered first, so the sockets close before the server does.
 after(async () => {
   await Promise.all(sockets.map((socket) => socket.close()));
-  await parley?.close();
 }, HOOK);
+const server = serverFixture({ PARLEY_SECRET: SECRET });
 
 async function join(roomId: string, displayName: string, credential?: string) {
-  const socket = await TestSocket.open(parley.url, roomId);
+  const socket = await TestSocket.open(server.parley.url, roomId);
   sockets.push(socket);
   const caps = await socket.request('getRouterRtpCapabilities');
   const answer = await socket.request('join', {
@@ -38,8 +34,8 @@ async function join(roomId: string, displayName: string, credential?: string) {
 }
 
 test('bad credentials are refused, each with its reason', SERVER, async () => {
-  const room = await createRoom(parley);
-  const other = await createRoom(parley);
+  const room = await createRoom(server.parley);
+  const other = await createRoom(server.parley);
 
   const expired = await new Credentials(SECRET, -60).issue(room.id, 'host');
   assert.deepEqual((await join(room.id, 'Late', expired)).answer.error, {
@@ -59,7 +55,7 @@ test('bad credentials are refused, each with its reason', SERVER, async () => {
 });
 
 test('without a credential everyone waits, even before any host is there, and can do nothing', SERVER, async () => {
-  const room = await createRoom(parley);
+  const room = await createRoom(server.parley);
   const { socket, answer } = await join(room.id, 'Early');
   assert.equal(answer.data.status, 'waiting');
   const attempt = await socket.request('createWebRtcTransport', { direction: 'recv' });
@@ -74,7 +70,7 @@ test('without a credential everyone waits, even before any host is there, and ca
 });
 
 test('host controls need a host, and chat is bounded in length and rate', SERVER, async () => {
-  const room = await createRoom(parley, { lobby: false });
+  const room = await createRoom(server.parley, { lobby: false });
   const host = await join(room.id, 'Host', room.hostCredential);
   const guest = await join(room.id, 'Guest');
   assert.equal(guest.answer.data.status, 'joined');
@@ -88,7 +84,7 @@ test('host controls need a host, and chat is bounded in length and rate', SERVER
     const refused = await guest.socket.request(method, data);
     assert.equal(refused.error?.code, 'forbidden', method);
   }
-  assert.equal((await parley.store.getRoom(room.id))?.locked, false);
+  assert.equal((await server.parley.store.getRoom(room.id))?.locked, false);
 
   const tooLong = await guest.socket.request('sendChat', { text: 'x'.repeat(MAX_CHAT_LENGTH + 1) });
   assert.equal(tooLong.error?.code, 'bad_message');

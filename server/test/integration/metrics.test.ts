@@ -1,24 +1,16 @@
 /** GET /metrics: the gauges follow peers joining and leaving, and the counters and histograms move. */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Parley } from '../../src/server.js';
-import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { test } from 'node:test';
+import { createRoom } from '../../testkit/parley.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { TestSocket } from '../../testkit/ws-client.js';
-import { HOOK, SERVER } from '../helpers/timeouts.js';
+import { serverFixture } from '../helpers/meeting-fixture.js';
+import { SERVER } from '../helpers/timeouts.js';
 
-let parley: Parley;
-
-before(async () => {
-  parley = await startTestParley();
-}, HOOK);
-
-after(async () => {
-  await parley?.close();
-}, HOOK);
+const server = serverFixture();
 
 async function scrape(): Promise<Map<string, number>> {
-  const response = await fetch(`${parley.url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${server.parley.url}/metrics`, { signal: AbortSignal.timeout(10_000) });
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type') ?? '', /text\/plain/);
   const values = new Map<string, number>();
@@ -30,11 +22,11 @@ async function scrape(): Promise<Map<string, number>> {
 }
 
 test('the counters move when a peer joins and leaves', SERVER, async () => {
-  const room = await createRoom(parley, { lobby: false });
+  const room = await createRoom(server.parley, { lobby: false });
   const before = await scrape();
   assert.equal(before.get('parley_peers'), 0);
 
-  const socket = await TestSocket.open(parley.url, room.id);
+  const socket = await TestSocket.open(server.parley.url, room.id);
   const caps = await socket.request('getRouterRtpCapabilities');
   await socket.request('join', { displayName: 'Ann', rtpCapabilities: caps.data.rtpCapabilities });
   await socket.request('reportTimeToFirstMedia', { milliseconds: 1500 });
@@ -46,7 +38,7 @@ test('the counters move when a peer joins and leaves', SERVER, async () => {
   assert.equal(during.get('parley_time_to_first_media_seconds_count'), 1);
   assert.equal(during.get('parley_time_to_first_media_seconds_sum'), 1.5);
   assert.equal(during.get('parley_signalling_errors_total{code="unknown_method"}'), 1);
-  const [pid] = parley.pool.pids();
+  const [pid] = server.parley.pool.pids();
   assert.ok((during.get(`parley_worker_max_rss_bytes{pid="${pid}"}`) ?? 0) > 0);
   assert.ok(during.has(`parley_worker_cpu_seconds{pid="${pid}"}`));
 

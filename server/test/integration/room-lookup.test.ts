@@ -4,30 +4,24 @@
  * an unknown meeting, and its per-address limit.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { ROOM_LOOKUP_LIMIT } from '../../src/http/app.js';
-import type { Parley } from '../../src/server.js';
-import { createRoom, startTestParley } from '../../testkit/parley.js';
-import { HOOK, SERVER } from '../helpers/timeouts.js';
+import { createRoom } from '../../testkit/parley.js';
+import { serverFixture } from '../helpers/meeting-fixture.js';
+import { SERVER } from '../helpers/timeouts.js';
 
-let parley: Parley;
-before(async () => {
-  parley = await startTestParley();
-}, HOOK);
-after(async () => {
-  await parley?.close();
-}, HOOK);
+const server = serverFixture();
 
 const lookUp = async (id: string) => {
-  const response = await fetch(`${parley.url}/api/rooms/${id}`, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${server.parley.url}/api/rooms/${id}`, { signal: AbortSignal.timeout(10_000) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, cache: response.headers.get('cache-control') };
 };
 
 test('a live meeting, one with a password, an ended one, an unknown one and a malformed id', SERVER, async () => {
-  const open = await createRoom(parley, { lobby: false });
+  const open = await createRoom(server.parley, { lobby: false });
   assert.deepEqual(await lookUp(open.id), { status: 200, body: { exists: true, lobby: false, passwordRequired: false }, cache: 'no-store' });
 
-  const response = await fetch(`${parley.url}/api/rooms`, {
+  const response = await fetch(`${server.parley.url}/api/rooms`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ password: 'open sesame' }),
@@ -37,14 +31,14 @@ test('a live meeting, one with a password, an ended one, an unknown one and a ma
   const answer = await lookUp(guarded);
   assert.deepEqual(answer.body, { exists: true, lobby: true, passwordRequired: true }, 'it says a password is needed, never anything about it');
 
-  await parley.store.deleteRoom(open.id);
+  await server.parley.store.deleteRoom(open.id);
   assert.equal((await lookUp(open.id)).status, 404);
   assert.equal((await lookUp('AAAAAAAAAAAAAAAAAAAAAA')).status, 404);
   assert.equal((await lookUp('not-a-room')).status, 400);
 });
 
 test(`look-ups are limited to ${ROOM_LOOKUP_LIMIT.max} a minute per address`, SERVER, async () => {
-  const room = await createRoom(parley);
+  const room = await createRoom(server.parley);
   const statuses: number[] = [];
   for (let i = 0; i < ROOM_LOOKUP_LIMIT.max + 5; i++) statuses.push((await lookUp(room.id)).status);
   assert.ok(statuses.includes(429), 'the limit is reached');
