@@ -8,6 +8,7 @@
 import type { MediaSource } from '@protocol/messages';
 import { CallConnection } from './connection/call-connection.js';
 import type { CallState } from './connection/call-state.js';
+import type { WarmUp } from './connection/warm-up.js';
 import type { Meeting } from './connection/session.js';
 import { h, mount } from './dom.js';
 import { openTrack, swapTrack } from './media-devices.js';
@@ -29,7 +30,7 @@ export interface CallOptions {
   password?: string;
 }
 
-export function showCall(roomId: string, { displayName, stream, off, password }: CallOptions): void {
+export function showCall(roomId: string, { displayName, stream, off, password }: CallOptions, warmUp?: WarmUp): void {
   let meeting: MeetingView | undefined;
   let stopFollowing: (() => void) | undefined;
   let removeShortcuts: (() => void) | undefined;
@@ -143,6 +144,7 @@ export function showCall(roomId: string, { displayName, stream, off, password }:
       trackPaused: (remote) => meeting?.trackPaused(remote),
       trackRemoved: (remote) => meeting?.trackRemoved(remote),
     },
+    warmUp,
   );
   connection.join(password);
 }

@@ -7,6 +7,7 @@
  */
 import type { MediaSource } from '@protocol/messages';
 import { savedCredential } from './credential-store.js';
+import { reach } from './first-media.js';
 import { h, mount } from './dom.js';
 import { LevelMeter } from './media/level-meter.js';
 import {
@@ -50,12 +51,16 @@ async function lookUp(roomId: string): Promise<RoomInfo | 'gone' | 'unreachable'
   }
 }
 
-export async function showPrejoin(roomId: string, onJoin: (result: PrejoinResult) => void): Promise<void> {
+/** Shows the pre-join form; false when the meeting cannot be joined (its end screen is shown instead). */
+export async function showPrejoin(roomId: string, onJoin: (result: PrejoinResult) => void): Promise<boolean> {
   showStatusCard(t.prejoin.checking);
   const room = await lookUp(roomId);
-  if (room === 'gone') return showEnded('not-found', undefined, undefined);
-  if (room === 'unreachable') return showEnded('unreachable', undefined, undefined);
+  if (room === 'gone' || room === 'unreachable') {
+    showEnded(room === 'gone' ? 'not-found' : 'unreachable', undefined, undefined);
+    return false;
+  }
   showForm(roomId, room, onJoin);
+  return true;
 }
 
 function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: PrejoinResult) => void): void {
@@ -110,21 +115,27 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
     preview.classList.toggle('camera-off', off.has('camera'));
   };
 
+  /** Starts the camera and microphone; Join waits for this, not for the device lists filled after it. */
   const openMedia = async () => {
     try {
       stream = await openLocalMedia({});
+      reach('cameraStarted');
       preview.srcObject = stream;
       mediaStatus.textContent = '';
       meter.follow(stream.getAudioTracks()[0]);
-      await fillSelect(cameraSelect, 'videoinput', stream.getVideoTracks()[0]?.getSettings().deviceId);
-      await fillSelect(micSelect, 'audioinput', stream.getAudioTracks()[0]?.getSettings().deviceId);
-      if (speakerChoiceSupported && (await fillSelect(speakerSelect, 'audiooutput', chosenSpeaker())) > 0) speakerField.hidden = false;
+      void fillDeviceLists(stream).catch((error: unknown) => (mediaStatus.textContent = (error as Error).message));
     } catch (error) {
       preview.srcObject = null;
       mediaStatus.textContent = (error as Error).message;
       mediaStatus.classList.add('error');
     }
     refreshToggles();
+  };
+
+  const fillDeviceLists = async (media: MediaStream) => {
+    await fillSelect(cameraSelect, 'videoinput', media.getVideoTracks()[0]?.getSettings().deviceId);
+    await fillSelect(micSelect, 'audioinput', media.getAudioTracks()[0]?.getSettings().deviceId);
+    if (speakerChoiceSupported && (await fillSelect(speakerSelect, 'audiooutput', chosenSpeaker())) > 0) speakerField.hidden = false;
   };
 
   /** Another camera or microphone: only that device is opened again. */

@@ -24,7 +24,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly joinDuration = new Histogram({
     name: 'parley_join_duration_seconds',
-    help: 'From a signalling connection opening to its peer being in the meeting, measured on the server.',
+    help: 'How long the server took to let a peer into the meeting, from its join request to the answer (the lobby wait excluded).',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [this.registry],
   });
@@ -32,6 +32,13 @@ export class Metrics {
     name: 'parley_time_to_first_media_seconds',
     help: 'From opening the meeting link to the first decoded remote video frame, reported by browsers.',
     buckets: [0.5, 1, 2, 3, 5, 8, 13, 21, 60],
+    registers: [this.registry],
+  });
+  readonly firstMediaStage = new Histogram({
+    name: 'parley_first_media_stage_seconds',
+    help: 'When each stage of a join was reached, from opening the meeting link, reported by browsers with their time to first media.',
+    labelNames: ['stage'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 60],
     registers: [this.registry],
   });
   readonly signallingErrors = new Counter({

@@ -13,6 +13,7 @@ import { t } from '../strings/index.js';
 import type { CallState, EndKind } from './call-state.js';
 import { nextRetry } from './retry-policy.js';
 import { Session, type Meeting } from './session.js';
+import { connect, type Connected, type WarmUp } from './warm-up.js';
 
 export interface ConnectionEvents extends TrackEvents {
   state(state: CallState): void;
@@ -53,6 +54,8 @@ export class CallConnection {
     private readonly displayName: string,
     private readonly local: LocalMedia,
     private readonly events: ConnectionEvents,
+    /** Started on the pre-join page; the first attempt takes its connection. */
+    private warmUp?: WarmUp,
   ) {}
 
   /** Enters the meeting, with a password when the room asked for one. */
@@ -98,10 +101,7 @@ export class CallConnection {
     this.setState({ kind: 'joining', step: t.call.connecting });
     let session: Session | undefined;
     try {
-      session = this.open(await SignallingClient.connect(this.roomId));
-      const { rtpCapabilities } = await session.request('getRouterRtpCapabilities', {});
-      await session.media.load(rtpCapabilities);
-      this.stillCurrent(session);
+      session = this.open(await this.connect());
       this.setState({ kind: 'joining', step: t.call.joining });
       const answer = await session.request('join', {
         displayName: this.displayName,
@@ -120,7 +120,7 @@ export class CallConnection {
       this.events.entered(session);
       this.setState({ kind: 'in-call', mediaReady: false });
       const ice = { iceServers: welcome.iceServers, iceTransportPolicy: welcome.iceTransportPolicy };
-      await session.media.start(ice, this.local.tracks(), this.local.off);
+      await session.media.start(ice, this.local.tracks(), this.local.off, welcome.transports);
       this.stillCurrent(session);
       this.recovery = undefined;
       this.setState({ kind: 'in-call', mediaReady: true });
@@ -143,9 +143,16 @@ export class CallConnection {
     }
   }
 
+  /** The warm connection from the pre-join page if it is still open, else a new one. */
+  private async connect(): Promise<Connected> {
+    const warm = await this.warmUp?.take();
+    this.warmUp = undefined;
+    return warm ?? connect(this.roomId);
+  }
+
   /** A new session on `client`, whose media and notifications count only while it is the current one. */
-  private open(client: SignallingClient): Session {
-    const session = new Session(client, this.displayName, (self) => ({
+  private open({ client, device }: Connected): Session {
+    const session = new Session(client, device, this.displayName, (self) => ({
       trackAdded: (track) => this.session === self && this.events.trackAdded(track),
       trackRemoved: (track) => this.session === self && this.events.trackRemoved(track),
       trackPaused: (track) => this.session === self && this.events.trackPaused(track),

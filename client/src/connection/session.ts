@@ -3,7 +3,9 @@
  * signalling connection (a resume swaps in a new one), the media session,
  * the meeting store and the typed actions the views use.
  */
+import type { Device } from 'mediasoup-client';
 import type { NotificationData } from '@protocol/messages';
+import { reach } from '../first-media.js';
 import { MediaSession, type MediaEvents } from '../media/media-session.js';
 import { meetingActions, type MeetingActions, type Request } from '../meeting/actions.js';
 import { MeetingStore } from '../meeting/store.js';
@@ -27,11 +29,12 @@ export class Session {
 
   constructor(
     public client: SignallingClient,
+    device: Device,
     displayName: string,
     mediaEvents: (session: Session) => MediaEvents,
   ) {
     this.store = new MeetingStore(displayName);
-    this.media = new MediaSession(this.request, mediaEvents(this));
+    this.media = new MediaSession(this.request, mediaEvents(this), device);
     const actions = meetingActions(this.request, this.store);
     this.actions = {
       ...actions,
@@ -50,6 +53,7 @@ export class Session {
   }
 
   admit(welcome: NotificationData<'joined'>): void {
+    reach('joined');
     this.settleAdmission.resolve(welcome);
   }
 

@@ -1,12 +1,15 @@
 /**
- * One session's media through mediasoup-client: the Device, a send and a
- * receive transport, a producer per local source and a consumer per remote
- * track. Consumers arrive paused; audio is resumed here, video by the tile
- * that shows it (showConsumer). A failed transport gets an ICE restart
- * before the session is given up.
+ * One session's media through mediasoup-client: a send and a receive
+ * transport on the session's loaded Device, a producer per local source and
+ * a consumer per remote track. Consumers arrive paused and are resumed here
+ * at once, at the layer the server picks; the tile that shows a video then
+ * asks for the layer that fits it, or pauses it while hidden
+ * (showConsumer). A failed transport gets an ICE restart before the session
+ * is given up.
  */
-import { Device, types } from 'mediasoup-client';
+import type { Device, types } from 'mediasoup-client';
 import type { MediaSource, NotificationData, ResponseData } from '@protocol/messages';
+import { reach } from '../first-media.js';
 import type { Request } from '../meeting/actions.js';
 import { PlainError, plainError } from '../plain-errors.js';
 import { t } from '../strings/index.js';
@@ -35,20 +38,28 @@ export interface MediaEvents extends TrackEvents {
 }
 
 export type IceSettings = Pick<types.TransportOptions, 'iceServers' | 'iceTransportPolicy'>;
+type TransportParameters = ResponseData<'createWebRtcTransport'>;
+/** Transports the server made with the welcome. */
+export type GivenTransports = NotificationData<'joined'>['transports'];
+
+/** What the server does for one consumer now: whether it is paused, and the layer asked for (undefined: the server's choice). */
+interface ConsumerSetting {
+  paused: boolean;
+  spatialLayer?: number;
+}
 
 const DISPLAY_MEDIA_TIMEOUT_MS = 30_000;
 const ICE_RESTART_GRACE_MS = 10_000;
 const SOURCES: readonly MediaSource[] = ['mic', 'camera', 'screen', 'screen-audio'];
 
 export class MediaSession {
-  private readonly device = new Device();
   private sendTransport: types.Transport | undefined;
   private readonly recvTransport: Promise<types.Transport>;
   private resolveRecvTransport!: (transport: types.Transport) => void;
   /** The receive transport once it exists (its statistics tell how good the link is). */
   private recv: types.Transport | undefined;
   private readonly producers = new Map<MediaSource, types.Producer>();
-  private readonly remote = new Map<string, RemoteTrack & { consumer: types.Consumer }>();
+  private readonly remote = new Map<string, RemoteTrack & { consumer: types.Consumer; setting: ConsumerSetting }>();
   private readonly visibilityChanges = new Map<string, Promise<void>>();
   /** Consumers closed by the server while still being set up here. */
   private readonly closedEarly = new Set<string>();
@@ -58,12 +69,10 @@ export class MediaSession {
   constructor(
     private readonly request: Request,
     private readonly events: MediaEvents,
+    /** Loaded with the router's capabilities. */
+    private readonly device: Device,
   ) {
     this.recvTransport = new Promise((resolve) => (this.resolveRecvTransport = resolve));
-  }
-
-  async load(routerRtpCapabilities: ResponseData<'getRouterRtpCapabilities'>['rtpCapabilities']): Promise<void> {
-    await this.device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
   }
 
   /** What `join` announces this tab can receive. */
@@ -71,14 +80,23 @@ export class MediaSession {
     return this.device.recvRtpCapabilities;
   }
 
-  /** Creates both transports and starts sending `tracks` (camera and microphone); sources in `off` start paused. */
-  async start(ice: IceSettings, tracks: MediaStreamTrack[], off: ReadonlySet<MediaSource> = new Set()): Promise<void> {
+  /**
+   * Sets up both transports (from `given`, or asked for) and starts sending
+   * `tracks` (camera and microphone); sources in `off` start paused.
+   */
+  async start(ice: IceSettings, tracks: MediaStreamTrack[], off: ReadonlySet<MediaSource> = new Set(), given?: GivenTransports): Promise<void> {
     this.ice = ice;
-    this.recv = await this.createTransport('recv');
+    const [recv, send] = await Promise.all([
+      given?.recv ?? this.request('createWebRtcTransport', { direction: 'recv' }),
+      given?.send ?? this.request('createWebRtcTransport', { direction: 'send' }),
+    ]);
+    this.recv = this.createTransport('recv', recv);
     this.resolveRecvTransport(this.recv);
-    this.sendTransport = await this.createTransport('send');
-    for (const track of tracks) {
-      if (track.readyState === 'ended') continue;
+    this.sendTransport = this.createTransport('send', send);
+    reach('transportsReady');
+    // The microphone first: it is small, and people hear someone before they see them.
+    const sending = tracks.filter((track) => track.readyState !== 'ended').sort((a, b) => (a.kind === 'audio' ? -1 : b.kind === 'audio' ? 1 : 0));
+    for (const track of sending) {
       const source = track.kind === 'audio' ? 'mic' : 'camera';
       await this.produce(track, source, off.has(source));
     }
@@ -166,21 +184,37 @@ export class MediaSession {
 
   /**
    * A hidden tile's consumer is paused; a visible one gets the layer that
-   * fits it. Changes to one consumer are applied in the order they were made.
+   * fits it. Only changes are sent, in the order they were made.
    */
   showConsumer(consumerId: string, visible: boolean, spatialLayer: number): Promise<void> {
+    return this.changeConsumer(consumerId, visible ? { paused: false, spatialLayer } : { paused: true });
+  }
+
+  /** Queues a change to one consumer behind the ones before it. */
+  private changeConsumer(consumerId: string, wanted: Partial<ConsumerSetting>): Promise<void> {
     const previous = this.visibilityChanges.get(consumerId) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.applyVisibility(consumerId, visible, spatialLayer));
+    const next = previous.catch(() => {}).then(() => this.applySetting(consumerId, wanted));
     this.visibilityChanges.set(consumerId, next);
     return next;
   }
 
-  private async applyVisibility(consumerId: string, visible: boolean, spatialLayer: number): Promise<void> {
+  private async applySetting(consumerId: string, { paused, spatialLayer }: Partial<ConsumerSetting>): Promise<void> {
     const remote = this.remote.get(consumerId);
     if (!remote || remote.consumer.closed) return;
-    if (!visible) return void (await this.request('pauseConsumer', { consumerId }));
-    await this.request('setConsumerPreferredLayers', { consumerId, spatialLayer });
-    await this.request('resumeConsumer', { consumerId });
+    const { setting } = remote;
+    if (paused === true && !setting.paused) {
+      await this.request('pauseConsumer', { consumerId });
+      setting.paused = true;
+      return;
+    }
+    if (spatialLayer !== undefined && spatialLayer !== setting.spatialLayer && remote.consumer.kind === 'video') {
+      await this.request('setConsumerPreferredLayers', { consumerId, spatialLayer });
+      setting.spatialLayer = spatialLayer;
+    }
+    if (paused === false && setting.paused) {
+      await this.request('resumeConsumer', { consumerId });
+      setting.paused = false;
+    }
   }
 
   /** A host stopped one of this tab's sources. */
@@ -200,12 +234,14 @@ export class MediaSession {
       rtpParameters: rtpParameters as types.RtpParameters,
     });
     if (this.closedEarly.delete(consumerId)) return consumer.close();
-    const remote = { consumerId, peerId, source, track: consumer.track, paused: producerPaused, consumer };
+    const remote = { consumerId, peerId, source, track: consumer.track, paused: producerPaused, consumer, setting: { paused: true } };
     this.remote.set(consumerId, remote);
+    if (kind === 'video') whenFirstPacket(consumer.track, () => reach('firstPacket'));
+    // Resumed at once, at the server's choice of layer; the tile adjusts it once it knows its size.
+    const resumed = this.changeConsumer(consumerId, { paused: false });
     this.events.trackAdded(remote);
     try {
-      // Video is resumed by its tile once it knows its size (showConsumer).
-      if (kind === 'audio') await this.request('resumeConsumer', { consumerId });
+      await resumed;
     } catch (error) {
       // Media that ended while it was being set up: nothing to do.
       if (!(error instanceof RequestError && error.body.code === 'not_found')) throw error;
@@ -262,11 +298,8 @@ export class MediaSession {
     this.producers.set(source, producer);
   }
 
-  private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    const options = {
-      ...((await this.request('createWebRtcTransport', { direction })) as unknown as types.TransportOptions),
-      ...this.ice,
-    };
+  private createTransport(direction: 'send' | 'recv', parameters: TransportParameters): types.Transport {
+    const options = { ...(parameters as unknown as types.TransportOptions), ...this.ice };
     const transport =
       direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
@@ -285,6 +318,7 @@ export class MediaSession {
       }).then(({ producerId }) => callback({ id: producerId }), errback);
     });
     transport.on('connectionstatechange', (state) => {
+      if (state === 'connected' && direction === 'recv') reach('mediaConnected');
       if (state === 'failed' && !this.closed) void this.recover(transport);
     });
     return transport;
@@ -306,4 +340,10 @@ export class MediaSession {
     }
     if (!this.closed) this.events.failed();
   }
+}
+
+/** Calls `then` once `track` has had its first packet: a remote track starts muted and unmutes when media arrives. */
+function whenFirstPacket(track: MediaStreamTrack, then: () => void): void {
+  if (!track.muted) return then();
+  track.addEventListener('unmute', then, { once: true });
 }

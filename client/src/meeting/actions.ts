@@ -3,7 +3,7 @@
  * module turns them into signalling requests; the server authorises every
  * one of them.
  */
-import type { Reaction, RequestData, RequestMethod, ResponseData } from '@protocol/messages';
+import type { FirstMediaStages, Reaction, RequestData, RequestMethod, ResponseData } from '@protocol/messages';
 import type { MeetingStore } from './store.js';
 
 export type Request = <M extends RequestMethod>(method: M, data: RequestData<M>) => Promise<ResponseData<M>>;
@@ -27,7 +27,7 @@ export interface MeetingActions {
   sendChat(text: string): Promise<void>;
   setHandRaised(raised: boolean): Promise<void>;
   sendReaction(reaction: Reaction): Promise<void>;
-  reportTimeToFirstMedia(milliseconds: number): Promise<void>;
+  reportTimeToFirstMedia(milliseconds: number, stages: FirstMediaStages): Promise<void>;
 }
 
 export function meetingActions(request: Request, store: MeetingStore): MeetingActions {
@@ -52,7 +52,7 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
       await send('setHandRaised', { raised });
       store.dispatch({ type: 'local', method: 'handRaised', data: { raised } });
     },
-    reportTimeToFirstMedia: (milliseconds) => send('reportTimeToFirstMedia', { milliseconds }),
+    reportTimeToFirstMedia: (milliseconds, stages) => send('reportTimeToFirstMedia', { milliseconds, stages }),
   };
 }
 

@@ -11,6 +11,7 @@
  */
 import type { Reaction } from '@protocol/messages';
 import { h } from '../dom.js';
+import { reach, stagesReached } from '../first-media.js';
 import type { Meeting } from '../connection/session.js';
 import type { RemoteTrack } from '../media/media-session.js';
 import type { Notice } from '../meeting/state.js';
@@ -150,8 +151,9 @@ export class MeetingView {
     tile.video.requestVideoFrameCallback(() => {
       if (firstMediaReported) return;
       firstMediaReported = true;
+      reach('firstFrame');
       const milliseconds = Math.round(performance.now());
-      void this.meeting.actions.reportTimeToFirstMedia(milliseconds).catch(() => (firstMediaReported = false));
+      void this.meeting.actions.reportTimeToFirstMedia(milliseconds, stagesReached()).catch(() => (firstMediaReported = false));
     });
   }
 

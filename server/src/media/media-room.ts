@@ -131,12 +131,13 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return { producers, consumers };
   }
 
+  /** The participant's transport in `direction`: the one it has, or a new one. */
   async createTransport(peerId: string, direction: Direction): Promise<ResponseData<'createWebRtcTransport'>> {
     const peer = this.member(peerId);
+    const existing = peer.transports.get(direction);
+    if (existing) return describeTransport(existing);
     const key = `${peerId}:${direction}`;
-    if (peer.transports.has(direction) || this.creating.has(key)) {
-      throw new SignallingError('invalid_state', `a ${direction} transport already exists`);
-    }
+    if (this.creating.has(key)) throw new SignallingError('invalid_state', `a ${direction} transport is being made`);
     this.creating.add(key);
     let transport: types.WebRtcTransport;
     try {
@@ -153,12 +154,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') this.logger.warn({ peerId, direction, state }, 'DTLS ended');
     });
-    return {
-      id: transport.id,
-      iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates,
-      dtlsParameters: transport.dtlsParameters,
-    } as ResponseData<'createWebRtcTransport'>;
+    return describeTransport(transport);
   }
 
   async restartIce(peerId: string, transportId: string): Promise<types.IceParameters> {
@@ -396,4 +392,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       producerPaused: consumer.producerPaused,
     });
   }
+}
+
+/** What a client needs to set up its side of `transport`. */
+function describeTransport(transport: types.WebRtcTransport): ResponseData<'createWebRtcTransport'> {
+  return {
+    id: transport.id,
+    iceParameters: transport.iceParameters,
+    iceCandidates: transport.iceCandidates,
+    dtlsParameters: transport.dtlsParameters,
+  } as ResponseData<'createWebRtcTransport'>;
 }

@@ -15,7 +15,16 @@ import { checkPassword } from '../auth/room-password.js';
 import type { MediaRoom, ProducerEvent } from '../media/media-room.js';
 import { SignallingError } from '../protocol/errors.js';
 import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
-import type { ChatMessage, MediaSource, PeerInfo, Reaction, RequestData, ResponseData, Role, RoomSettings } from '../protocol/messages.js';
+import type {
+  ChatMessage,
+  MediaSource,
+  PeerInfo,
+  Reaction,
+  RequestData,
+  ResponseData,
+  Role,
+  RoomSettings,
+} from '../protocol/messages.js';
 import type { IceConfig } from '../rtc/ice-config.js';
 import type { Peer } from '../roster/peer.js';
 import type { RemotePeer, WaitingPeer } from '../roster/remote-peers.js';
@@ -161,7 +170,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       const ticket = await credentials.issue(this.id, 'guest', peer.credentialId);
       return { peerId: peer.id, status: 'waiting', credential: ticket };
     }
-    const credential = await this.enter(peer, admission.role, capabilities);
+    const credential = await this.enter(peer, admission.role, capabilities, record);
     return { peerId: peer.id, status: 'joined', credential };
   }
 
@@ -194,27 +203,42 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
 
   /**
    * Brings a peer into the meeting with `role`, issues the credential that
-   * lets it back in, and sends it the `joined` notification with the people
-   * and the recent chat. Returns the credential.
+   * lets it back in, and sends it the `joined` notification with the people,
+   * the recent chat and both of its transports, then offers it what others
+   * send. Returns the credential. The transports are made while the store
+   * is read, and closed again if the peer cannot enter after all.
    */
-  private async enter(peer: Peer, role: Role, capabilities: types.RtpCapabilities): Promise<string> {
+  private async enter(peer: Peer, role: Role, capabilities: types.RtpCapabilities, known?: RoomRecord): Promise<string> {
     this.assertRoom();
     const { records, credentials } = this.deps;
-    const [credential, chatHistory, record] = await Promise.all([
+    const wasWaiting = peer.state === 'waiting';
+    // Reads and the peer's transports at once; the store is written only once they are ready.
+    const prepared = await Promise.all([
       credentials.issue(this.id, role, peer.credentialId, peer.owner),
       records.recentChat(),
-      records.room(),
-    ]);
-    if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
-    const wasWaiting = peer.state === 'waiting';
-    await records.participant(peer.id, peer.displayName, role, 'joined');
-    await this.afterWrite(peer, () => {
-      this.assertRoom();
-      peer.transition('joined');
+      known ?? records.room(),
+      this.prepareMedia(peer.id, capabilities, peer.notify),
+    ]).catch((error: unknown) => {
+      this.media.remove(peer.id);
+      throw error;
     });
+    const [credential, chatHistory, record, transports] = prepared;
+    if (!record) {
+      this.media.remove(peer.id);
+      throw new SignallingError('room_not_found', 'this meeting has ended');
+    }
+    try {
+      await records.participant(peer.id, peer.displayName, role, 'joined');
+      await this.afterWrite(peer, () => {
+        this.assertRoom();
+        peer.transition('joined');
+      });
+    } catch (error) {
+      this.media.remove(peer.id);
+      throw error;
+    }
     peer.setRole(role);
     this.capabilities.delete(peer.id);
-    this.media.add(peer.id, capabilities, peer.notify);
     this.replaceEarlierSessions(peer.id, peer.credentialId);
     this.roster.broadcast('peerJoined', { peer: this.info(peer) }, peer);
     this.emitEvent({ type: 'peer', peer: this.info(peer), credentialId: peer.credentialId, owner: peer.owner });
@@ -226,11 +250,24 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       chatHistory,
       room: { locked: record.locked, lobby: record.lobby },
       credential,
+      transports,
       ...this.deps.ice(peer.id),
     });
     this.deps.logger.info({ peerId: peer.id, role }, 'peer joined');
     this.emitEvent({ type: 'entered' });
+    this.media.consumeExisting(peer.id).catch((error: unknown) => this.deps.logger.warn({ err: error, peerId: peer.id }, 'could not offer existing media'));
     return credential;
+  }
+
+  /**
+   * The peer's media on this node, with a send and a receive transport. It
+   * is invisible to others until the peer sends, and nothing flows before it
+   * is `joined`: connecting a transport needs that state.
+   */
+  private async prepareMedia(peerId: string, capabilities: types.RtpCapabilities, notify: Peer['notify']) {
+    this.media.add(peerId, capabilities, notify);
+    const [send, recv] = await Promise.all([this.media.createTransport(peerId, 'send'), this.media.createTransport(peerId, 'recv')]);
+    return { send, recv };
   }
 
   private assertRoom(): void {

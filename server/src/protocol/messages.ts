@@ -97,6 +97,27 @@ const TransportOptions = strict({
 
 const PeerTarget = strict({ peerId: Id });
 
+const Milliseconds = Type.Integer({ minimum: 0, maximum: 3_600_000 });
+
+/**
+ * When each stage of a join up to the first remote video frame was reached,
+ * in milliseconds since the page's navigation began; in the order they
+ * happen. A stage the page did not see (no camera) is left out.
+ */
+const FirstMediaStages = strict({
+  pageLoaded: Type.Optional(Milliseconds),
+  cameraStarted: Type.Optional(Milliseconds),
+  socketOpen: Type.Optional(Milliseconds),
+  joined: Type.Optional(Milliseconds),
+  transportsReady: Type.Optional(Milliseconds),
+  mediaConnected: Type.Optional(Milliseconds),
+  firstPacket: Type.Optional(Milliseconds),
+  firstFrame: Type.Optional(Milliseconds),
+});
+export type FirstMediaStages = Static<typeof FirstMediaStages>;
+export type FirstMediaStage = keyof FirstMediaStages;
+export const FIRST_MEDIA_STAGES = Object.keys(FirstMediaStages.properties) as FirstMediaStage[];
+
 /** Each request method: the schema of its data and of its response data. */
 export const Requests = {
   getRouterRtpCapabilities: { request: Empty, response: strict({ rtpCapabilities: RtpCapabilities }) },
@@ -120,6 +141,7 @@ export const Requests = {
       credential: Credential,
     }),
   },
+  /** Your transport in `direction`: the one made with the welcome, or a new one if you have none. */
   createWebRtcTransport: {
     request: strict({ direction: Type.Union([Type.Literal('send'), Type.Literal('recv')]) }),
     response: TransportOptions,
@@ -155,9 +177,15 @@ export const Requests = {
   setHandRaised: { request: strict({ raised: Type.Boolean() }), response: Empty },
   /** A short reaction everyone in the meeting sees, the sender included; a burst of 5, then one a second. */
   sendReaction: { request: strict({ reaction: Reaction }), response: Empty },
-  /** From opening the link to the first decoded remote video frame, for the server's metrics. */
+  /**
+   * From opening the link to the first decoded remote video frame, for the
+   * server's metrics, with the moment each stage of the join was reached.
+   */
   reportTimeToFirstMedia: {
-    request: strict({ milliseconds: Type.Integer({ minimum: 0, maximum: 3_600_000 }) }),
+    request: strict({
+      milliseconds: Milliseconds,
+      stages: Type.Optional(FirstMediaStages),
+    }),
     response: Empty,
   },
   /**
@@ -209,6 +237,8 @@ export const Notifications = {
     ),
     /** `relay` when the operator makes all media go through TURN. */
     iceTransportPolicy: Type.Union([Type.Literal('all'), Type.Literal('relay')]),
+    /** Your send and receive transports, made with the welcome: no request stands between it and media. */
+    transports: strict({ send: TransportOptions, recv: TransportOptions }),
   }),
   /** A host turned you away from the lobby. */
   denied: strict({ reason: Reason }),

@@ -5,19 +5,19 @@
 import type { Credentials } from '../auth/credentials.js';
 import type { Meeting } from '../meeting/meeting.js';
 import type { Resumable, SuspendedSessions } from '../meeting/suspended-sessions.js';
-import type { ClientRequest, RequestData, RequestMethod, ResponseData } from '../protocol/messages.js';
+import type { ClientRequest, FirstMediaStage, RequestData, RequestMethod, ResponseData } from '../protocol/messages.js';
 import type { Peer, PeerState } from '../roster/peer.js';
 
 /** What the session reports to the metrics. */
 export interface SessionMetrics {
   joinDuration: { observe(seconds: number): void };
   timeToFirstMedia: { observe(seconds: number): void };
+  firstMediaStage: { observe(labels: { stage: FirstMediaStage }, seconds: number): void };
   signallingErrors: { inc(labels: { code: string }): void };
 }
 
 /** The session a request arrived on, as handlers see it. */
 export interface HandlerSession extends Resumable {
-  readonly openedAt: number;
   firstMediaReported: boolean;
   readonly deps: {
     credentials: Credentials;

@@ -1,7 +1,7 @@
 /** What every participant may ask: joining, media, chat and presence. Thin adapters onto the meeting and its media. */
 import type { RtpCapabilities } from '../protocol/mediasoup-schemas.js';
 import { SignallingError } from '../protocol/errors.js';
-import type { RequestMethod } from '../protocol/messages.js';
+import { FIRST_MEDIA_STAGES, type RequestMethod } from '../protocol/messages.js';
 import { done, type HandlerTable } from './handler.js';
 
 type ParticipantMethod = Exclude<
@@ -32,8 +32,9 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
   join: {
     states: ['connected'],
     async run(session, request) {
+      const started = performance.now();
       const data = await (await session.attachedMeeting()).join(session.peer, request);
-      if (data.status === 'joined') session.deps.metrics.joinDuration.observe((Date.now() - session.openedAt) / 1000);
+      if (data.status === 'joined') session.deps.metrics.joinDuration.observe((performance.now() - started) / 1000);
       return { data };
     },
   },
@@ -132,9 +133,15 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
   },
   reportTimeToFirstMedia: {
     states: ['joined'],
-    async run(session, { milliseconds }) {
-      if (!session.firstMediaReported) session.deps.metrics.timeToFirstMedia.observe(milliseconds / 1000);
+    async run(session, { milliseconds, stages = {} }) {
+      if (session.firstMediaReported) return done;
       session.firstMediaReported = true;
+      const { metrics } = session.deps;
+      metrics.timeToFirstMedia.observe(milliseconds / 1000);
+      for (const stage of FIRST_MEDIA_STAGES) {
+        const at = stages[stage];
+        if (at !== undefined) metrics.firstMediaStage.observe({ stage }, at / 1000);
+      }
       return done;
     },
   },

@@ -38,7 +38,6 @@ const MAX_WRONG_PASSWORDS = 5;
 
 export class Session implements HandlerSession {
   readonly peer: Peer;
-  readonly openedAt = Date.now();
   /** Browsers report time to first media once per session. */
   firstMediaReported = false;
   private meeting: Promise<Meeting> | undefined;

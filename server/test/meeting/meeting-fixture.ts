@@ -29,6 +29,15 @@ export class StandInMedia extends EventEmitter<MediaRoomEvents> {
   producersOf(): [] {
     return [];
   }
+  async createTransport(peerId: string, direction: 'send' | 'recv') {
+    return {
+      id: `${peerId}-${direction}`,
+      iceParameters: { usernameFragment: 'u', password: 'p', iceLite: true },
+      iceCandidates: [],
+      dtlsParameters: { role: 'auto' as const, fingerprints: [] },
+    };
+  }
+  async consumeExisting(): Promise<void> {}
   closePipedOf(): void {}
   close(): void {}
   async stopMedia(peerId: string, sources: MediaSource[]): Promise<ProducerEvent[]> {

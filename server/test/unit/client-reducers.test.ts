@@ -39,8 +39,18 @@ const welcome = (overrides: Partial<NotificationData<'joined'>> = {}) =>
     credential: 'credential',
     iceServers: [],
     iceTransportPolicy: 'all',
+    transports: { send: transport('t-send'), recv: transport('t-recv') },
     ...overrides,
   });
+
+function transport(id: string) {
+  return {
+    id,
+    iceParameters: { usernameFragment: 'u', password: 'p' },
+    iceCandidates: [],
+    dtlsParameters: { role: 'auto' as const, fingerprints: [{ algorithm: 'sha-256' as const, value: 'AA' }] },
+  };
+}
 
 const reduce = (events: MeetingEvent[], state: MeetingState = initialMeetingState('Alice')) => events.reduce(meetingReducer, state);
 
