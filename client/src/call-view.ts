@@ -25,12 +25,22 @@ import { toast, toastError } from './views/toasts.js';
 
 export interface CallOptions {
   displayName: string;
-  stream: MediaStream | undefined;
+  /** The camera and microphone, once started; the call does not wait for them to join. */
+  media: Promise<MediaStream | undefined>;
   off: ReadonlySet<MediaSource>;
   password?: string;
 }
 
-export function showCall(roomId: string, { displayName, stream, off, password }: CallOptions, warmUp?: WarmUp): void {
+export function showCall(roomId: string, { displayName, media, off, password }: CallOptions, warmUp?: WarmUp): void {
+  let stream: MediaStream | undefined;
+  let ended = false;
+  const localMedia = media.then((started) => {
+    // The call ended while the camera was starting: it is turned off at once.
+    if (ended) started?.getTracks().forEach((track) => track.stop());
+    else stream = started;
+    meeting?.setLocalStream(stream);
+    return stream;
+  });
   let meeting: MeetingView | undefined;
   let stopFollowing: (() => void) | undefined;
   let removeShortcuts: (() => void) | undefined;
@@ -59,6 +69,7 @@ export function showCall(roomId: string, { displayName, stream, off, password }:
         if (state.mode === 'resume' && meeting?.root.isConnected) return meeting.report(t.call.resuming);
         return showStatusCard(t.call.reconnecting(state.reason));
       case 'ended':
+        ended = true;
         closeMeeting();
         removeShortcuts?.();
         removeShortcuts = undefined;
@@ -106,7 +117,7 @@ export function showCall(roomId: string, { displayName, stream, off, password }:
   const connection = new CallConnection(
     roomId,
     displayName,
-    { tracks: () => stream?.getTracks() ?? [], off },
+    { tracks: async () => (await localMedia)?.getTracks() ?? [], off },
     {
       state: render,
       entered: (session) => {
@@ -116,7 +127,7 @@ export function showCall(roomId: string, { displayName, stream, off, password }:
         meeting = new MeetingView(session, {
           roomId,
           displayName,
-          stream,
+          stream: () => stream,
           leave: () => void leave(session),
           extras: [hostTools.muteAll, devicesButton(() => stream, switchDevice), shortcutHelpButton()],
         });

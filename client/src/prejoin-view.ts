@@ -25,7 +25,8 @@ import { showStatusCard } from './views/cards.js';
 
 export interface PrejoinResult {
   displayName: string;
-  stream: MediaStream | undefined;
+  /** The camera and microphone chosen here, once they have started (undefined without any). */
+  media: Promise<MediaStream | undefined>;
   /** Turned off here: sent paused once in the meeting. */
   off: ReadonlySet<MediaSource>;
   /** Given here when the meeting asks for one. */
@@ -173,7 +174,7 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
     room?.lobby && !hasCredential ? h('p', { class: 'hint' }, t.prejoin.lobbyHint) : null,
     joinButton,
   );
-  form.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
     const displayName = nameInput.value.trim();
     if (!displayName) {
@@ -183,11 +184,14 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
     }
     localStorage.setItem(NAME_KEY, displayName);
     joinButton.disabled = true;
-    // Joining while the camera is still starting would join without it.
-    await mediaSettled;
-    meter.stop();
+    reach('joinPressed');
+    // The join does not wait for a camera still starting: it is sent once it is ready.
+    const media = mediaSettled.then(() => {
+      meter.stop();
+      return stream;
+    });
     const password = askPassword && passwordInput.value ? passwordInput.value : undefined;
-    onJoin({ displayName, stream, off, ...(password ? { password } : {}) });
+    onJoin({ displayName, media, off, ...(password ? { password } : {}) });
   });
   nameInput.addEventListener('input', () => nameInput.setCustomValidity(''));
   cameraToggle.addEventListener('click', () => {

@@ -26,8 +26,8 @@ export interface ConnectionEvents extends TrackEvents {
 }
 
 export interface LocalMedia {
-  /** The camera and microphone tracks to send now (a device switch replaces them, so a rejoin asks again). */
-  tracks(): MediaStreamTrack[];
+  /** The camera and microphone tracks to send, once started (a device switch replaces them, so a rejoin asks again). */
+  tracks(): Promise<MediaStreamTrack[]>;
   /** Sources the person turned off before joining: sent paused. */
   off: ReadonlySet<MediaSource>;
 }
@@ -120,7 +120,13 @@ export class CallConnection {
       this.events.entered(session);
       this.setState({ kind: 'in-call', mediaReady: false });
       const ice = { iceServers: welcome.iceServers, iceTransportPolicy: welcome.iceTransportPolicy };
-      await session.media.start(ice, this.local.tracks(), this.local.off, welcome.transports);
+      await session.media.start({
+        ice,
+        tracks: this.local.tracks(),
+        off: this.local.off,
+        transports: welcome.transports,
+        othersSending: welcome.peers.some((peer) => peer.producers.length > 0),
+      });
       this.stillCurrent(session);
       this.recovery = undefined;
       this.setState({ kind: 'in-call', mediaReady: true });

@@ -42,6 +42,20 @@ type TransportParameters = ResponseData<'createWebRtcTransport'>;
 /** Transports the server made with the welcome. */
 export type GivenTransports = NotificationData<'joined'>['transports'];
 
+export interface StartOptions {
+  ice: IceSettings;
+  /** The camera and microphone tracks to send, once started; sources in `off` start paused. */
+  tracks: MediaStreamTrack[] | Promise<MediaStreamTrack[]>;
+  off?: ReadonlySet<MediaSource>;
+  /** Made by the server with the welcome; asked for when absent. */
+  transports?: GivenTransports;
+  /** Others already send: receiving them comes first. */
+  othersSending?: boolean;
+}
+
+/** The longest the microphone waits for the receive transport to connect, and the camera for the first remote video. */
+const RECEIVE_FIRST_MAX_MS = 1_000;
+
 /** What the server does for one consumer now: whether it is paused, and the layer asked for (undefined: the server's choice). */
 interface ConsumerSetting {
   paused: boolean;
@@ -56,6 +70,9 @@ export class MediaSession {
   private sendTransport: types.Transport | undefined;
   private readonly recvTransport: Promise<types.Transport>;
   private resolveRecvTransport!: (transport: types.Transport) => void;
+  /** Settles when the first remote video arrives. */
+  private readonly firstRemoteVideo: Promise<void>;
+  private resolveFirstRemoteVideo!: () => void;
   /** The receive transport once it exists (its statistics tell how good the link is). */
   private recv: types.Transport | undefined;
   private readonly producers = new Map<MediaSource, types.Producer>();
@@ -73,6 +90,7 @@ export class MediaSession {
     private readonly device: Device,
   ) {
     this.recvTransport = new Promise((resolve) => (this.resolveRecvTransport = resolve));
+    this.firstRemoteVideo = new Promise((resolve) => (this.resolveFirstRemoteVideo = resolve));
   }
 
   /** What `join` announces this tab can receive. */
@@ -80,26 +98,30 @@ export class MediaSession {
     return this.device.recvRtpCapabilities;
   }
 
-  /**
-   * Sets up both transports (from `given`, or asked for) and starts sending
-   * `tracks` (camera and microphone); sources in `off` start paused.
-   */
-  async start(ice: IceSettings, tracks: MediaStreamTrack[], off: ReadonlySet<MediaSource> = new Set(), given?: GivenTransports): Promise<void> {
+  /** Sets up both transports and starts sending the camera and microphone. */
+  async start({ ice, tracks, off = new Set(), transports, othersSending = false }: StartOptions): Promise<void> {
     this.ice = ice;
     const [recv, send] = await Promise.all([
-      given?.recv ?? this.request('createWebRtcTransport', { direction: 'recv' }),
-      given?.send ?? this.request('createWebRtcTransport', { direction: 'send' }),
+      transports?.recv ?? this.request('createWebRtcTransport', { direction: 'recv' }),
+      transports?.send ?? this.request('createWebRtcTransport', { direction: 'send' }),
     ]);
     this.recv = this.createTransport('recv', recv);
     this.resolveRecvTransport(this.recv);
     this.sendTransport = this.createTransport('send', send);
     reach('transportsReady');
-    // The microphone first: it is small, and people hear someone before they see them.
-    const sending = tracks.filter((track) => track.readyState !== 'ended').sort((a, b) => (a.kind === 'audio' ? -1 : b.kind === 'audio' ? 1 : 0));
-    for (const track of sending) {
-      const source = track.kind === 'audio' ? 'mic' : 'camera';
+    // Receiving what others send comes first: the server handles one request of a connection at a time, and
+    // starting a camera encoder takes the page's CPU. The microphone waits for the receive transport to connect,
+    // the camera for the first remote video; each a moment at most.
+    const started = await tracks;
+    const sendOnce = async (kind: 'audio' | 'video', ready: Promise<void>) => {
+      const track = started.find((candidate) => candidate.kind === kind && candidate.readyState !== 'ended');
+      if (!track) return;
+      if (othersSending) await Promise.race([ready, sleep(RECEIVE_FIRST_MAX_MS)]);
+      const source = kind === 'audio' ? 'mic' : 'camera';
       await this.produce(track, source, off.has(source));
-    }
+    };
+    await sendOnce('audio', connected(this.recv));
+    await sendOnce('video', this.firstRemoteVideo);
     this.sendingChanged();
   }
 
@@ -236,7 +258,12 @@ export class MediaSession {
     if (this.closedEarly.delete(consumerId)) return consumer.close();
     const remote = { consumerId, peerId, source, track: consumer.track, paused: producerPaused, consumer, setting: { paused: true } };
     this.remote.set(consumerId, remote);
-    if (kind === 'video') whenFirstPacket(consumer.track, () => reach('firstPacket'));
+    if (kind === 'video') {
+      whenFirstPacket(consumer.track, () => {
+        reach('firstPacket');
+        this.resolveFirstRemoteVideo();
+      });
+    }
     // Resumed at once, at the server's choice of layer; the tile adjusts it once it knows its size.
     const resumed = this.changeConsumer(consumerId, { paused: false });
     this.events.trackAdded(remote);
@@ -347,3 +374,18 @@ function whenFirstPacket(track: MediaStreamTrack, then: () => void): void {
   if (!track.muted) return then();
   track.addEventListener('unmute', then, { once: true });
 }
+
+/** Settles once `transport` is connected. */
+function connected(transport: types.Transport): Promise<void> {
+  if (transport.connectionState === 'connected') return Promise.resolve();
+  return new Promise((resolve) => {
+    const onState = (state: string) => {
+      if (state !== 'connected') return;
+      transport.off('connectionstatechange', onState);
+      resolve();
+    };
+    transport.on('connectionstatechange', onState);
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

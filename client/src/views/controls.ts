@@ -22,7 +22,8 @@ export type PanelName = 'people' | 'chat';
 
 export interface ControlsContext {
   roomId: string;
-  stream: MediaStream | undefined;
+  /** This person's camera and microphone (undefined while starting, or without any). */
+  stream(): MediaStream | undefined;
   actions: Pick<MeetingActions, 'setHandRaised' | 'setRoomLocked' | 'setLobbyEnabled' | 'endMeeting'>;
   media: Pick<MediaSession, 'isSending' | 'setSending' | 'startScreenShare' | 'stopScreenShare'>;
   leave(): void;
@@ -80,15 +81,11 @@ export class Controls {
   );
   /** Controls whose action is running. */
   private readonly busy = new Set<HTMLButtonElement>();
-  private readonly hasAudio: boolean;
-  private readonly hasVideo: boolean;
   private mediaReady = false;
   private state: MeetingState | undefined;
 
   constructor(private readonly context: ControlsContext) {
-    const { actions, media, stream } = context;
-    this.hasAudio = Boolean(stream?.getAudioTracks().length);
-    this.hasVideo = Boolean(stream?.getVideoTracks().length);
+    const { actions, media } = context;
     // These two are named by their content, so the visible count is part of the name.
     this.people.removeAttribute('aria-label');
     this.chat.removeAttribute('aria-label');
@@ -210,7 +207,12 @@ export class Controls {
     const lobby = state.room.lobby;
     const lobbyName = lobby ? t.controls.lobbyOff : t.controls.lobbyOn;
     setControl(this.lobby, lobby ? 'lobbyOff' : 'lobbyOn', lobbyName, lobbyName);
-    const ready = { mic: this.mediaReady && this.hasAudio, camera: this.mediaReady && this.hasVideo, media: this.mediaReady };
+    const stream = this.context.stream();
+    const ready = {
+      mic: this.mediaReady && Boolean(stream?.getAudioTracks().length),
+      camera: this.mediaReady && Boolean(stream?.getVideoTracks().length),
+      media: this.mediaReady,
+    };
     this.mic.disabled = !ready.mic || this.busy.has(this.mic);
     this.camera.disabled = !ready.camera || this.busy.has(this.camera);
     for (const button of [this.share, this.hand]) button.disabled = !ready.media || this.busy.has(button);

@@ -41,7 +41,8 @@ const NARROW = window.matchMedia('(max-width: 899px)');
 export interface MeetingViewOptions {
   roomId: string;
   displayName: string;
-  stream: MediaStream | undefined;
+  /** This person's camera and microphone (undefined while starting, or without any). */
+  stream(): MediaStream | undefined;
   leave(): void;
   /** More call controls (device choice, mute everyone, shortcut help), added after the others. */
   extras?: Node[];
@@ -72,7 +73,7 @@ export class MeetingView {
     // Messages about an action come and go (toasts); the status line is for the call's own state.
     const report = (message: string) => void toast(message);
     const { actions, media, store } = meeting;
-    this.videos = new VideoGrid(options.displayName, options.stream);
+    this.videos = new VideoGrid(options.displayName, options.stream());
     this.link = new LinkIndicator(() => media.linkStats());
     this.people = new PeoplePanel(actions, report);
     this.chat = new ChatPanel(actions);
@@ -130,6 +131,11 @@ export class MeetingView {
 
   report(message: string): void {
     this.status.textContent = message;
+  }
+
+  /** The camera and microphone started after the meeting view was built. */
+  setLocalStream(stream: MediaStream | undefined): void {
+    this.videos.setLocalStream(stream);
   }
 
   setMediaReady(ready: boolean): void {

@@ -47,6 +47,11 @@ export class VideoGrid {
     this.place();
   }
 
+  /** This person's own camera, shown in their tile. */
+  setLocalStream(stream: MediaStream | undefined): void {
+    this.local.setLocalStream(stream ?? null);
+  }
+
   render(state: MeetingState): void {
     const previous = this.state;
     this.state = state;

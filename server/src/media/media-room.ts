@@ -36,6 +36,9 @@ interface PipedProducer {
   source: MediaSource;
 }
 
+/** The simulcast layers a new video consumer starts at (other consumers ignore them). */
+const FIRST_LAYERS = { spatialLayer: 0 };
+
 export interface ProducerEvent {
   peerId: string;
   producerId: string;
@@ -366,7 +369,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
         peer.consumedProducerIds.delete(producer.id);
         return;
       }
-      consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
+      // Video starts at the smallest layer, whose keyframe comes soonest; the receiver's tile then asks for the one it fits.
+      consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true, preferredLayers: FIRST_LAYERS });
     } catch (error) {
       // The producer or the transport closed meanwhile.
       peer.consumedProducerIds.delete(producer.id);

@@ -108,6 +108,7 @@ const FirstMediaStages = strict({
   pageLoaded: Type.Optional(Milliseconds),
   cameraStarted: Type.Optional(Milliseconds),
   socketOpen: Type.Optional(Milliseconds),
+  joinPressed: Type.Optional(Milliseconds),
   joined: Type.Optional(Milliseconds),
   transportsReady: Type.Optional(Milliseconds),
   mediaConnected: Type.Optional(Milliseconds),
