@@ -18,6 +18,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { joinMeeting, launchBrowser, openParticipant, PAGE_TIMEOUT_MS } from '../../server/testkit/browser.js';
@@ -142,6 +143,7 @@ async function measure(browser: Browser, system: System, origin: string, open: (
   }
 }
 
+const loadAtStart = os.loadavg();
 const tls = await selfSignedCertificate(path.join(demoBuild, 'tls'));
 const parley = await startParleyServer();
 const demo = await startDemoServer(tls).catch(async (error: unknown) => {
@@ -199,6 +201,7 @@ const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 const messages = { parley: median(of('parley').map((result) => result.wsMessagesSent)), demo: median(of('demo').map((result) => result.wsMessagesSent)) };
 const figures = {
   joinsEach: joins,
+  loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
   parleyMs,
   parleyWithoutFormMs: parleyAfterFormMs,
   parleyFormMs: formMs,

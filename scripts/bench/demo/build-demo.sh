@@ -12,11 +12,14 @@
 #      package.json (the demo asks for other versions, or for git branches
 #      that npm cannot fetch here);
 #   2. an "rtp.js" dependency dropped, pinned to a version npm does not have;
-#   3. one Babel pass over mediasoup-client: browserify's parser cannot read
-#      its newer syntax and babelify leaves node_modules alone;
-#   4. sctpCapabilities: mediasoup-client 3.24 removed
-#      device.sctpCapabilities, so the three places the app sends it get the
-#      value it used to return, and the server keeps enabling DataChannels;
+#   3. one Babel pass over mediasoup-client: browserify 16's parser stops at
+#      its newer syntax (lib/handlers/Chrome111.js) and babelify leaves
+#      node_modules alone;
+#   4. sctpCapabilities: mediasoup-client 3.24 has no device.sctpCapabilities
+#      any more, so the three places the app sends it get the value it used
+#      to return; otherwise the server, which enables SCTP on a transport
+#      only when the client sends that object, gives the app transports
+#      without DataChannels (mediasoup 3.27 ignores the numbers in it);
 #   5. a small static HTTPS server for the built app (scripts/bench/demo/
 #      static-https.ts, started by the benchmark) instead of the demo's
 #      browser-sync live server.
