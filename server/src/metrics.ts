@@ -24,7 +24,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly joinDuration = new Histogram({
     name: 'parley_join_duration_seconds',
-    help: 'How long the server took to let a peer into the meeting, from its join request to the answer (the lobby wait excluded).',
+    help: 'How long the server took to let a peer straight into the meeting, from its join request to the answer.',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [this.registry],
   });
