@@ -91,3 +91,26 @@ test('the camera and microphone choices are named selects holding the devices in
     assert.equal(chosen, inUse, `${name} shows the device in use`);
   }
 });
+
+test('the page connects while the person is still on the pre-join form, and joins over that one connection', BROWSER, async () => {
+  const room = await createRoom(meeting.parley, { lobby: false });
+  const { page } = await openParticipant(meeting.browser, meeting.parley.url);
+  const sockets: string[] = [];
+  page.on('websocket', (socket) => sockets.push(socket.url()));
+  await page.goto(room.url);
+  await page.getByLabel('Your name').waitFor({ timeout: UI_MS });
+  // Connected and attached to the meeting before anyone pressed Join.
+  const attached = await waitUntil(
+    async () => (await meeting.parley.meetings.list()).find((candidate) => candidate.id === room.id)?.roster.all().length ?? 0,
+    (count) => count === 1,
+    UI_MS,
+    'the pre-join page to connect to the meeting',
+  );
+  assert.equal(attached, 1);
+  await join(page, 'Early');
+  assert.equal(sockets.length, 1, `one signalling connection in all: ${sockets.join(', ')}`);
+  const stages = await page.evaluate(() => performance.getEntriesByType('mark').map((mark) => mark.name));
+  for (const stage of ['pageLoaded', 'socketOpen', 'cameraStarted', 'joinPressed', 'joined', 'transportsReady']) {
+    assert.ok(stages.includes(`parley:${stage}`), `the page marked ${stage}: ${stages.join(', ')}`);
+  }
+});

@@ -29,7 +29,9 @@ test('the counters move when a peer joins and leaves', SERVER, async () => {
   const socket = await TestSocket.open(server.parley.url, room.id);
   const caps = await socket.request('getRouterRtpCapabilities');
   await socket.request('join', { displayName: 'Ann', rtpCapabilities: caps.data.rtpCapabilities });
-  await socket.request('reportTimeToFirstMedia', { milliseconds: 1500 });
+  await socket.request('reportTimeToFirstMedia', { milliseconds: 1500, stages: { socketOpen: 200, joined: 700, firstFrame: 1500 } });
+  // Only the first report of a session counts.
+  await socket.request('reportTimeToFirstMedia', { milliseconds: 9000, stages: { joined: 9000 } });
   await socket.request('no-such-method');
   const during = await scrape();
   assert.equal(during.get('parley_peers'), 1);
@@ -37,6 +39,9 @@ test('the counters move when a peer joins and leaves', SERVER, async () => {
   assert.equal(during.get('parley_join_duration_seconds_count'), (before.get('parley_join_duration_seconds_count') ?? 0) + 1);
   assert.equal(during.get('parley_time_to_first_media_seconds_count'), 1);
   assert.equal(during.get('parley_time_to_first_media_seconds_sum'), 1.5);
+  assert.equal(during.get('parley_first_media_stage_seconds_sum{stage="joined"}'), 0.7);
+  assert.equal(during.get('parley_first_media_stage_seconds_count{stage="firstFrame"}'), 1);
+  assert.equal(during.has('parley_first_media_stage_seconds_count{stage="cameraStarted"}'), false, 'a stage not reported is not counted');
   assert.equal(during.get('parley_signalling_errors_total{code="unknown_method"}'), 1);
   const [pid] = server.parley.pool.pids();
   assert.ok((during.get(`parley_worker_max_rss_bytes{pid="${pid}"}`) ?? 0) > 0);
