@@ -39,6 +39,8 @@ interface Recovery {
   reason: string;
 }
 
+const CAMERA_AND_MIC: readonly MediaSource[] = ['mic', 'camera'];
+
 /** A failed rejoin is worth repeating unless the server gave a definite answer. */
 const retryable = (error: unknown) => !(error instanceof RequestError) || error.body.code === 'unavailable';
 
@@ -188,6 +190,8 @@ export class CallConnection {
         if (cause === 'ended') return this.end(session.endingHere ? 'you-ended' : 'ended');
         return this.end(cause, reason);
       }
+      case 'mediaReset':
+        return this.resetMedia(session);
       case 'unmuteRequested':
         return this.events.unmuteRequested(session);
       case 'reaction':
@@ -207,6 +211,26 @@ export class CallConnection {
         return session.media.consumerPaused(notification.data.consumerId, notification.method === 'consumerPaused');
     }
     session.store.dispatch(notification);
+  }
+
+  /**
+   * The server lost this session's media (its worker died) and kept the
+   * session: only the media starts again, with the camera and microphone
+   * on or off as they were. If that fails, the call rejoins.
+   */
+  private async resetMedia(session: Session): Promise<void> {
+    if (this.state.kind !== 'in-call') return;
+    const off = new Set(CAMERA_AND_MIC.filter((source) => !session.media.isSending(source)));
+    this.setState({ kind: 'in-call', mediaReady: false });
+    try {
+      await session.resetMedia(this.local.tracks(), off);
+    } catch (error) {
+      if (this.session !== session) return;
+      console.warn('media reset failed; rejoining', error);
+      this.closeSession(true);
+      return this.lost(t.call.serverRestarted, false);
+    }
+    if (this.session === session) this.setState({ kind: 'in-call', mediaReady: true });
   }
 
   /** The connection (or the session behind it) is lost; a session that cannot be resumed is closed. */

@@ -41,7 +41,6 @@ const ICE_RESTART_GRACE_MS = 10_000;
 const SOURCES: readonly MediaSource[] = ['mic', 'camera', 'screen', 'screen-audio'];
 
 export class MediaSession {
-  private readonly device = new Device();
   private sendTransport: types.Transport | undefined;
   private readonly recvTransport: Promise<types.Transport>;
   private resolveRecvTransport!: (transport: types.Transport) => void;
@@ -58,8 +57,30 @@ export class MediaSession {
   constructor(
     private readonly request: Request,
     private readonly events: MediaEvents,
+    private readonly device = new Device(),
   ) {
     this.recvTransport = new Promise((resolve) => (this.resolveRecvTransport = resolve));
+  }
+
+  /**
+   * A fresh media session for the same tab, after the server lost this
+   * one's media (its worker died): the same loaded device, no transports
+   * yet. This one's remote tracks are removed and its transports closed;
+   * start the successor with `iceSettings`.
+   */
+  successor(): MediaSession {
+    for (const remote of this.remote.values()) {
+      remote.consumer.close();
+      this.events.trackRemoved(remote);
+    }
+    this.remote.clear();
+    this.close();
+    return new MediaSession(this.request, this.events, this.device);
+  }
+
+  /** The ICE settings this session was started with. */
+  get iceSettings(): IceSettings {
+    return this.ice;
   }
 
   async load(routerRtpCapabilities: ResponseData<'getRouterRtpCapabilities'>['rtpCapabilities']): Promise<void> {
