@@ -35,6 +35,8 @@ interface Recovery {
   attempts: number;
   lostAt: number;
   resumable: boolean;
+  /** The last resume was refused by a live server: the rejoin need not wait. */
+  refused?: boolean;
   /** What went wrong last, as the person is told. */
   reason: string;
 }
@@ -247,7 +249,7 @@ export class CallConnection {
     clearTimeout(this.retryTimer);
     const next = nextRetry({ ...recovery, elapsedMs: Date.now() - recovery.lostAt });
     if (next.action === 'give-up') return this.end('server-gone', recovery.reason);
-    this.recovery = { ...recovery, attempts: next.attempt };
+    this.recovery = { ...recovery, attempts: next.attempt, refused: false };
     if (next.action === 'rejoin') this.closeSession(false);
     this.setState({ kind: 'reconnecting', attempt: next.attempt, mode: next.action, reason: recovery.reason });
     this.retryTimer = setTimeout(() => void (next.action === 'resume' ? this.resume() : this.enter()), next.delayMs);
@@ -272,8 +274,9 @@ export class CallConnection {
       this.setState({ kind: 'in-call', mediaReady: true });
     } catch (error) {
       if (this.session !== session || !this.recovery) return;
-      // A refusal means the server no longer holds the session: rejoin instead.
-      this.retry({ ...this.recovery, resumable: this.recovery.resumable && !(error instanceof RequestError) });
+      // A refusal means the server that answered (perhaps another node) does not hold the session: rejoin at once.
+      const refused = error instanceof RequestError;
+      this.retry({ ...this.recovery, resumable: this.recovery.resumable && !refused, refused });
     }
   }
 }
