@@ -221,9 +221,9 @@ export class CallConnection {
    * on or off as they were. If that fails, the call rejoins.
    */
   private async resetMedia(session: Session): Promise<void> {
-    if (this.state.kind !== 'in-call') return;
     const off = new Set(CAMERA_AND_MIC.filter((source) => !session.media.isSending(source)));
-    this.setState({ kind: 'in-call', mediaReady: false });
+    // A session being resumed gets the reset with its held notifications: its state stays 'reconnecting'.
+    if (this.state.kind === 'in-call') this.setState({ kind: 'in-call', mediaReady: false });
     try {
       await session.resetMedia(this.local.tracks(), off);
     } catch (error) {
@@ -232,7 +232,7 @@ export class CallConnection {
       this.closeSession(true);
       return this.lost(t.call.serverRestarted, false);
     }
-    if (this.session === session) this.setState({ kind: 'in-call', mediaReady: true });
+    if (this.session === session && this.state.kind === 'in-call') this.setState({ kind: 'in-call', mediaReady: true });
   }
 
   /** The connection (or the session behind it) is lost; a session that cannot be resumed is closed. */
