@@ -134,3 +134,44 @@ export async function startCall<const Names extends readonly string[]>(
   }
   return { room, participants: participants as { [K in keyof Names]: Participant } };
 }
+
+/**
+ * Starts watching `page` for the first frame presented from a remote camera
+ * track it does not show yet (the tracks shown now are the old ones, whose
+ * last frames do not count). Returns a function that waits, at most `ms`,
+ * for that frame and gives the time it was presented (Date.now(), the same
+ * clock as this process's on one machine). Call it before the failure.
+ */
+export async function watchForNewRemoteFrame(page: Page): Promise<(ms: number, what: string) => Promise<number>> {
+  const name = `__newFrame${Math.random().toString(36).slice(2)}`;
+  // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+  await withDeadline(
+    page.evaluate(`(() => {
+      const trackOf = (video) => video.srcObject && video.srcObject.getVideoTracks()[0];
+      const videos = () => [...document.querySelectorAll('.tile.camera video')];
+      const old = new Set(videos().map(trackOf).filter(Boolean).map((track) => track.id));
+      const watched = new Set();
+      window['${name}'] = new Promise((resolve) => {
+        let seen = false;
+        const presented = () => {
+          seen = true;
+          resolve(Date.now());
+        };
+        const look = () => {
+          if (seen) return;
+          for (const video of videos()) {
+            const track = trackOf(video);
+            if (!track || old.has(track.id) || watched.has(track.id)) continue;
+            watched.add(track.id);
+            video.requestVideoFrameCallback(presented);
+          }
+          setTimeout(look, 10);
+        };
+        look();
+      });
+    })()`),
+    PAGE_TIMEOUT_MS,
+    'a page to start watching for new frames',
+  );
+  return (ms, what) => withDeadline(page.evaluate<number>(`window['${name}']`), ms, what);
+}

@@ -36,9 +36,13 @@ interface Recovery {
   attempts: number;
   lostAt: number;
   resumable: boolean;
+  /** The last resume was refused by a live server: the rejoin need not wait. */
+  refused?: boolean;
   /** What went wrong last, as the person is told. */
   reason: string;
 }
+
+const CAMERA_AND_MIC: readonly MediaSource[] = ['mic', 'camera'];
 
 /** A failed rejoin is worth repeating unless the server gave a definite answer. */
 const retryable = (error: unknown) => !(error instanceof RequestError) || error.body.code === 'unavailable';
@@ -201,6 +205,8 @@ export class CallConnection {
         if (cause === 'ended') return this.end(session.endingHere ? 'you-ended' : 'ended');
         return this.end(cause, reason);
       }
+      case 'mediaReset':
+        return this.resetMedia(session);
       case 'unmuteRequested':
         return this.events.unmuteRequested(session);
       case 'reaction':
@@ -222,6 +228,26 @@ export class CallConnection {
     session.store.dispatch(notification);
   }
 
+  /**
+   * The server lost this session's media (its worker died) and kept the
+   * session: only the media starts again, with the camera and microphone
+   * on or off as they were. If that fails, the call rejoins.
+   */
+  private async resetMedia(session: Session): Promise<void> {
+    const off = new Set(CAMERA_AND_MIC.filter((source) => !session.media.isSending(source)));
+    // A session being resumed gets the reset with its held notifications: its state stays 'reconnecting'.
+    if (this.state.kind === 'in-call') this.setState({ kind: 'in-call', mediaReady: false });
+    try {
+      await session.resetMedia(this.local.tracks(), off);
+    } catch (error) {
+      if (this.session !== session) return;
+      console.warn('media reset failed; rejoining', error);
+      this.closeSession(true);
+      return this.lost(t.call.serverRestarted, false);
+    }
+    if (this.session === session && this.state.kind === 'in-call') this.setState({ kind: 'in-call', mediaReady: true });
+  }
+
   /** The connection (or the session behind it) is lost; a session that cannot be resumed is closed. */
   private lost(reason: string, resumable: boolean): void {
     if (!resumable) this.closeSession(false);
@@ -236,7 +262,7 @@ export class CallConnection {
     clearTimeout(this.retryTimer);
     const next = nextRetry({ ...recovery, elapsedMs: Date.now() - recovery.lostAt });
     if (next.action === 'give-up') return this.end('server-gone', recovery.reason);
-    this.recovery = { ...recovery, attempts: next.attempt };
+    this.recovery = { ...recovery, attempts: next.attempt, refused: false };
     if (next.action === 'rejoin') this.closeSession(false);
     this.setState({ kind: 'reconnecting', attempt: next.attempt, mode: next.action, reason: recovery.reason });
     this.retryTimer = setTimeout(() => void (next.action === 'resume' ? this.resume() : this.enter()), next.delayMs);
@@ -261,8 +287,9 @@ export class CallConnection {
       this.setState({ kind: 'in-call', mediaReady: true });
     } catch (error) {
       if (this.session !== session || !this.recovery) return;
-      // A refusal means the server no longer holds the session: rejoin instead.
-      this.retry({ ...this.recovery, resumable: this.recovery.resumable && !(error instanceof RequestError) });
+      // A refusal means the server that answered (perhaps another node) does not hold the session: rejoin at once.
+      const refused = error instanceof RequestError;
+      this.retry({ ...this.recovery, resumable: this.recovery.resumable && !refused, refused });
     }
   }
 }

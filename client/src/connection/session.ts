@@ -4,7 +4,7 @@
  * the meeting store and the typed actions the views use.
  */
 import type { Device } from 'mediasoup-client';
-import type { NotificationData } from '@protocol/messages';
+import type { MediaSource, NotificationData } from '@protocol/messages';
 import { reach } from '../first-media.js';
 import { MediaSession, type MediaEvents } from '../media/media-session.js';
 import { meetingActions, type MeetingActions, type Request } from '../meeting/actions.js';
@@ -16,7 +16,8 @@ export type Meeting = Pick<Session, 'store' | 'actions' | 'media'>;
 
 export class Session {
   readonly store: MeetingStore;
-  readonly media: MediaSession;
+  /** Replaced by a fresh one when the server loses this session's media (resetMedia). */
+  media: MediaSession;
   readonly actions: MeetingActions;
   readonly request: Request = (method, data) => this.client.request(method, data);
   /** Named by the join answer; what `resume` takes back. */
@@ -55,6 +56,23 @@ export class Session {
   admit(welcome: NotificationData<'joined'>): void {
     reach('joined');
     this.settleAdmission.resolve(welcome);
+  }
+
+  /**
+   * The server lost this session's media (its worker died) but kept the
+   * session: new transports, and `tracks` sent again (sources in `off`
+   * paused). The others' media comes back as new consumers.
+   */
+  async resetMedia(tracks: Promise<MediaStreamTrack[]>, off: ReadonlySet<MediaSource>): Promise<void> {
+    const lost = this.media;
+    const next = lost.successor();
+    this.media = next;
+    try {
+      await next.start({ ice: lost.iceSettings, tracks, off });
+    } catch (error) {
+      // A later reset replaced this one: its failure no longer matters.
+      if (this.media === next) throw error;
+    }
   }
 
   /** Ends this session here; `leave` tells the server first (it cannot when the connection is gone). */

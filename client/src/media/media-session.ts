@@ -93,6 +93,27 @@ export class MediaSession {
     this.firstRemoteVideo = new Promise((resolve) => (this.resolveFirstRemoteVideo = resolve));
   }
 
+  /**
+   * A fresh media session for the same tab, after the server lost this
+   * one's media (its worker died): the same loaded device, no transports
+   * yet. This one's remote tracks are removed and its transports closed;
+   * start the successor with `iceSettings`.
+   */
+  successor(): MediaSession {
+    for (const remote of this.remote.values()) {
+      remote.consumer.close();
+      this.events.trackRemoved(remote);
+    }
+    this.remote.clear();
+    this.close();
+    return new MediaSession(this.request, this.events, this.device);
+  }
+
+  /** The ICE settings this session was started with. */
+  get iceSettings(): IceSettings {
+    return this.ice;
+  }
+
   /** What `join` announces this tab can receive. */
   get rtpCapabilities(): types.RtpCapabilities {
     return this.device.recvRtpCapabilities;

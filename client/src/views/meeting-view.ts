@@ -9,7 +9,7 @@
  * with Escape or its close button, and gives focus back to the control
  * that opened it.
  */
-import type { Reaction } from '@protocol/messages';
+import type { MediaSource, Reaction } from '@protocol/messages';
 import { h } from '../dom.js';
 import { reach, stagesReached } from '../first-media.js';
 import type { Meeting } from '../connection/session.js';
@@ -72,9 +72,16 @@ export class MeetingView {
   ) {
     // Messages about an action come and go (toasts); the status line is for the call's own state.
     const report = (message: string) => void toast(message);
-    const { actions, media, store } = meeting;
+    const { actions, store } = meeting;
+    // The session's media is replaced when the server moves it (mediaReset): always reach the current one.
+    const media = {
+      isSending: (source: MediaSource) => meeting.media.isSending(source),
+      setSending: (source: MediaSource, sending: boolean) => meeting.media.setSending(source, sending),
+      startScreenShare: () => meeting.media.startScreenShare(),
+      stopScreenShare: () => meeting.media.stopScreenShare(),
+    };
     this.videos = new VideoGrid(options.displayName, options.stream());
-    this.link = new LinkIndicator(() => media.linkStats());
+    this.link = new LinkIndicator(() => meeting.media.linkStats());
     this.people = new PeoplePanel(actions, report);
     this.chat = new ChatPanel(actions);
     this.controls = new Controls({

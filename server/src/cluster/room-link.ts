@@ -45,7 +45,7 @@ interface RemoteProducer {
 }
 
 export class RoomLink {
-  private readonly pipes: NodePipes;
+  private pipes: NodePipes;
   private readonly remoteProducers = new Map<string, RemoteProducer>();
   private readonly piping = new Map<string, Promise<void>>();
   private channel: RoomChannel | undefined;
@@ -54,12 +54,24 @@ export class RoomLink {
     private readonly meeting: Meeting,
     private readonly deps: RoomLinkDeps,
   ) {
-    this.pipes = new NodePipes(meeting.media.router, {
+    this.pipes = this.pipesOn(meeting.media.router);
+  }
+
+  private pipesOn(router: types.Router): NodePipes {
+    const { config } = this.deps;
+    return new NodePipes(router, {
       protocol: 'udp',
-      ip: deps.config.PARLEY_RTC_LISTEN_IP,
-      announcedAddress: deps.config.PARLEY_RTC_ANNOUNCED_ADDRESS,
-      portRange: { min: deps.config.PARLEY_RTC_MIN_PORT, max: deps.config.PARLEY_RTC_MAX_PORT },
+      ip: config.PARLEY_RTC_LISTEN_IP,
+      announcedAddress: config.PARLEY_RTC_ANNOUNCED_ADDRESS,
+      portRange: { min: config.PARLEY_RTC_MIN_PORT, max: config.PARLEY_RTC_MAX_PORT },
     });
+  }
+
+  /** The room's first router died with its worker: what came from other nodes is piped into the new one. */
+  private repipe(router: types.Router): void {
+    this.pipes.closeAll();
+    this.pipes = this.pipesOn(router);
+    if (this.meeting.roster.joined().length > 0) this.pipeInAll();
   }
 
   static async open(meeting: Meeting, deps: RoomLinkDeps, onClosed: () => void): Promise<RoomLink> {
@@ -73,6 +85,7 @@ export class RoomLink {
       }
     });
     meeting.on('event', (event) => link.forward(event, onClosed));
+    meeting.media.on('primaryReplaced', (router) => link.repipe(router));
     link.publish({ type: 'hello' });
     return link;
   }

@@ -51,8 +51,16 @@ export interface MediaRoomEvents {
   producerClosed: [ProducerEvent];
   /** Who is speaking now, loudest first. */
   speakers: [peerIds: string[]];
-  /** A router closed under the room: its worker died. */
-  routerLost: [];
+  /**
+   * A router died with its worker. These participants' transports,
+   * producers and consumers died with it; they stay in the meeting with
+   * fresh, empty media and must create their transports again.
+   */
+  mediaLost: [peerIds: string[]];
+  /** The first router was replaced (its worker died): pipes from other nodes must be set up again into this one. */
+  primaryReplaced: [router: types.Router];
+  /** A lost router could not be replaced: the room's media is gone. */
+  failed: [];
 }
 
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
@@ -65,12 +73,12 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   private constructor(
     private readonly group: RouterGroup,
-    private readonly speakers: SpeakerDetector,
+    private speakers: SpeakerDetector,
     private readonly config: Config,
     private readonly logger: FastifyBaseLogger,
   ) {
     super();
-    group.onRouterLost = () => this.emit('routerLost');
+    group.onRouterLost = (router, wasPrimary) => void this.recover(router, wasPrimary);
     speakers.on('changed', (peerIds) => this.emit('speakers', peerIds));
   }
 
@@ -320,6 +328,44 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.isClosed = true;
     for (const peerId of [...this.peers.keys()]) this.remove(peerId);
     this.group.close();
+  }
+
+  /**
+   * A router died with its worker. The participants it served get fresh,
+   * empty media, once the room has a first router again, and are named in
+   * `mediaLost`; everyone else only sees their consumers of the dead
+   * producers close.
+   */
+  private async recover(lost: types.Router, wasPrimary: boolean): Promise<void> {
+    if (this.isClosed) return;
+    const affected = [...this.peers.values()].filter((peer) => peer.router === lost);
+    for (const old of affected) {
+      old.close();
+      this.assignments.delete(old);
+      this.peers.set(old.peerId, new PeerMedia(old.peerId, old.rtpCapabilities, old.notify));
+    }
+    this.logger.warn({ peers: affected.length, wasPrimary }, 'a router died with its worker; moving its participants');
+    try {
+      if (wasPrimary) await this.restorePrimary();
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not replace a lost router');
+      if (!this.isClosed) this.emit('failed');
+      return;
+    }
+    if (affected.length > 0 && !this.isClosed) this.emit('mediaLost', affected.map((peer) => peer.peerId));
+  }
+
+  /** A new first router, and speaker detection on it for every microphone still alive. */
+  private async restorePrimary(): Promise<void> {
+    const router = await this.group.restore();
+    this.speakers.removeAllListeners();
+    this.speakers = await SpeakerDetector.create(router);
+    this.speakers.on('changed', (peerIds) => this.emit('speakers', peerIds));
+    const mics = [...this.peers.values()].flatMap((peer) =>
+      [...peer.producers.values()].filter(({ source }) => source === 'mic').map(({ producer }) => this.listenTo(producer, peer.peerId)),
+    );
+    await Promise.all(mics);
+    this.emit('primaryReplaced', router);
   }
 
   private member(peerId: string): PeerMedia {

@@ -116,7 +116,11 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       this.announce(peerId);
     });
     media.on('speakers', (peerIds) => this.roster.broadcast('speakers', { peerIds }));
-    media.on('routerLost', () => this.close('the media server restarted; please rejoin', 'server'));
+    // Only the media of the worker's people is lost: they stay in the meeting and set it up again.
+    media.on('mediaLost', (peerIds) => {
+      for (const peerId of peerIds) this.roster.get(peerId)?.notify('mediaReset', { reason: 'the media server restarted' });
+    });
+    media.on('failed', () => this.close('the media server restarted; please rejoin', 'server'));
   }
 
   get closed(): boolean {

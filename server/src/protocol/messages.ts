@@ -271,10 +271,17 @@ export const Notifications = {
   consumerClosed: strict({ consumerId: Id }),
   consumerPaused: strict({ consumerId: Id }),
   consumerResumed: strict({ consumerId: Id }),
+  /**
+   * The media worker serving you died: your transports, producers and
+   * consumers are gone, but you are still in the meeting (same peer id,
+   * connection, role). Create both transports again and produce again;
+   * what others send is offered anew as `newConsumer`.
+   */
+  mediaReset: strict({ reason: Reason }),
   /** The server is ending this session. */
   sessionClosed: strict({
     reason: Reason,
-    /** `server`: a restart or a lost media worker (joining again works); `replaced`: the same person joined elsewhere. */
+    /** `server`: a restart, or a lost media worker the room could not replace (joining again works); `replaced`: the same person joined elsewhere. */
     cause: Type.Union([Type.Literal('removed'), Type.Literal('ended'), Type.Literal('server'), Type.Literal('replaced')]),
   }),
 } as const satisfies Record<string, TSchema>;

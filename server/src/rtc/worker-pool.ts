@@ -2,7 +2,7 @@
  * One mediasoup worker per core. A worker that dies is logged and replaced;
  * new rooms go to the worker carrying the fewest peers.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
@@ -54,6 +54,21 @@ export class WorkerPool extends EventEmitter<{ workerReplaced: [pid: number] }> 
       throw new Error('no live mediasoup worker');
     }
     return candidates.reduce((best, next) => (next.peers < best.peers ? next : best)).worker;
+  }
+
+  /**
+   * A live worker for a room whose worker died: the least loaded, or, when
+   * none is left (a pool of one), the replacement once it has started.
+   */
+  async liveWorker(timeoutMs: number): Promise<types.Worker> {
+    const live = this.leastLoaded([]);
+    if (live) return live;
+    try {
+      await once(this, 'workerReplaced', { signal: AbortSignal.timeout(timeoutMs) });
+    } catch {
+      throw new Error(`no replacement mediasoup worker within ${timeoutMs} ms`);
+    }
+    return this.leastLoaded();
   }
 
   /** Rooms report peers joining (+1) and leaving (-1) so placement follows load. */

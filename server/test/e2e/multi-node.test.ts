@@ -3,11 +3,14 @@
  * one room on different nodes see and hear each other through a node-to-node
  * pipe; when one node is killed its participant comes back through the other
  * node with role and chat intact; a Redis restart does not stop the call.
+ * A mediasoup worker killed on one node moves its person's media to the
+ * replacement, and the node-to-node pipes are set up again.
  */
+import { readFile } from 'node:fs/promises';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { inboundTotals, joinMeeting, launchBrowser, openParticipant } from '../../testkit/browser.js';
+import { inboundTotals, joinMeeting, launchBrowser, openParticipant, watchForNewRemoteFrame } from '../../testkit/browser.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { FailoverProxy } from '../../testkit/failover-proxy.js';
 import { NodeProcess } from '../../testkit/node-process.js';
@@ -46,6 +49,35 @@ const decodesMore = async (page: Page, who: string) => {
   const start = await inboundTotals(page);
   await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded >= start.framesDecoded + 20 && t.audioSamples > start.audioSamples, 30_000, `${who} to decode more media`);
 };
+
+/** The mediasoup worker of a node (its only child process: each test node runs one worker). */
+async function workerPidOf(node: NodeProcess): Promise<number> {
+  const children = (await readFile(`/proc/${node.pid}/task/${node.pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean);
+  for (const child of children) {
+    if ((await readFile(`/proc/${child}/comm`, 'utf8')).trim().startsWith('mediasoup')) return Number(child);
+  }
+  throw new Error(`node ${node.url} has no mediasoup worker among its children ${children.join(', ')}`);
+}
+
+test('a worker killed on one node: its person stays in the meeting and the pipes between the nodes are set up again', MULTI_NODE, async () => {
+  const room = await createRoom(nodeA, { lobby: false });
+  const alice = await openParticipant(browser, nodeA.url);
+  const bob = await openParticipant(browser, nodeB.url);
+  await joinMeeting(alice.page, `${nodeA.url}/r/${room.id}`, 'Alice');
+  await joinMeeting(bob.page, `${nodeB.url}/r/${room.id}`, 'Bob');
+  await decodesMore(alice.page, 'Alice (node A)');
+  await decodesMore(bob.page, 'Bob (node B)');
+  const newFrame = { alice: await watchForNewRemoteFrame(alice.page), bob: await watchForNewRemoteFrame(bob.page) };
+  process.kill(await workerPidOf(nodeB), 'SIGKILL');
+  await newFrame.bob(30_000, 'Bob to see Alice again through the new pipe');
+  await newFrame.alice(30_000, 'Alice to see the moved Bob');
+  await decodesMore(alice.page, 'Alice after the worker died');
+  await decodesMore(bob.page, 'Bob after the worker died');
+  assert.equal(await bob.page.getByRole('group', { name: 'Alice' }).count(), 1);
+  assert.equal(await alice.page.getByRole('group', { name: 'Bob' }).count(), 1);
+  await alice.context.close();
+  await bob.context.close();
+});
 
 test('one room across two nodes, a node killed, Redis restarted', MULTI_NODE, async () => {
   // Alice reaches the nodes through the load balancer (node A first); Bob goes to node B.

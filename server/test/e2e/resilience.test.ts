@@ -1,13 +1,14 @@
 /**
- * Recovery in real Chromium: a mediasoup worker killed mid-call, and a
- * signalling connection cut for two seconds. Each time the pages rejoin by
- * themselves and media flows again, with nobody shown twice.
+ * Recovery in real Chromium: a mediasoup worker killed mid-call (the server
+ * moves the media to a live worker and the pages stay in the meeting), and a
+ * signalling connection cut for two seconds (the page resumes its session).
+ * Each time media flows again, with nobody shown twice.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
-import { inboundTotals, joinMeeting, launchBrowser, openParticipant } from '../../testkit/browser.js';
+import { inboundTotals, joinMeeting, launchBrowser, openParticipant, watchForNewRemoteFrame, type Participant } from '../../testkit/browser.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { FailoverProxy } from '../../testkit/failover-proxy.js';
 import { createRoom, startTestParley } from '../../testkit/parley.js';
@@ -45,21 +46,43 @@ async function mediaBack(page: Page, who: string): Promise<void> {
 
 const tiles = (page: Page, name: string) => page.getByRole('group', { name, exact: true }).count();
 
-test('a killed worker: the room moves to a live worker and media comes back without a reload', BROWSER, async () => {
+/** The server's peer ids of everyone called `name` in the meeting. */
+async function peerIds(roomId: string, name: string): Promise<string[]> {
+  const live = (await parley.meetings.list()).find((candidate) => candidate.id === roomId);
+  return (live?.roster.all() ?? []).filter((peer) => peer.displayName === name && peer.state === 'joined').map((peer) => peer.id);
+}
+
+/** Counts the WebSockets the page opens from now on. */
+function countSockets({ page }: Participant): () => number {
+  let opened = 0;
+  page.on('websocket', () => opened++);
+  return () => opened;
+}
+
+test('a killed worker: the server moves the media to a live worker, the pages stay in the meeting', BROWSER, async () => {
   const room = await createRoom(parley, { lobby: false });
   const alice = await openParticipant(browser, proxy.url);
   const bob = await openParticipant(browser, proxy.url);
   await joinMeeting(alice.page, `${proxy.url}/r/${room.id}`, 'Alice');
   await joinMeeting(bob.page, `${proxy.url}/r/${room.id}`, 'Bob');
   await waitUntil(() => inboundTotals(alice.page), (t) => t.framesDecoded > 20, 30_000, 'the call to start');
+  await waitUntil(() => inboundTotals(bob.page), (t) => t.framesDecoded > 20, 30_000, 'the call to start');
 
+  const before = { alice: await peerIds(room.id, 'Alice'), bob: await peerIds(room.id, 'Bob') };
+  const sockets = { alice: countSockets(alice), bob: countSockets(bob) };
+  const newFrame = { alice: await watchForNewRemoteFrame(alice.page), bob: await watchForNewRemoteFrame(bob.page) };
   const [pid] = parley.pool.pids();
   const killedAt = Date.now();
   process.kill(pid!, 'SIGKILL');
-  await waitUntil(async () => parley.pool.pids().some((live) => live !== pid), Boolean, 10_000, 'a replacement worker');
+  const aliceAt = await newFrame.alice(RECOVERY_BOUND_MS, 'a new frame from Bob on Alice’s page');
+  const bobAt = await newFrame.bob(RECOVERY_BOUND_MS, 'a new frame from Alice on Bob’s page');
+  console.log(`# worker death: new frames ${aliceAt - killedAt} ms (Alice) and ${bobAt - killedAt} ms (Bob) after the kill`);
+
+  assert.deepEqual(await peerIds(room.id, 'Alice'), before.alice, 'Alice kept her session');
+  assert.deepEqual(await peerIds(room.id, 'Bob'), before.bob, 'Bob kept his session');
+  assert.deepEqual([sockets.alice(), sockets.bob()], [0, 0], 'no page opened a new WebSocket');
   await mediaBack(alice.page, 'Alice');
   await mediaBack(bob.page, 'Bob');
-  console.log(`# worker death: media back after ${Date.now() - killedAt} ms`);
   await waitUntil(() => tiles(alice.page, 'Bob'), (count) => count === 1, 10_000, 'one Bob for Alice');
   assert.equal(await tiles(bob.page, 'Alice'), 1);
 
@@ -75,10 +98,7 @@ test('a signalling connection cut for 2 s resumes the same session, media untouc
   await joinMeeting(bob.page, `${parley.url}/r/${room.id}`, 'Bob');
   await waitUntil(() => inboundTotals(bob.page), (t) => t.framesDecoded > 20, 30_000, 'the call to start');
 
-  const alicePeers = async () => {
-    const live = (await parley.meetings.list()).find((candidate) => candidate.id === room.id);
-    return (live?.roster.all() ?? []).filter((peer) => peer.displayName === 'Alice' && peer.state === 'joined').map((peer) => peer.id);
-  };
+  const alicePeers = () => peerIds(room.id, 'Alice');
   const [before] = await alicePeers();
   const cutAt = Date.now();
   await proxy.interrupt(2_000);

@@ -311,3 +311,22 @@ test('ask to unmute only asks: the person is told, nothing of theirs changes, an
   await f.join(guest);
   await assert.rejects(f.meeting.command(host, 'guest', 'askToUnmute'), code('invalid_state'), 'not for the lobby');
 });
+
+test('a dead worker resets only its people’s media: they stay in the meeting and nobody sees them leave', FAST, async () => {
+  const f = await meetingFixture({ lobby: false });
+  const host = await hostIn(f);
+  const bob = new TestPeer('bob');
+  await f.join(bob);
+  f.media.emit('mediaLost', ['bob']);
+  assert.deepEqual(bob.got('mediaReset'), [{ reason: 'the media server restarted' }]);
+  assert.deepEqual(host.got('mediaReset'), [], 'a peer on a live worker is left alone');
+  assert.equal(bob.state, 'joined');
+  assert.equal(bob.disconnected, false);
+  assert.deepEqual(host.got('peerLeft'), []);
+  assert.equal(f.events.some((event) => event.type === 'peerLeft' || event.type === 'closed'), false);
+
+  // Only a room that cannot get a live router again ends its sessions, so the pages rejoin.
+  f.media.emit('failed');
+  assert.equal(f.meeting.closed, true);
+  assert.deepEqual(bob.got('sessionClosed'), [{ reason: 'the media server restarted; please rejoin', cause: 'server' }]);
+});

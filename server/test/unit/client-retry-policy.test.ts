@@ -64,3 +64,8 @@ test('the retry count only grows, so a failing rejoin cannot loop for ever', FAS
   const next = nextRetry({ attempts: 5, elapsedMs: 60_000, resumable: false });
   assert.equal(next.action !== 'give-up' && next.attempt, 6);
 });
+
+test('a resume refused by a live server (another node, a restart) rejoins at once', FAST, () => {
+  assert.deepEqual(nextRetry({ attempts: 1, elapsedMs: 400, resumable: false, refused: true }), { action: 'rejoin', attempt: 2, delayMs: 0 });
+  assert.equal(nextRetry({ attempts: RETRY_DELAYS_MS.length, elapsedMs: 60_000, resumable: false, refused: true }).action, 'give-up');
+});
