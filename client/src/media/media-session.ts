@@ -1,9 +1,9 @@
 /**
  * One session's media through mediasoup-client: a send and a receive
  * transport on the session's loaded Device, a producer per local source and
- * a consumer per remote track. Consumers arrive paused and are resumed here
- * at once, at the layer the server picks; the tile that shows a video then
- * asks for the layer that fits it, or pauses it while hidden
+ * a consumer per remote track. Consumers arrive paused (video at the lowest
+ * simulcast layer) and are resumed here at once; the tile that shows a
+ * video then asks for the layer that fits it, or pauses it while hidden
  * (showConsumer). A failed transport gets an ICE restart before the session
  * is given up.
  */
@@ -56,7 +56,7 @@ export interface StartOptions {
 /** The longest the microphone waits for the receive transport to connect, and the camera for the first remote video. */
 const RECEIVE_FIRST_MAX_MS = 1_000;
 
-/** What the server does for one consumer now: whether it is paused, and the layer asked for (undefined: the server's choice). */
+/** What the server does for one consumer now: whether it is paused, and the layer asked for (undefined: the one it started at). */
 interface ConsumerSetting {
   paused: boolean;
   spatialLayer?: number;
@@ -285,7 +285,7 @@ export class MediaSession {
         this.resolveFirstRemoteVideo();
       });
     }
-    // Resumed at once, at the server's choice of layer; the tile adjusts it once it knows its size.
+    // Resumed at once, at the layer the server started it at; the tile adjusts it once it knows its size.
     const resumed = this.changeConsumer(consumerId, { paused: false });
     this.events.trackAdded(remote);
     try {
