@@ -15,16 +15,7 @@ import { checkPassword } from '../auth/room-password.js';
 import type { MediaRoom, ProducerEvent } from '../media/media-room.js';
 import { SignallingError } from '../protocol/errors.js';
 import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
-import type {
-  ChatMessage,
-  MediaSource,
-  PeerInfo,
-  Reaction,
-  RequestData,
-  ResponseData,
-  Role,
-  RoomSettings,
-} from '../protocol/messages.js';
+import type { ChatMessage, MediaSource, PeerInfo, Reaction, RequestData, ResponseData, Role, RoomSettings } from '../protocol/messages.js';
 import type { IceConfig } from '../rtc/ice-config.js';
 import type { Peer } from '../roster/peer.js';
 import type { RemotePeer, WaitingPeer } from '../roster/remote-peers.js';
