@@ -208,5 +208,6 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
   micSelect.addEventListener('change', () => void (mediaSettled = switchDevice('audio', micSelect.value)));
   speakerSelect.addEventListener('change', () => chooseSpeaker(speakerSelect.value));
   mount(form);
+  reach('formShown');
   let mediaSettled = openMedia();
 }

@@ -12,8 +12,9 @@
  * first requestVideoFrameCallback of the first remote video element with a
  * srcObject; the CSS selector of that element is the only difference. The
  * demo joins on load; Parley's joiner fills its pre-join form and clicks
- * Join, and the time to that click is reported apart. WebSocket frames
- * each page sends before its first frame are counted too.
+ * Join, and the time from the form appearing to that click (Parley's own
+ * `parley:` marks) is reported apart, with Parley's stage breakdown.
+ * WebSocket frames each page sends before its first frame are counted too.
  *   scripts/bench.sh versus-demo   (builds the demo first: scripts/bench/demo/build-demo.sh)
  */
 import { mkdir } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { FIRST_MEDIA_STAGES, type FirstMediaStage } from '../../server/src/protocol/messages.js';
 import { joinMeeting, launchBrowser, openParticipant, PAGE_TIMEOUT_MS } from '../../server/testkit/browser.js';
 import { createRoom } from '../../server/testkit/parley.js';
 import { freePort } from '../../server/testkit/ports.js';
@@ -45,15 +47,16 @@ const REMOTE_VIDEO: Record<System, string> = { parley: '.tile.camera video', dem
 interface Join {
   system: System;
   firstFrameMs: number;
-  /** Navigation start to the Join click (Parley's form); 0 for the demo, which joins on load. */
+  /** From Parley's pre-join form appearing to the Join click: the time a person spends typing; 0 for the demo, which joins on load. */
   formMs: number;
+  /** Parley's own marks of each stage of the join (ms since navigation); none for the demo. */
+  stages: Partial<Record<FirstMediaStage, number>>;
   wsMessagesSent: number;
 }
 
 /**
  * Injected before any page script: hooks every remote video element that gets a srcObject (an app may
- * replace the element or its stream) and stamps the first frame any of them presents; stamps the first
- * click too. A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+ * replace the element or its stream) and stamps the first frame any of them presents. A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
  */
 const detection = (selector: string) => `(() => {
   const hooked = new WeakSet();
@@ -66,7 +69,6 @@ const detection = (selector: string) => `(() => {
     }
     setTimeout(look, 20);
   };
-  document.addEventListener('click', () => { window.__joinClickMs ??= performance.now(); }, { capture: true });
   look();
 })()`;
 
@@ -128,14 +130,19 @@ async function measure(browser: Browser, system: System, origin: string, open: (
     await guest.page.waitForFunction(presented, undefined, { timeout: FIRST_FRAME_TIMEOUT_MS, polling: 50 }).catch((error: Error) => {
       throw new Error(`${what}: no remote frame within ${FIRST_FRAME_TIMEOUT_MS} ms: ${error.message}`);
     });
-    const page = await guest.page.evaluate<{ firstFrameMs: number; joinClickMs?: number; timeOrigin: number }>(
-      '({ firstFrameMs: window.__firstFrameMs, joinClickMs: window.__joinClickMs, timeOrigin: performance.timeOrigin })',
+    const page = await guest.page.evaluate<{ firstFrameMs: number; stages: Join['stages']; timeOrigin: number }>(
+      `({ firstFrameMs: window.__firstFrameMs, timeOrigin: performance.timeOrigin, stages: Object.fromEntries(
+        performance.getEntriesByType('mark').filter((mark) => mark.name.startsWith('parley:'))
+          .map((mark) => [mark.name.slice('parley:'.length), Math.round(mark.startTime)])) })`,
     );
     const firstFrameAt = page.timeOrigin + page.firstFrameMs;
+    const { formShown, joinPressed } = page.stages;
+    if (system === 'parley' && (formShown === undefined || joinPressed === undefined)) throw new Error(`${what}: Parley marked no form`);
     return {
       system,
       firstFrameMs: Math.round(page.firstFrameMs),
-      formMs: system === 'parley' ? Math.round(page.joinClickMs ?? Number.NaN) : 0,
+      formMs: system === 'parley' ? joinPressed! - formShown! : 0,
+      stages: page.stages,
       wsMessagesSent: sentAt.filter((at) => at <= firstFrameAt).length,
     };
   } finally {
@@ -180,7 +187,7 @@ try {
     for (const system of order) {
       const result = await join[system](i);
       results.push(result);
-      const form = system === 'parley' ? ` (form ${result.formMs} ms, after the click ${result.firstFrameMs - result.formMs} ms)` : '';
+      const form = system === 'parley' ? ` (${result.formMs} ms of it filling the form)` : '';
       console.log(`join ${i} ${system.padEnd(6)}: first remote frame after ${result.firstFrameMs} ms${form}, ${result.wsMessagesSent} WebSocket messages sent before it`);
     }
   }
@@ -198,6 +205,12 @@ const parleyAfterFormMs = summary(of('parley').map((result) => result.firstFrame
 const formMs = summary(of('parley').map((result) => result.formMs));
 const demoMs = summary(of('demo').map((result) => result.firstFrameMs));
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+const stageP50s = Object.fromEntries(
+  FIRST_MEDIA_STAGES.map((stage) => {
+    const times = of('parley').flatMap((result) => (result.stages[stage] === undefined ? [] : [result.stages[stage]!]));
+    return [stage, times.length ? percentile(times, 50) : null];
+  }),
+);
 const messages = { parley: median(of('parley').map((result) => result.wsMessagesSent)), demo: median(of('demo').map((result) => result.wsMessagesSent)) };
 const figures = {
   joinsEach: joins,
@@ -208,6 +221,7 @@ const figures = {
   demoMs,
   ratio: { p50: ratio(parleyMs.p50, demoMs.p50), p95: ratio(parleyMs.p95, demoMs.p95) },
   ratioWithoutForm: { p50: ratio(parleyAfterFormMs.p50, demoMs.p50), p95: ratio(parleyAfterFormMs.p95, demoMs.p95) },
+  parleyStageP50Ms: stageP50s,
   medianWsMessagesSentBeforeFirstFrame: messages,
   joins: results,
 };
@@ -216,6 +230,7 @@ console.log(`  Parley             p50 ${parleyMs.p50} ms, p95 ${parleyMs.p95} ms
 console.log(`  Parley minus form  p50 ${parleyAfterFormMs.p50} ms, p95 ${parleyAfterFormMs.p95} ms`);
 console.log(`  mediasoup demo     p50 ${demoMs.p50} ms, p95 ${demoMs.p95} ms`);
 console.log(`  Parley ÷ demo: p50 ${figures.ratio.p50}, p95 ${figures.ratio.p95}; without the form: p50 ${figures.ratioWithoutForm.p50}, p95 ${figures.ratioWithoutForm.p95}`);
+console.log(`  Parley's stages, p50 ms since navigation: ${JSON.stringify(stageP50s)}`);
 console.log(`  WebSocket messages sent before the first frame (median): Parley ${messages.parley}, demo ${messages.demo}`);
 await saveResults('versus-demo', figures);
 process.exit(0);

@@ -106,6 +106,8 @@ const Milliseconds = Type.Integer({ minimum: 0, maximum: 3_600_000 });
  */
 const FirstMediaStages = strict({
   pageLoaded: Type.Optional(Milliseconds),
+  /** The pre-join form is on screen: from here to `joinPressed` the person fills it in. */
+  formShown: Type.Optional(Milliseconds),
   cameraStarted: Type.Optional(Milliseconds),
   socketOpen: Type.Optional(Milliseconds),
   joinPressed: Type.Optional(Milliseconds),
