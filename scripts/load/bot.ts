@@ -2,22 +2,19 @@
  * A participant without a browser: it joins through Parley's real HTTP and
  * WebSocket protocol, with mediasoup-client's logic running on werift
  * (msc-node), sends synthetic RTP if it publishes, and counts what it
- * receives: packets, losses from sequence gaps, and bytes.
+ * receives: packets, losses from sequence gaps, and bytes. A receiver either
+ * lets werift decrypt and parse every packet ('decrypt', what a real client
+ * does) or counts clear-text RTP headers only ('headers', see
+ * rtp-header-tap.ts), which costs the load generator far less CPU.
  */
 import { Device, MediaStreamTrack, RTCRtpCodecParameters, type types } from 'msc-node';
 import WebSocket from 'ws';
 import { nextEvent, withDeadline } from '../../server/testkit/wait.js';
+import { countPacket, newStream, type ReceivedStream } from './received-stream.js';
+import { tapRtpHeaders } from './rtp-header-tap.js';
 import { AUDIO, VIDEO, sendSynthetic } from './synthetic-media.js';
 
-export interface ReceivedStream {
-  producerId: string;
-  kind: 'audio' | 'video';
-  packets: number;
-  lost: number;
-  bytes: number;
-  firstAt: number;
-  lastAt: number;
-}
+export type ReceiveMode = 'decrypt' | 'headers';
 
 export interface BotOptions {
   baseUrl: string;
@@ -25,6 +22,8 @@ export interface BotOptions {
   name: string;
   publish: boolean;
   subscribe: boolean;
+  /** How received media is counted; 'decrypt' unless said. */
+  receive?: ReceiveMode;
 }
 
 const NATIVE_CODECS = {
@@ -55,6 +54,10 @@ export class Bot {
   private readonly pending = new Map<number, { resolve(data: any): void; reject(error: Error): void }>();
   private readonly stops: (() => void)[] = [];
   private readonly transports: types.Transport[] = [];
+  /** Streams by SSRC, for the header tap, which sees SSRCs, not consumers. */
+  private readonly bySsrc = new Map<number, ReceivedStream>();
+  /** Why header counting cannot work (no socket to tap, no SSRC): totals() then fails rather than report silence. */
+  private countingFailure: Error | undefined;
   private nextId = 1;
   private recvTransport!: Promise<types.Transport>;
 
@@ -121,6 +124,19 @@ export class Bot {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(callback, errback);
     });
+    if (direction === 'recv' && this.options.receive === 'headers') {
+      transport.on('connectionstatechange', (state) => {
+        if (state !== 'connected') return;
+        const tapped = tapRtpHeaders(transport, (ssrc, sequence, bytes) => {
+          const stream = this.bySsrc.get(ssrc);
+          if (!stream) return;
+          const now = Date.now();
+          this.firstMediaAt ??= now;
+          countPacket(stream, sequence, bytes, now);
+        });
+        if (tapped === 0) this.countingFailure = new Error(`${this.options.name}: found no werift UDP socket to tap for RTP headers`);
+      });
+    }
     transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       this.request('produce', { transportId: transport.id, kind, rtpParameters, source: appData['source'] }).then(
         ({ producerId }: { producerId: string }) => callback({ id: producerId }),
@@ -145,23 +161,19 @@ export class Bot {
   private async consume(data: { consumerId: string; producerId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters }): Promise<void> {
     const transport = await this.recvTransport;
     const consumer = await transport.consume({ id: data.consumerId, producerId: data.producerId, kind: data.kind, rtpParameters: data.rtpParameters });
-    const stream: ReceivedStream = { producerId: data.producerId, kind: data.kind, packets: 0, lost: 0, bytes: 0, firstAt: 0, lastAt: 0 };
+    const stream = newStream(data.producerId, data.kind);
     this.received.set(data.consumerId, stream);
-    let lastSequence: number | undefined;
-    consumer.track.onReceiveRtp.subscribe((packet) => {
-      const now = Date.now();
-      if (stream.packets === 0) stream.firstAt = now;
-      this.firstMediaAt ??= now;
-      stream.packets++;
-      stream.bytes += packet.payload.length;
-      stream.lastAt = now;
-      const sequence = packet.header.sequenceNumber;
-      if (lastSequence !== undefined) {
-        const gap = (sequence - lastSequence + 0x10000) % 0x10000;
-        if (gap > 1 && gap < 0x8000) stream.lost += gap - 1;
-      }
-      if (lastSequence === undefined || ((sequence - lastSequence + 0x10000) % 0x10000) < 0x8000) lastSequence = sequence;
-    });
+    const ssrc = data.rtpParameters.encodings?.[0]?.ssrc;
+    if (this.options.receive === 'headers') {
+      if (ssrc === undefined) this.countingFailure = new Error(`${this.options.name}: consumer ${data.consumerId} has no SSRC to count`);
+      else this.bySsrc.set(ssrc, stream);
+    } else {
+      consumer.track.onReceiveRtp.subscribe((packet) => {
+        const now = Date.now();
+        this.firstMediaAt ??= now;
+        countPacket(stream, packet.header.sequenceNumber, packet.payload.length, now);
+      });
+    }
     await this.request('resumeConsumer', { consumerId: data.consumerId });
   }
 
@@ -171,6 +183,7 @@ export class Bot {
 
   /** Totals over every stream received. */
   totals(): { streams: number; packets: number; lost: number; lossRatio: number; kbps: number } {
+    if (this.countingFailure) throw this.countingFailure;
     let packets = 0;
     let lost = 0;
     let kbps = 0;
