@@ -1,79 +1,143 @@
 /**
- * Benchmark 3, capacity: consumers one worker carries at <= 1 % loss. One
- * publisher (video + audio) on a one-worker node; receiving bots are added
- * in steps; each step is measured over a window. It stops when loss passes
- * 1 %, the worker passes 90 % of a core, or the bots' own process (the load
- * generator: pure-JS WebRTC) saturates its core, and says which.
+ * Benchmark 3, capacity: consumers one mediasoup worker carries at <= 1 %
+ * loss, and the worker's CPU per consumer. One publisher (video + audio) on
+ * a one-worker node; receiving bots are added until a step's consumer count
+ * is reached (each receiver consumes both streams: half audio, half video),
+ * and each step is measured over a window. It stops when loss passes 1 %,
+ * at the last step (1,000 consumers), or when the load generator itself
+ * saturates a core, and says which.
+ *
+ * Receivers count clear-text RTP headers rather than decrypting (see
+ * scripts/load/rtp-header-tap.ts): the worker does the same work for them,
+ * and the load generator stays far from a full core. CPU is read from each
+ * process's own /proc entry: the worker, Parley's Node process, this process.
  *   scripts/bench.sh capacity
+ * Settings: CAPACITY_STEPS (consumers, rising; default 100,200,...,1000),
+ * CAPACITY_SETTLE_MS (5000), CAPACITY_WINDOW_MS (10000), CAPACITY_RECEIVE
+ * (headers | decrypt), CAPACITY_JOIN_CONCURRENCY (10).
  */
+import os from 'node:os';
 import { Bot } from '../load/bot.js';
 import { createLoadRoom } from '../load/run-load.js';
-import { treeCpuSeconds } from './process-cpu.js';
+import { capacitySettings } from './capacity-settings.js';
+import { measureWindow, type WindowFigures } from './capacity-window.js';
+import { descendantsNamed } from './process-cpu.js';
 import { saveResults, sleep } from './results.js';
+import { waitUntil } from '../../server/testkit/wait.js';
 import { startParleyServer } from './servers.js';
 
-const STEPS = (process.env['CAPACITY_STEPS'] ?? '5,10,20,30,40,60,80,100').split(',').map(Number);
-const SETTLE_MS = 4_000;
-const WINDOW_MS = 6_000;
+const settings = capacitySettings();
+const CONSUMERS_PER_RECEIVER = 2;
+/** Joining and connecting hundreds of receivers is slow on a busy machine. */
+const MEDIA_FLOWING_TIMEOUT_MS = 120_000;
 
+const loadBefore = os.loadavg();
 const server = await startParleyServer({ PARLEY_WORKERS: '1', PARLEY_MAX_PEERS_PER_ROOM: '1000', PARLEY_ROOM_PEERS_PER_ROUTER: '1000' });
-const rows: {
-  subscribers: number;
-  consumers: number;
-  packetsPerSecond: number;
-  lossPercent: number;
-  serverCpuPercent: number;
-  generatorCpuPercent: number;
-}[] = [];
-let verdict = 'reached the last step';
-const bots: Bot[] = [];
+const rows: (WindowFigures & { step: number })[] = [];
+let verdict = `reached the last step (${settings.steps.at(-1)} consumers)`;
+const receivers: Bot[] = [];
+let publisher: Bot | undefined;
 try {
+  const workers = await descendantsNamed(server.pid, 'mediasoup-worker');
+  if (workers.length !== 1) throw new Error(`expected one mediasoup-worker under Parley (pid ${server.pid}), found ${workers.length}`);
+  const workerPid = workers[0]!;
   const roomId = await createLoadRoom(server.url);
-  bots.push(await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false }));
-  for (const target of STEPS) {
-    while (bots.length - 1 < target) bots.push(await Bot.join({ baseUrl: server.url, roomId, name: `s${bots.length}`, publish: false, subscribe: true }));
-    await sleep(SETTLE_MS);
-    const before = bots.map((bot) => bot.totals());
-    const serverCpu = await treeCpuSeconds(server.pid);
-    const generatorCpu = process.cpuUsage();
-    await sleep(WINDOW_MS);
-    const after = bots.map((bot) => bot.totals());
-    const serverPercent = (((await treeCpuSeconds(server.pid)) - serverCpu) / (WINDOW_MS / 1000)) * 100;
-    const used = process.cpuUsage(generatorCpu);
-    const generatorPercent = ((used.user + used.system) / 1e6 / (WINDOW_MS / 1000)) * 100;
-    const packets = after.reduce((sum, total, i) => sum + total.packets - before[i]!.packets, 0);
-    const lost = after.reduce((sum, total, i) => sum + total.lost - before[i]!.lost, 0);
-    const lossPercent = (lost / Math.max(1, packets + lost)) * 100;
-    const consumers = after.reduce((sum, total) => sum + total.streams, 0);
-    const packetsPerSecond = Math.round(packets / (WINDOW_MS / 1000));
-    rows.push({ subscribers: target, consumers, packetsPerSecond, lossPercent, serverCpuPercent: serverPercent, generatorCpuPercent: generatorPercent });
-    console.log(
-      `${String(target).padStart(4)} subscribers, ${String(consumers).padStart(4)} consumers: ${packetsPerSecond} packets/s received, loss ${lossPercent.toFixed(2)} %, Parley+worker ${serverPercent.toFixed(0)} % of a core, load generator ${generatorPercent.toFixed(0)} %`,
+  publisher = await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false });
+  const join = (index: number) =>
+    Bot.join({ baseUrl: server.url, roomId, name: `r${index}`, publish: false, subscribe: true, receive: settings.receive });
+  console.log(`capacity: one worker (pid ${workerPid}), receivers count ${settings.receive === 'headers' ? 'RTP headers' : 'decrypted packets'}`);
+  console.log(
+    `consumers (a+v) | packets/s | delivered % | loss % | worker % | node % | generator % | machine % of ${os.cpus().length * 100} | worker waited % | drops at worker/bots | worker µs/packet`,
+  );
+  for (const step of settings.steps) {
+    const wanted = Math.ceil(step / CONSUMERS_PER_RECEIVER);
+    while (receivers.length < wanted) {
+      const batch = Math.min(settings.joinConcurrency, wanted - receivers.length);
+      receivers.push(...(await Promise.all(Array.from({ length: batch }, (_, i) => join(receivers.length + i)))));
+    }
+    await waitUntil(
+      async () => receivers.filter((bot) => [...bot.received.values()].filter((stream) => stream.packets > 0).length < CONSUMERS_PER_RECEIVER).length,
+      (waiting) => waiting === 0,
+      MEDIA_FLOWING_TIMEOUT_MS,
+      `media to flow to all ${receivers.length} receivers (the value: how many still wait)`,
     );
-    // Every consumer should deliver its stream: 150 packets/s per subscriber (video 100 + audio 50).
-    if (packetsPerSecond < target * 150 * 0.9) {
-      verdict = 'receivers got less than 90 % of the packets sent to them';
+    await sleep(settings.settleMs);
+    const row = { step, ...(await measureWindow(receivers, publisher, workerPid, server.pid, settings.windowMs)) };
+    rows.push(row);
+    const { audio, video } = row.consumers;
+    console.log(
+      [
+        `${audio + video} (${audio}+${video})`.padEnd(15),
+        Math.round(row.packetsPerSecond).toString().padStart(9),
+        row.deliveredPercent.toFixed(1).padStart(11),
+        row.lossPercent.toFixed(2).padStart(6),
+        row.workerCpuPercent.toFixed(1).padStart(8),
+        row.nodeCpuPercent.toFixed(1).padStart(6),
+        row.generatorCpuPercent.toFixed(1).padStart(11),
+        row.machineBusyPercent.toFixed(0).padStart(16),
+        row.workerWaitPercent.toFixed(1).padStart(15),
+        `${row.kernelDrops.worker}/${row.kernelDrops.bots}`.padStart(20),
+        row.workerMicrosecondsPerPacket.toFixed(2).padStart(16),
+      ].join(' | '),
+    );
+    if (row.lossPercent > 1) {
+      verdict = `loss passed 1 % at ${audio + video} consumers`;
       break;
     }
-    if (lossPercent > 1) {
-      verdict = 'loss passed 1 %';
+    if (row.deliveredPercent < 90) {
+      verdict = `receivers got less than 90 % of the packets sent to them at ${audio + video} consumers`;
       break;
     }
-    if (serverPercent > 90) {
-      verdict = 'the worker passed 90 % of a core';
-      break;
-    }
-    if (generatorPercent > 90) {
-      verdict = 'the load generator saturated its core before the worker did';
+    if (row.generatorCpuPercent > 90) {
+      verdict = `the load generator saturated its core at ${audio + video} consumers; later figures would measure it, not the worker`;
       break;
     }
   }
 } finally {
-  for (const bot of bots) bot.close();
+  for (const bot of receivers) bot.close();
+  publisher?.close();
   await server.stop();
 }
+
 const within = rows.filter((row) => row.lossPercent <= 1);
 const best = within.at(-1);
-console.log(`capacity: ${best?.consumers ?? 0} consumers on one worker at <= 1 % loss (${verdict})`);
-await saveResults('capacity', { rows, verdict, consumersAtOnePercentLoss: best?.consumers ?? 0 });
+const bestConsumers = best ? best.consumers.audio + best.consumers.video : 0;
+// Worker CPU against consumers, least squares over the steps at <= 1 % loss: the slope is the cost of one more consumer.
+const fit = linearFit(within.map((row) => [row.consumers.audio + row.consumers.video, row.workerCpuPercent]));
+const summary = {
+  consumersAtOnePercentLoss: bestConsumers,
+  workerCpuPercentAtThatStep: best?.workerCpuPercent,
+  workerCpuPercentPerConsumer: best ? best.workerCpuPercent / bestConsumers : undefined,
+  workerCpuPercentPerConsumerMarginal: fit?.slope,
+  workerCpuPercentAtZeroConsumers: fit?.intercept,
+  workerMicrosecondsPerPacket: best?.workerMicrosecondsPerPacket,
+  consumersPerCoreMeasured: best ? (bestConsumers / best.workerCpuPercent) * 100 : undefined,
+  consumersPerCoreExtrapolated: fit && fit.slope > 0 ? (100 - fit.intercept) / fit.slope : undefined,
+};
+console.log(`capacity: ${bestConsumers} consumers on one worker at <= 1 % loss (${verdict})`);
+if (best && fit) {
+  console.log(
+    `worker CPU: ${best.workerCpuPercent.toFixed(1)} % of a core at ${bestConsumers} consumers = ${(summary.workerCpuPercentPerConsumer! * 1000).toFixed(1)} % per 1,000 consumers ` +
+      `(marginal ${(fit.slope * 1000).toFixed(1)} % per 1,000, ${best.workerMicrosecondsPerPacket.toFixed(2)} µs per forwarded packet)`,
+  );
+  console.log(
+    `consumers per core: ${Math.round(summary.consumersPerCoreMeasured!)} from the last step's measured ratio; ` +
+      `EXTRAPOLATED linearly to a full core: ${summary.consumersPerCoreExtrapolated ? Math.round(summary.consumersPerCoreExtrapolated) : 'n/a'}`,
+  );
+}
+const loadAfter = os.loadavg();
+console.log(`load average (1/5/15 min): before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}`);
+await saveResults('capacity', { settings, rows, verdict, ...summary, loadAverage: { before: loadBefore, after: loadAfter } });
 process.exit(0);
+
+function linearFit(points: [number, number][]): { slope: number; intercept: number } | undefined {
+  if (points.length < 2) return undefined;
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxx = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  if (sxx === 0) return undefined;
+  const slope = sxy / sxx;
+  return { slope, intercept: meanY - slope * meanX };
+}

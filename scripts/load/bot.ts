@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { nextEvent, withDeadline } from '../../server/testkit/wait.js';
 import { countPacket, newStream, type ReceivedStream } from './received-stream.js';
 import { tapRtpHeaders } from './rtp-header-tap.js';
-import { AUDIO, VIDEO, sendSynthetic } from './synthetic-media.js';
+import { AUDIO, VIDEO, sendSynthetic, type SyntheticSender } from './synthetic-media.js';
 
 export type ReceiveMode = 'decrypt' | 'headers';
 
@@ -52,7 +52,7 @@ export class Bot {
   readonly startedAt = Date.now();
   private readonly device = new Device(NATIVE_CODECS, { handlerName: 'werift' });
   private readonly pending = new Map<number, { resolve(data: any): void; reject(error: Error): void }>();
-  private readonly stops: (() => void)[] = [];
+  private readonly senders: SyntheticSender[] = [];
   private readonly transports: types.Transport[] = [];
   /** Streams by SSRC, for the header tap, which sees SSRCs, not consumers. */
   private readonly bySsrc = new Map<number, ReceivedStream>();
@@ -111,7 +111,7 @@ export class Bot {
     for (const [shape, source, ssrc] of [[VIDEO, 'camera', 1000], [AUDIO, 'mic', 2000]] as const) {
       const track = new MediaStreamTrack({ kind: shape.kind });
       await send.produce({ track, appData: { source } });
-      this.stops.push(sendSynthetic(track, shape, ssrc + this.nextId));
+      this.senders.push(sendSynthetic(track, shape, ssrc + this.nextId));
     }
   }
 
@@ -181,6 +181,11 @@ export class Bot {
     return this.options.name;
   }
 
+  /** RTP packets this bot has sent so far, over all it publishes. */
+  sentPackets(): number {
+    return this.senders.reduce((sum, sender) => sum + sender.sent, 0);
+  }
+
   /** Totals over every stream received. */
   totals(): { streams: number; packets: number; lost: number; lossRatio: number; kbps: number } {
     if (this.countingFailure) throw this.countingFailure;
@@ -197,7 +202,7 @@ export class Bot {
   }
 
   close(): void {
-    for (const stop of this.stops) stop();
+    for (const sender of this.senders) sender.stop();
     for (const transport of this.transports) transport.close();
     this.ws.close();
   }
