@@ -11,10 +11,11 @@ import { Device, MediaStreamTrack, RTCRtpCodecParameters, type types } from 'msc
 import WebSocket from 'ws';
 import { nextEvent, withDeadline } from '../../server/testkit/wait.js';
 import { countPacket, newStream, type ReceivedStream } from './received-stream.js';
-import { tapRtpHeaders } from './rtp-header-tap.js';
+import { tapRtpHeaders, type CountsElsewhere, type HandableSocket } from './rtp-header-tap.js';
 import { AUDIO, VIDEO, sendSynthetic, type SyntheticSender } from './synthetic-media.js';
 
 export type ReceiveMode = 'decrypt' | 'headers';
+
 
 export interface BotOptions {
   baseUrl: string;
@@ -56,6 +57,12 @@ export class Bot {
   private readonly transports: types.Transport[] = [];
   /** Streams by SSRC, for the header tap, which sees SSRCs, not consumers. */
   private readonly bySsrc = new Map<number, ReceivedStream>();
+  /**
+   * The UDP sockets whose RTP this bot counts from headers ('headers' mode,
+   * once connected), for a counter in another process to take over
+   * (rtp-counter-process.ts); `add` adds what that counter saw.
+   */
+  readonly tapped: HandableSocket[] = [];
   /** Why header counting cannot work (no socket to tap, no SSRC): totals() then fails rather than report silence. */
   private countingFailure: Error | undefined;
   private nextId = 1;
@@ -134,7 +141,8 @@ export class Bot {
           this.firstMediaAt ??= now;
           countPacket(stream, sequence, bytes, now);
         });
-        if (tapped === 0) this.countingFailure = new Error(`${this.options.name}: found no werift UDP socket to tap for RTP headers`);
+        this.tapped.push(...tapped.map((socket) => ({ ...socket, add: (counts: CountsElsewhere) => this.addCounts(counts) })));
+        if (tapped.length === 0) this.countingFailure = new Error(`${this.options.name}: found no werift UDP socket to tap for RTP headers`);
       });
     }
     transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -179,6 +187,17 @@ export class Bot {
 
   get name(): string {
     return this.options.name;
+  }
+
+  private addCounts({ ssrc, packets, lost, bytes }: CountsElsewhere): void {
+    const stream = this.bySsrc.get(ssrc);
+    if (!stream || packets === 0) return;
+    const now = Date.now();
+    if (stream.packets === 0) stream.firstAt = now;
+    stream.packets += packets;
+    stream.lost += lost;
+    stream.bytes += bytes;
+    stream.lastAt = now;
   }
 
   /** RTP packets this bot has sent so far, over all it publishes. */
