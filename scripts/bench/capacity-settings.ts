@@ -14,7 +14,8 @@ export interface CapacitySettings {
   steps: number[];
   settleMs: number;
   windowMs: number;
-  receive: ReceiveMode;
+  /** How receivers count media: 'native' hands their sockets to rtp-counter.c processes; see ReceiveMode for the others. */
+  receive: ReceiveMode | 'native';
   /** Receivers joining at once while a step fills up. */
   joinConcurrency: number;
 }
@@ -24,8 +25,10 @@ export function capacitySettings(): CapacitySettings {
     .split(',')
     .map((step) => positiveInteger('each of CAPACITY_STEPS (consumers)', step.trim()));
   if (steps.some((step, i) => i > 0 && step <= steps[i - 1]!)) throw new Error(`CAPACITY_STEPS must rise: ${steps.join(',')}`);
-  const receive = env('CAPACITY_RECEIVE', 'headers');
-  if (receive !== 'headers' && receive !== 'decrypt') throw new Error(`CAPACITY_RECEIVE must be headers or decrypt, not "${receive}"`);
+  // A room holds at most 1,000 participants: the publisher and 999 receivers of 2 consumers each.
+  if (steps.at(-1)! > 1998) throw new Error(`CAPACITY_STEPS goes up to ${steps.at(-1)} consumers; one room holds at most 1,998`);
+  const receive = env('CAPACITY_RECEIVE', 'native');
+  if (receive !== 'native' && receive !== 'headers' && receive !== 'decrypt') throw new Error(`CAPACITY_RECEIVE must be native, headers or decrypt, not "${receive}"`);
   return {
     steps,
     settleMs: positiveInteger('CAPACITY_SETTLE_MS', env('CAPACITY_SETTLE_MS', '5000')),

@@ -1,8 +1,9 @@
 /**
  * One measured window of the capacity benchmark: what the receivers got,
  * and the CPU of each party read from its own process: the mediasoup
- * worker, Parley's Node process, the load generator (this process), and the
- * whole machine (so the reader sees what else competed for the cores).
+ * worker, Parley's Node process, the load generator (this process and its
+ * RTP counter processes), and the whole machine (so the reader sees what
+ * else competed for the cores).
  */
 import type { Bot } from '../load/bot.js';
 import { machineBusySeconds, runQueueWaitSeconds, socketInodes, udpReceiveDrops } from './machine-counters.js';
@@ -19,7 +20,10 @@ export interface WindowFigures {
   /** Percent of one core over the window. */
   workerCpuPercent: number;
   nodeCpuPercent: number;
+  /** The load generator: this process and its RTP counters together, then each part. */
   generatorCpuPercent: number;
+  generatorNodeCpuPercent: number;
+  generatorCountersCpuPercent: number;
   /** All cores together (200 % is a fully busy 2-core machine), including the three above. */
   machineBusyPercent: number;
   /** Percent of the window the worker was ready to run but waited for a core: other work crowding it out. */
@@ -30,12 +34,24 @@ export interface WindowFigures {
   workerMicrosecondsPerPacket: number;
 }
 
-async function snapshot(bots: Bot[], publisher: Bot, workerPid: number, nodePid: number) {
+export interface WindowParties {
+  receivers: Bot[];
+  publisher: Bot;
+  workerPid: number;
+  nodePid: number;
+  /** Processes that count for the receivers, and how to bring the receivers' counts up to date. */
+  counters: { pids: number[]; refresh(): Promise<void> };
+}
+
+async function snapshot({ receivers, publisher, workerPid, nodePid, counters }: WindowParties) {
+  await counters.refresh();
   const workerSockets = await socketInodes(workerPid);
+  const counterCpu = await Promise.all(counters.pids.map((pid) => processCpuSeconds(pid)));
   return {
     at: performance.now(),
+    counters: counterCpu.reduce((sum, seconds) => sum + seconds, 0),
     sent: publisher.sentPackets(),
-    totals: bots.map((bot) => bot.totals()),
+    totals: receivers.map((bot) => bot.totals()),
     worker: await processCpuSeconds(workerPid),
     node: await processCpuSeconds(nodePid),
     generator: process.cpuUsage(),
@@ -45,10 +61,11 @@ async function snapshot(bots: Bot[], publisher: Bot, workerPid: number, nodePid:
   };
 }
 
-export async function measureWindow(receivers: Bot[], publisher: Bot, workerPid: number, nodePid: number, windowMs: number): Promise<WindowFigures> {
-  const before = await snapshot(receivers, publisher, workerPid, nodePid);
+export async function measureWindow(parties: WindowParties, windowMs: number): Promise<WindowFigures> {
+  const { receivers } = parties;
+  const before = await snapshot(parties);
   await sleep(windowMs);
-  const after = await snapshot(receivers, publisher, workerPid, nodePid);
+  const after = await snapshot(parties);
   const seconds = (after.at - before.at) / 1000;
   const percent = (cpuSeconds: number) => (cpuSeconds / seconds) * 100;
   const packets = after.totals.reduce((sum, total, i) => sum + total.packets - before.totals[i]!.packets, 0);
@@ -64,7 +81,9 @@ export async function measureWindow(receivers: Bot[], publisher: Bot, workerPid:
     lossPercent: (lost / Math.max(1, packets + lost)) * 100,
     workerCpuPercent: percent(after.worker - before.worker),
     nodeCpuPercent: percent(after.node - before.node),
-    generatorCpuPercent: percent((generator.user + generator.system) / 1e6),
+    generatorCpuPercent: percent((generator.user + generator.system) / 1e6 + after.counters - before.counters),
+    generatorNodeCpuPercent: percent((generator.user + generator.system) / 1e6),
+    generatorCountersCpuPercent: percent(after.counters - before.counters),
     machineBusyPercent: percent(after.machine - before.machine),
     workerWaitPercent: percent(after.workerWait - before.workerWait),
     kernelDrops: { worker: after.drops.at - before.drops.at, bots: after.drops.elsewhere - before.drops.elsewhere },

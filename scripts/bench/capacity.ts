@@ -18,6 +18,7 @@
  */
 import os from 'node:os';
 import { Bot } from '../load/bot.js';
+import { RtpCounterProcess } from '../load/rtp-counter-process.js';
 import { createLoadRoom } from '../load/run-load.js';
 import { capacitySettings } from './capacity-settings.js';
 import { measureWindow, type WindowFigures } from './capacity-window.js';
@@ -37,17 +38,28 @@ const rows: (WindowFigures & { step: number })[] = [];
 let verdict = `reached the last step (${settings.steps.at(-1)} consumers)`;
 const receivers: Bot[] = [];
 let publisher: Bot | undefined;
+const counters: RtpCounterProcess[] = [];
+const countersView = {
+  get pids() {
+    return counters.map((counter) => counter.pid);
+  },
+  refresh: () => Promise.all(counters.map((counter) => counter.report())).then(() => {}),
+};
 try {
   const workers = await descendantsNamed(server.pid, 'mediasoup-worker');
   if (workers.length !== 1) throw new Error(`expected one mediasoup-worker under Parley (pid ${server.pid}), found ${workers.length}`);
   const workerPid = workers[0]!;
   const roomId = await createLoadRoom(server.url);
-  publisher = await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false });
-  const join = (index: number) =>
-    Bot.join({ baseUrl: server.url, roomId, name: `r${index}`, publish: false, subscribe: true, receive: settings.receive });
-  console.log(`capacity: one worker (pid ${workerPid}), receivers count ${settings.receive === 'headers' ? 'RTP headers' : 'decrypted packets'}`);
+  const source = await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false });
+  publisher = source;
+  // 'native' receivers count headers in Node until their media flows, then hand their sockets to a counter process.
+  const receive = settings.receive === 'native' ? 'headers' : settings.receive;
+  const join = (index: number) => Bot.join({ baseUrl: server.url, roomId, name: `r${index}`, publish: false, subscribe: true, receive });
+  let handedOver = 0;
+  const counting = { native: 'RTP headers, in rtp-counter processes', headers: 'RTP headers, in Node', decrypt: 'decrypted packets, in werift' }[settings.receive];
+  console.log(`capacity: one worker (pid ${workerPid}); receivers count ${counting}`);
   console.log(
-    `consumers (a+v) | packets/s | delivered % | loss % | worker % | node % | generator % | machine % of ${os.cpus().length * 100} | worker waited % | drops at worker/bots | worker µs/packet`,
+    `consumers (a+v) | packets/s | delivered % | loss % | worker % | node % | generator % (node+counters) | machine % of ${os.cpus().length * 100} | worker waited % | drops at worker/bots | worker µs/packet`,
   );
   for (const step of settings.steps) {
     const wanted = Math.ceil(step / CONSUMERS_PER_RECEIVER);
@@ -61,8 +73,13 @@ try {
       MEDIA_FLOWING_TIMEOUT_MS,
       `media to flow to all ${receivers.length} receivers (the value: how many still wait)`,
     );
+    if (settings.receive === 'native') {
+      counters.push(await RtpCounterProcess.start(receivers.slice(handedOver).flatMap((bot) => bot.tapped)));
+      handedOver = receivers.length;
+    }
     await sleep(settings.settleMs);
-    const row = { step, ...(await measureWindow(receivers, publisher, workerPid, server.pid, settings.windowMs)) };
+    const parties = { receivers, publisher: source, workerPid, nodePid: server.pid, counters: countersView };
+    const row = { step, ...(await measureWindow(parties, settings.windowMs)) };
     rows.push(row);
     const { audio, video } = row.consumers;
     console.log(
@@ -73,7 +90,7 @@ try {
         row.lossPercent.toFixed(2).padStart(6),
         row.workerCpuPercent.toFixed(1).padStart(8),
         row.nodeCpuPercent.toFixed(1).padStart(6),
-        row.generatorCpuPercent.toFixed(1).padStart(11),
+        `${row.generatorCpuPercent.toFixed(1)} (${row.generatorNodeCpuPercent.toFixed(1)}+${row.generatorCountersCpuPercent.toFixed(1)})`.padStart(22),
         row.machineBusyPercent.toFixed(0).padStart(16),
         row.workerWaitPercent.toFixed(1).padStart(15),
         `${row.kernelDrops.worker}/${row.kernelDrops.bots}`.padStart(20),
@@ -88,12 +105,13 @@ try {
       verdict = `receivers got less than 90 % of the packets sent to them at ${audio + video} consumers`;
       break;
     }
-    if (row.generatorCpuPercent > 90) {
+    if (row.generatorNodeCpuPercent > 90) {
       verdict = `the load generator saturated its core at ${audio + video} consumers; later figures would measure it, not the worker`;
       break;
     }
   }
 } finally {
+  for (const counter of counters) counter.stop();
   for (const bot of receivers) bot.close();
   publisher?.close();
   await server.stop();
