@@ -44,13 +44,15 @@ export interface WindowParties {
 }
 
 async function snapshot({ receivers, publisher, workerPid, nodePid, counters }: WindowParties) {
+  // What the publisher has sent, read as the counters are asked for what arrived, so the two match.
+  const sent = publisher.sentPackets();
   await counters.refresh();
   const workerSockets = await socketInodes(workerPid);
   const counterCpu = await Promise.all(counters.pids.map((pid) => processCpuSeconds(pid)));
   return {
     at: performance.now(),
     counters: counterCpu.reduce((sum, seconds) => sum + seconds, 0),
-    sent: publisher.sentPackets(),
+    sent,
     totals: receivers.map((bot) => bot.totals()),
     worker: await processCpuSeconds(workerPid),
     node: await processCpuSeconds(nodePid),

@@ -4,6 +4,7 @@ export interface ReceivedStream {
   kind: 'audio' | 'video';
   packets: number;
   lost: number;
+  /** Payload bytes when werift decrypts; whole SRTP datagrams when counted from headers. */
   bytes: number;
   firstAt: number;
   lastAt: number;
