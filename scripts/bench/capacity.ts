@@ -3,18 +3,22 @@
  * loss, and the worker's CPU per consumer. One publisher (video + audio) on
  * a one-worker node; receiving bots are added until a step's consumer count
  * is reached (each receiver consumes both streams: half audio, half video),
- * and each step is measured over a window. It stops when loss passes 1 %,
- * at the last step (1,000 consumers), or when the load generator itself
- * saturates a core, and says which.
+ * and each step is measured over a window. It stops when loss passes 1 %
+ * (a lossy step is measured again, up to 3 times, if the worker spent the
+ * window waiting for a core: other work on the machine, not its capacity),
+ * at the last step (1,000 consumers), or when the load generator's Node
+ * process saturates a core, and says which.
  *
- * Receivers count clear-text RTP headers rather than decrypting (see
- * scripts/load/rtp-header-tap.ts): the worker does the same work for them,
- * and the load generator stays far from a full core. CPU is read from each
- * process's own /proc entry: the worker, Parley's Node process, this process.
+ * Receivers are real WebRTC peers (werift does ICE and DTLS), but count the
+ * clear-text RTP headers instead of decrypting, in native counter processes
+ * that take their sockets over (scripts/load/rtp-counter.c): the worker does
+ * the same work for them, and the load generator costs a fraction of what
+ * the worker does per packet. CPU is read from each process's own /proc
+ * entry: the worker, Parley's Node process, this process and its counters.
  *   scripts/bench.sh capacity
  * Settings: CAPACITY_STEPS (consumers, rising; default 100,200,...,1000),
  * CAPACITY_SETTLE_MS (5000), CAPACITY_WINDOW_MS (10000), CAPACITY_RECEIVE
- * (headers | decrypt), CAPACITY_JOIN_CONCURRENCY (10).
+ * (native | headers | decrypt), CAPACITY_JOIN_CONCURRENCY (10).
  */
 import os from 'node:os';
 import { Bot } from '../load/bot.js';
@@ -23,14 +27,15 @@ import { createLoadRoom } from '../load/run-load.js';
 import { capacitySettings } from './capacity-settings.js';
 import { measureWindow, type WindowFigures } from './capacity-window.js';
 import { descendantsNamed } from './process-cpu.js';
-import { saveResults, sleep } from './results.js';
 import { waitUntil } from '../../server/testkit/wait.js';
+import { saveResults, sleep } from './results.js';
 import { startParleyServer } from './servers.js';
 
 const settings = capacitySettings();
 const CONSUMERS_PER_RECEIVER = 2;
-/** Joining and connecting hundreds of receivers is slow on a busy machine. */
-const MEDIA_FLOWING_TIMEOUT_MS = 120_000;
+/** Joining and connecting hundreds of receivers is slow on a busy machine; a receiver still without media after this is replaced. */
+const MEDIA_FLOWING_TIMEOUT_MS = 60_000;
+const REPLACEMENT_ROUNDS = 3;
 /** A step with loss is measured again (up to this many times in all) if the worker spent this much of the window waiting for a core. */
 const STARVED_WAIT_PERCENT = 10;
 const ATTEMPTS_WHEN_STARVED = 3;
@@ -67,16 +72,24 @@ try {
   );
   for (const step of settings.steps) {
     const wanted = Math.ceil(step / CONSUMERS_PER_RECEIVER);
-    while (receivers.length < wanted) {
-      const batch = Math.min(settings.joinConcurrency, wanted - receivers.length);
-      receivers.push(...(await Promise.all(Array.from({ length: batch }, (_, i) => join(receivers.length + i)))));
+    for (let round = 1; ; round++) {
+      while (receivers.length < wanted) {
+        const batch = Math.min(settings.joinConcurrency, wanted - receivers.length);
+        receivers.push(...(await Promise.all(Array.from({ length: batch }, (_, i) => join(receivers.length + i)))));
+      }
+      const silent = () => receivers.filter((bot) => [...bot.received.values()].filter((stream) => stream.packets > 0).length < CONSUMERS_PER_RECEIVER);
+      // Not waiting in vain is handled below: silent receivers are replaced, a few times at most.
+      await waitUntil(async () => silent().length, (count) => count === 0, MEDIA_FLOWING_TIMEOUT_MS, 'media to flow to every receiver').catch(() => {});
+      const stuck = silent();
+      if (stuck.length === 0) break;
+      const why = stuck.map((bot) => `${bot.name}: transport ${bot.recvConnectionState}${bot.consumeFailure ? `, ${bot.consumeFailure.message}` : ''}`).join('; ');
+      if (round === REPLACEMENT_ROUNDS) throw new Error(`${stuck.length} receivers got no media within ${MEDIA_FLOWING_TIMEOUT_MS / 1000} s, ${round} rounds running (${why})`);
+      console.log(`  ${stuck.length} receivers got no media within ${MEDIA_FLOWING_TIMEOUT_MS / 1000} s (${why}): replacing them`);
+      for (const bot of stuck) {
+        bot.close();
+        receivers.splice(receivers.indexOf(bot), 1);
+      }
     }
-    await waitUntil(
-      async () => receivers.filter((bot) => [...bot.received.values()].filter((stream) => stream.packets > 0).length < CONSUMERS_PER_RECEIVER).length,
-      (waiting) => waiting === 0,
-      MEDIA_FLOWING_TIMEOUT_MS,
-      `media to flow to all ${receivers.length} receivers (the value: how many still wait)`,
-    );
     if (settings.receive === 'native') {
       counters.push(await RtpCounterProcess.start(receivers.slice(handedOver).flatMap((bot) => bot.tapped)));
       handedOver = receivers.length;
@@ -128,18 +141,24 @@ const summary = {
   workerCpuPercentPerConsumerMarginal: fit?.slope,
   workerCpuPercentAtZeroConsumers: fit?.intercept,
   workerMicrosecondsPerPacket: best?.workerMicrosecondsPerPacket,
-  consumersPerCoreMeasured: best ? (bestConsumers / best.workerCpuPercent) * 100 : undefined,
-  consumersPerCoreExtrapolated: fit && fit.slope > 0 ? (100 - fit.intercept) / fit.slope : undefined,
+  /** Both scale the measured figures to 100 % of a core: extrapolations, labelled as such when printed. */
+  consumersPerCoreFromRatio: best ? (bestConsumers / best.workerCpuPercent) * 100 : undefined,
+  consumersPerCoreFromSlope: fit && fit.slope > 0 ? (100 - fit.intercept) / fit.slope : undefined,
 };
-console.log(`capacity: ${bestConsumers} consumers on one worker at <= 1 % loss (${verdict})`);
-if (best && fit) {
+const failed = rows.at(-1)!.lossPercent > 1 ? rows.at(-1) : undefined;
+console.log(
+  `capacity: ${bestConsumers} consumers on one worker at <= 1 % loss, measured (${verdict})` +
+    (failed ? `; the limit lies between ${bestConsumers} and ${failed.step}` : `; the limit is above ${bestConsumers}`),
+);
+if (best) {
   console.log(
-    `worker CPU: ${best.workerCpuPercent.toFixed(1)} % of a core at ${bestConsumers} consumers = ${(summary.workerCpuPercentPerConsumer! * 1000).toFixed(1)} % per 1,000 consumers ` +
-      `(marginal ${(fit.slope * 1000).toFixed(1)} % per 1,000, ${best.workerMicrosecondsPerPacket.toFixed(2)} µs per forwarded packet)`,
+    `worker CPU: ${best.workerCpuPercent.toFixed(1)} % of a core at ${bestConsumers} consumers = ${(summary.workerCpuPercentPerConsumer! * 1000).toFixed(1)} % of a core per 1,000 consumers, ` +
+      `${best.workerMicrosecondsPerPacket.toFixed(2)} µs of worker CPU per forwarded packet` +
+      (fit ? ` (least-squares slope over the steps: ${(fit.slope * 1000).toFixed(1)} % per 1,000)` : ''),
   );
   console.log(
-    `consumers per core: ${Math.round(summary.consumersPerCoreMeasured!)} from the last step's measured ratio; ` +
-      `EXTRAPOLATED linearly to a full core: ${summary.consumersPerCoreExtrapolated ? Math.round(summary.consumersPerCoreExtrapolated) : 'n/a'}`,
+    `consumers per core, EXTRAPOLATED to a full core: ${Math.round(summary.consumersPerCoreFromRatio!)} from the last good step's ratio` +
+      (summary.consumersPerCoreFromSlope ? `, ${Math.round(summary.consumersPerCoreFromSlope)} from the slope` : ''),
   );
 }
 const loadAfter = os.loadavg();

@@ -65,6 +65,9 @@ export class Bot {
   readonly tapped: HandableSocket[] = [];
   /** Why header counting cannot work (no socket to tap, no SSRC): totals() then fails rather than report silence. */
   private countingFailure: Error | undefined;
+  /** Why receiving has not started, for a caller that waits in vain: the last consume that failed, and the receive transport's state. */
+  consumeFailure: Error | undefined;
+  recvConnectionState = 'new';
   private nextId = 1;
   private recvTransport!: Promise<types.Transport>;
 
@@ -131,6 +134,7 @@ export class Bot {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(callback, errback);
     });
+    if (direction === 'recv') transport.on('connectionstatechange', (state) => (this.recvConnectionState = state));
     if (direction === 'recv' && this.options.receive === 'headers') {
       transport.on('connectionstatechange', (state) => {
         if (state !== 'connected') return;
@@ -163,7 +167,7 @@ export class Bot {
       else waiter?.reject(new Error(`${message.error.code}: ${message.error.message}`));
       return;
     }
-    if (message.method === 'newConsumer') void this.consume(message.data).catch(() => {});
+    if (message.method === 'newConsumer') void this.consume(message.data).catch((error: Error) => (this.consumeFailure = error));
   }
 
   private async consume(data: { consumerId: string; producerId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters }): Promise<void> {
