@@ -40,7 +40,7 @@ export interface WindowParties {
   workerPid: number;
   nodePid: number;
   /** Processes that count for the receivers, and how to bring the receivers' counts up to date. */
-  counters: { pids: number[]; refresh(): Promise<void> };
+  counters: { pids(): number[]; refresh(): Promise<void> };
 }
 
 async function snapshot({ receivers, publisher, workerPid, nodePid, counters }: WindowParties) {
@@ -48,7 +48,7 @@ async function snapshot({ receivers, publisher, workerPid, nodePid, counters }: 
   const sent = publisher.sentPackets();
   await counters.refresh();
   const workerSockets = await socketInodes(workerPid);
-  const counterCpu = await Promise.all(counters.pids.map((pid) => processCpuSeconds(pid)));
+  const counterCpu = await Promise.all(counters.pids().map((pid) => processCpuSeconds(pid)));
   return {
     at: performance.now(),
     counters: counterCpu.reduce((sum, seconds) => sum + seconds, 0),

@@ -22,38 +22,26 @@
  */
 import os from 'node:os';
 import { Bot } from '../load/bot.js';
-import { RtpCounterProcess } from '../load/rtp-counter-process.js';
 import { createLoadRoom } from '../load/run-load.js';
 import { capacitySettings } from './capacity-settings.js';
-import { measureWindow, type WindowFigures } from './capacity-window.js';
+import { CONSUMERS_PER_RECEIVER, ReceiverPool } from './capacity-receivers.js';
+import { printHeader, printRow, summarize, type CapacityRow } from './capacity-report.js';
+import { measureWindow } from './capacity-window.js';
 import { descendantsNamed } from './process-cpu.js';
-import { waitUntil } from '../../server/testkit/wait.js';
 import { saveResults, sleep } from './results.js';
 import { startParleyServer } from './servers.js';
 
 const settings = capacitySettings();
-const CONSUMERS_PER_RECEIVER = 2;
-/** Joining and connecting hundreds of receivers is slow on a busy machine; a receiver still without media after this is replaced. */
-const MEDIA_FLOWING_TIMEOUT_MS = 60_000;
-const REPLACEMENT_ROUNDS = 3;
 /** A step with loss is measured again (up to this many times in all) if the worker spent this much of the window waiting for a core. */
 const STARVED_WAIT_PERCENT = 10;
 const ATTEMPTS_WHEN_STARVED = 3;
 
 const loadBefore = os.loadavg();
 const server = await startParleyServer({ PARLEY_WORKERS: '1', PARLEY_MAX_PEERS_PER_ROOM: '1000', PARLEY_ROOM_PEERS_PER_ROUTER: '1000' });
-type Row = WindowFigures & { step: number; attempt: number };
-const rows: Row[] = [];
+const rows: CapacityRow[] = [];
 let verdict = `reached the last step (${settings.steps.at(-1)} consumers)`;
-const receivers: Bot[] = [];
 let publisher: Bot | undefined;
-const counters: RtpCounterProcess[] = [];
-const countersView = {
-  get pids() {
-    return counters.map((counter) => counter.pid);
-  },
-  refresh: () => Promise.all(counters.map((counter) => counter.report())).then(() => {}),
-};
+let pool: ReceiverPool | undefined;
 try {
   const workers = await descendantsNamed(server.pid, 'mediasoup-worker');
   if (workers.length !== 1) throw new Error(`expected one mediasoup-worker under Parley (pid ${server.pid}), found ${workers.length}`);
@@ -61,41 +49,15 @@ try {
   const roomId = await createLoadRoom(server.url);
   const source = await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false });
   publisher = source;
-  // 'native' receivers count headers in Node until their media flows, then hand their sockets to a counter process.
-  const receive = settings.receive === 'native' ? 'headers' : settings.receive;
-  const join = (index: number) => Bot.join({ baseUrl: server.url, roomId, name: `r${index}`, publish: false, subscribe: true, receive });
-  let handedOver = 0;
+  pool = new ReceiverPool(server.url, roomId, settings);
   const counting = { native: 'RTP headers, in rtp-counter processes', headers: 'RTP headers, in Node', decrypt: 'decrypted packets, in werift' }[settings.receive];
   console.log(`capacity: one worker (pid ${workerPid}); receivers count ${counting}`);
-  console.log(
-    `consumers (a+v) | packets/s | delivered % | loss % | worker % | node % | generator % (node+counters) | machine % of ${os.cpus().length * 100} | worker waited % | drops at worker/bots | worker µs/packet`,
-  );
+  printHeader();
   for (const step of settings.steps) {
     const wanted = Math.ceil(step / CONSUMERS_PER_RECEIVER);
-    for (let round = 1; ; round++) {
-      while (receivers.length < wanted) {
-        const batch = Math.min(settings.joinConcurrency, wanted - receivers.length);
-        receivers.push(...(await Promise.all(Array.from({ length: batch }, (_, i) => join(receivers.length + i)))));
-      }
-      const silent = () => receivers.filter((bot) => [...bot.received.values()].filter((stream) => stream.packets > 0).length < CONSUMERS_PER_RECEIVER);
-      // Not waiting in vain is handled below: silent receivers are replaced, a few times at most.
-      await waitUntil(async () => silent().length, (count) => count === 0, MEDIA_FLOWING_TIMEOUT_MS, 'media to flow to every receiver').catch(() => {});
-      const stuck = silent();
-      if (stuck.length === 0) break;
-      const why = stuck.map((bot) => `${bot.name}: transport ${bot.recvConnectionState}${bot.consumeFailure ? `, ${bot.consumeFailure.message}` : ''}`).join('; ');
-      if (round === REPLACEMENT_ROUNDS) throw new Error(`${stuck.length} receivers got no media within ${MEDIA_FLOWING_TIMEOUT_MS / 1000} s, ${round} rounds running (${why})`);
-      console.log(`  ${stuck.length} receivers got no media within ${MEDIA_FLOWING_TIMEOUT_MS / 1000} s (${why}): replacing them`);
-      for (const bot of stuck) {
-        bot.close();
-        receivers.splice(receivers.indexOf(bot), 1);
-      }
-    }
-    if (settings.receive === 'native') {
-      counters.push(await RtpCounterProcess.start(receivers.slice(handedOver).flatMap((bot) => bot.tapped)));
-      handedOver = receivers.length;
-    }
-    const parties = { receivers, publisher: source, workerPid, nodePid: server.pid, counters: countersView };
-    let row: Row;
+    await pool.fillTo(wanted);
+    const parties = { receivers: pool.receivers, publisher: source, workerPid, nodePid: server.pid, counters: pool.counters };
+    let row: CapacityRow;
     for (let attempt = 1; ; attempt++) {
       await sleep(settings.settleMs);
       row = { step, attempt, ...(await measureWindow(parties, settings.windowMs)) };
@@ -123,76 +85,13 @@ try {
     }
   }
 } finally {
-  for (const counter of counters) counter.stop();
-  for (const bot of receivers) bot.close();
+  pool?.close();
   publisher?.close();
   await server.stop();
 }
 
-const within = rows.filter((row) => row.lossPercent <= 1);
-const best = within.at(-1);
-const bestConsumers = best ? best.consumers.audio + best.consumers.video : 0;
-// Worker CPU against consumers, least squares over the steps at <= 1 % loss: the slope is the cost of one more consumer.
-const fit = linearFit(within.map((row) => [row.consumers.audio + row.consumers.video, row.workerCpuPercent]));
-const summary = {
-  consumersAtOnePercentLoss: bestConsumers,
-  workerCpuPercentAtThatStep: best?.workerCpuPercent,
-  workerCpuPercentPerConsumer: best ? best.workerCpuPercent / bestConsumers : undefined,
-  workerCpuPercentPerConsumerMarginal: fit?.slope,
-  workerCpuPercentAtZeroConsumers: fit?.intercept,
-  workerMicrosecondsPerPacket: best?.workerMicrosecondsPerPacket,
-  /** Both scale the measured figures to 100 % of a core: extrapolations, labelled as such when printed. */
-  consumersPerCoreFromRatio: best ? (bestConsumers / best.workerCpuPercent) * 100 : undefined,
-  consumersPerCoreFromSlope: fit && fit.slope > 0 ? (100 - fit.intercept) / fit.slope : undefined,
-};
-const failed = rows.at(-1)!.lossPercent > 1 ? rows.at(-1) : undefined;
-console.log(
-  `capacity: ${bestConsumers} consumers on one worker at <= 1 % loss, measured (${verdict})` +
-    (failed ? `; the limit lies between ${bestConsumers} and ${failed.step}` : `; the limit is above ${bestConsumers}`),
-);
-if (best) {
-  console.log(
-    `worker CPU: ${best.workerCpuPercent.toFixed(1)} % of a core at ${bestConsumers} consumers = ${(summary.workerCpuPercentPerConsumer! * 1000).toFixed(1)} % of a core per 1,000 consumers, ` +
-      `${best.workerMicrosecondsPerPacket.toFixed(2)} µs of worker CPU per forwarded packet` +
-      (fit ? ` (least-squares slope over the steps: ${(fit.slope * 1000).toFixed(1)} % per 1,000)` : ''),
-  );
-  console.log(
-    `consumers per core, EXTRAPOLATED to a full core: ${Math.round(summary.consumersPerCoreFromRatio!)} from the last good step's ratio` +
-      (summary.consumersPerCoreFromSlope ? `, ${Math.round(summary.consumersPerCoreFromSlope)} from the slope` : ''),
-  );
-}
+const summary = summarize(rows, verdict);
 const loadAfter = os.loadavg();
 console.log(`load average (1/5/15 min): before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}`);
 await saveResults('capacity', { settings, rows, verdict, ...summary, loadAverage: { before: loadBefore, after: loadAfter } });
 process.exit(0);
-
-function printRow(row: Row): void {
-  const { audio, video } = row.consumers;
-  console.log(
-    [
-      `${audio + video} (${audio}+${video})`.padEnd(15),
-      Math.round(row.packetsPerSecond).toString().padStart(9),
-      row.deliveredPercent.toFixed(1).padStart(11),
-      row.lossPercent.toFixed(2).padStart(6),
-      row.workerCpuPercent.toFixed(1).padStart(8),
-      row.nodeCpuPercent.toFixed(1).padStart(6),
-      `${row.generatorCpuPercent.toFixed(1)} (${row.generatorNodeCpuPercent.toFixed(1)}+${row.generatorCountersCpuPercent.toFixed(1)})`.padStart(27),
-      row.machineBusyPercent.toFixed(0).padStart(16),
-      row.workerWaitPercent.toFixed(1).padStart(15),
-      `${row.kernelDrops.worker}/${row.kernelDrops.bots}`.padStart(20),
-      row.workerMicrosecondsPerPacket.toFixed(2).padStart(16),
-    ].join(' | '),
-  );
-}
-
-function linearFit(points: [number, number][]): { slope: number; intercept: number } | undefined {
-  if (points.length < 2) return undefined;
-  const n = points.length;
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  const sxx = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
-  const sxy = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
-  if (sxx === 0) return undefined;
-  const slope = sxy / sxx;
-  return { slope, intercept: meanY - slope * meanX };
-}
