@@ -65,7 +65,9 @@ export class ReceiverPool {
       await waitUntil(async () => silent().length, (count) => count === 0, MEDIA_FLOWING_TIMEOUT_MS, 'media to flow to every receiver').catch(() => {});
       const stuck = silent();
       if (stuck.length === 0) return group;
-      const why = stuck.map((bot) => `${bot.name}: transport ${bot.recvConnectionState}${bot.consumeFailure ? `, ${bot.consumeFailure.message}` : ''}`).join('; ');
+      const why = stuck
+        .map((bot) => `${bot.name}: transport ${bot.recvConnectionState}, ${bot.tapped.length} sockets tapped${bot.consumeFailure ? `, ${bot.consumeFailure.message}` : ''}`)
+        .join('; ');
       if (round === REPLACEMENT_ROUNDS) {
         for (const bot of group) bot.close();
         throw new Error(`${stuck.length} receivers got no media within ${MEDIA_FLOWING_TIMEOUT_MS / 1000} s, ${round} rounds running (${why})`);
