@@ -6,7 +6,10 @@
  *
  * Options: --url (a running Parley), --room (an existing room without a
  * lobby; default: a new one), --publishers, --subscribers (bots that only
- * receive), --seconds, --api-key, --json FILE. Each publisher sends ~800
+ * receive), --seconds, --api-key, --json FILE, --receive decrypt|headers
+ * (how subscribers count media: decrypt every packet as a client does, the
+ * default, or read only the clear-text RTP headers, which lets one process
+ * drive many more receivers). Each publisher sends ~800
  * kbit/s of VP8-shaped video and ~32 kbit/s of Opus-shaped audio. Prints one
  * line per receiving bot (streams, packets, loss, bitrate) and the totals.
  */
@@ -23,8 +26,10 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'api-key': { type: 'string' },
     json: { type: 'string' },
+    receive: { type: 'string', default: 'decrypt' },
   },
 });
+if (values.receive !== 'decrypt' && values.receive !== 'headers') throw new Error(`--receive must be decrypt or headers, not ${values.receive}`);
 
 const report = await runLoad({
   baseUrl: values.url,
@@ -33,6 +38,7 @@ const report = await runLoad({
   publishers: Number(values.publishers),
   subscribers: Number(values.subscribers),
   seconds: Number(values.seconds),
+  receive: values.receive,
 });
 for (const bot of report.bots) {
   console.log(`${bot.name.padEnd(14)} streams ${bot.streams}  packets ${bot.packets}  lost ${bot.lost} (${(bot.lossRatio * 100).toFixed(2)} %)  ${bot.kbps} kbit/s`);

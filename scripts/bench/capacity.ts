@@ -1,79 +1,97 @@
 /**
- * Benchmark 3, capacity: consumers one worker carries at <= 1 % loss. One
- * publisher (video + audio) on a one-worker node; receiving bots are added
- * in steps; each step is measured over a window. It stops when loss passes
- * 1 %, the worker passes 90 % of a core, or the bots' own process (the load
- * generator: pure-JS WebRTC) saturates its core, and says which.
+ * Benchmark 3, capacity: consumers one mediasoup worker carries at <= 1 %
+ * loss, and the worker's CPU per consumer. One publisher (video + audio) on
+ * a one-worker node; receiving bots are added until a step's consumer count
+ * is reached (each receiver consumes both streams: half audio, half video),
+ * and each step is measured over a window. It stops when loss passes 1 %
+ * (a lossy step is measured again, up to 3 times, if the worker spent the
+ * window waiting for a core: other work on the machine, not its capacity),
+ * at the last step (1,000 consumers), or when the load generator's Node
+ * process saturates a core, and says which.
+ *
+ * Receivers are real WebRTC peers (werift does ICE and DTLS), but count the
+ * clear-text RTP headers instead of decrypting, in native counter processes
+ * that take their sockets over (scripts/load/rtp-counter.c): the worker does
+ * the same work for them, and the load generator costs a fraction of what
+ * the worker does per packet. CPU is read from each process's own /proc
+ * entry: the worker, Parley's Node process, this process and its counters.
  *   scripts/bench.sh capacity
+ * Settings: CAPACITY_STEPS (consumers, rising; default 100,200,...,1000),
+ * CAPACITY_SETTLE_MS (5000), CAPACITY_WINDOW_MS (10000), CAPACITY_RECEIVE
+ * (native | headers | decrypt), CAPACITY_JOIN_CONCURRENCY (10).
  */
+import os from 'node:os';
 import { Bot } from '../load/bot.js';
 import { createLoadRoom } from '../load/run-load.js';
-import { treeCpuSeconds } from './process-cpu.js';
+import { capacitySettings } from './capacity-settings.js';
+import { CONSUMERS_PER_RECEIVER, ReceiverPool } from './capacity-receivers.js';
+import { printHeader, printRow, summarize, type CapacityRow } from './capacity-report.js';
+import { measureWindow } from './capacity-window.js';
+import { descendantsNamed } from './process-cpu.js';
 import { saveResults, sleep } from './results.js';
 import { startParleyServer } from './servers.js';
 
-const STEPS = (process.env['CAPACITY_STEPS'] ?? '5,10,20,30,40,60,80,100').split(',').map(Number);
-const SETTLE_MS = 4_000;
-const WINDOW_MS = 6_000;
+const settings = capacitySettings();
+/** A step with loss is measured again (up to this many times in all) if the worker spent this much of the window waiting for a core. */
+const STARVED_WAIT_PERCENT = 10;
+const ATTEMPTS_WHEN_STARVED = 3;
 
+const loadBefore = os.loadavg();
 const server = await startParleyServer({ PARLEY_WORKERS: '1', PARLEY_MAX_PEERS_PER_ROOM: '1000', PARLEY_ROOM_PEERS_PER_ROUTER: '1000' });
-const rows: {
-  subscribers: number;
-  consumers: number;
-  packetsPerSecond: number;
-  lossPercent: number;
-  serverCpuPercent: number;
-  generatorCpuPercent: number;
-}[] = [];
-let verdict = 'reached the last step';
-const bots: Bot[] = [];
+const rows: CapacityRow[] = [];
+let verdict = `reached the last step (${settings.steps.at(-1)} consumers)`;
+let publisher: Bot | undefined;
+let pool: ReceiverPool | undefined;
 try {
+  const workers = await descendantsNamed(server.pid, 'mediasoup-worker');
+  if (workers.length !== 1) throw new Error(`expected one mediasoup-worker under Parley (pid ${server.pid}), found ${workers.length}`);
+  const workerPid = workers[0]!;
   const roomId = await createLoadRoom(server.url);
-  bots.push(await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false }));
-  for (const target of STEPS) {
-    while (bots.length - 1 < target) bots.push(await Bot.join({ baseUrl: server.url, roomId, name: `s${bots.length}`, publish: false, subscribe: true }));
-    await sleep(SETTLE_MS);
-    const before = bots.map((bot) => bot.totals());
-    const serverCpu = await treeCpuSeconds(server.pid);
-    const generatorCpu = process.cpuUsage();
-    await sleep(WINDOW_MS);
-    const after = bots.map((bot) => bot.totals());
-    const serverPercent = (((await treeCpuSeconds(server.pid)) - serverCpu) / (WINDOW_MS / 1000)) * 100;
-    const used = process.cpuUsage(generatorCpu);
-    const generatorPercent = ((used.user + used.system) / 1e6 / (WINDOW_MS / 1000)) * 100;
-    const packets = after.reduce((sum, total, i) => sum + total.packets - before[i]!.packets, 0);
-    const lost = after.reduce((sum, total, i) => sum + total.lost - before[i]!.lost, 0);
-    const lossPercent = (lost / Math.max(1, packets + lost)) * 100;
-    const consumers = after.reduce((sum, total) => sum + total.streams, 0);
-    const packetsPerSecond = Math.round(packets / (WINDOW_MS / 1000));
-    rows.push({ subscribers: target, consumers, packetsPerSecond, lossPercent, serverCpuPercent: serverPercent, generatorCpuPercent: generatorPercent });
-    console.log(
-      `${String(target).padStart(4)} subscribers, ${String(consumers).padStart(4)} consumers: ${packetsPerSecond} packets/s received, loss ${lossPercent.toFixed(2)} %, Parley+worker ${serverPercent.toFixed(0)} % of a core, load generator ${generatorPercent.toFixed(0)} %`,
-    );
-    // Every consumer should deliver its stream: 150 packets/s per subscriber (video 100 + audio 50).
-    if (packetsPerSecond < target * 150 * 0.9) {
-      verdict = 'receivers got less than 90 % of the packets sent to them';
+  const source = await Bot.join({ baseUrl: server.url, roomId, name: 'publisher', publish: true, subscribe: false });
+  publisher = source;
+  pool = new ReceiverPool(server.url, roomId, settings);
+  const counting = { native: 'RTP headers, in rtp-counter processes', headers: 'RTP headers, in Node', decrypt: 'decrypted packets, in werift' }[settings.receive];
+  console.log(`capacity: one worker (pid ${workerPid}); receivers count ${counting}`);
+  printHeader();
+  for (const step of settings.steps) {
+    const wanted = Math.ceil(step / CONSUMERS_PER_RECEIVER);
+    await pool.fillTo(wanted);
+    const parties = { receivers: pool.receivers, publisher: source, workerPid, nodePid: server.pid, counters: pool.counters };
+    let row: CapacityRow;
+    for (let attempt = 1; ; attempt++) {
+      await sleep(settings.settleMs);
+      row = { step, attempt, ...(await measureWindow(parties, settings.windowMs)) };
+      rows.push(row);
+      printRow(row);
+      // Loss while the worker waited for a core tells more about the machine's other work than about the worker: measure again.
+      if (row.lossPercent <= 1 || row.workerWaitPercent < STARVED_WAIT_PERCENT || attempt === ATTEMPTS_WHEN_STARVED) break;
+      console.log(`  the worker waited for a core ${row.workerWaitPercent.toFixed(0)} % of the window: measuring this step again`);
+    }
+    const { audio, video } = row.consumers;
+    if (row.lossPercent > 1) {
+      verdict = `loss passed 1 % at ${audio + video} consumers`;
+      if (row.workerWaitPercent >= STARVED_WAIT_PERCENT) {
+        verdict += `, while the worker waited for a core ${row.workerWaitPercent.toFixed(0)} % of the window: other work on the machine starved it; measure on a quiet machine`;
+      }
       break;
     }
-    if (lossPercent > 1) {
-      verdict = 'loss passed 1 %';
+    if (row.deliveredPercent < 90) {
+      verdict = `receivers got less than 90 % of the packets sent to them at ${audio + video} consumers`;
       break;
     }
-    if (serverPercent > 90) {
-      verdict = 'the worker passed 90 % of a core';
-      break;
-    }
-    if (generatorPercent > 90) {
-      verdict = 'the load generator saturated its core before the worker did';
+    if (row.generatorNodeCpuPercent > 90) {
+      verdict = `the load generator saturated its core at ${audio + video} consumers; later figures would measure it, not the worker`;
       break;
     }
   }
 } finally {
-  for (const bot of bots) bot.close();
+  pool?.close();
+  publisher?.close();
   await server.stop();
 }
-const within = rows.filter((row) => row.lossPercent <= 1);
-const best = within.at(-1);
-console.log(`capacity: ${best?.consumers ?? 0} consumers on one worker at <= 1 % loss (${verdict})`);
-await saveResults('capacity', { rows, verdict, consumersAtOnePercentLoss: best?.consumers ?? 0 });
+
+const summary = summarize(rows, verdict);
+const loadAfter = os.loadavg();
+console.log(`load average (1/5/15 min): before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}`);
+await saveResults('capacity', { settings, rows, verdict, ...summary, loadAverage: { before: loadBefore, after: loadAfter } });
 process.exit(0);

@@ -1,4 +1,4 @@
-/** CPU seconds (user + system) used so far by a process and all its descendants, from /proc. */
+/** CPU seconds (user + system) used so far by processes, from /proc. */
 import { readFile, readdir } from 'node:fs/promises';
 
 const TICKS_PER_SECOND = 100;
@@ -16,8 +16,25 @@ async function children(pid: number): Promise<number[]> {
   return lists.flatMap((list) => list.split(' ').filter(Boolean).map(Number));
 }
 
+/** CPU seconds of this one process (all its threads), without its children. */
+export async function processCpuSeconds(pid: number): Promise<number> {
+  return (await ownTicks(pid)) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds of a process and all its descendants. */
 export async function treeCpuSeconds(pid: number): Promise<number> {
   let ticks = await ownTicks(pid);
   for (const child of await children(pid)) ticks += (await treeCpuSeconds(child)) * TICKS_PER_SECOND;
   return ticks / TICKS_PER_SECOND;
+}
+
+/** The pids of `pid`'s descendants whose command name (/proc/PID/comm, at most 15 characters) is `command`. */
+export async function descendantsNamed(pid: number, command: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const child of await children(pid)) {
+    const name = (await readFile(`/proc/${child}/comm`, 'utf8').catch(() => '')).trim();
+    if (name === command.slice(0, 15)) found.push(child);
+    found.push(...(await descendantsNamed(child, command)));
+  }
+  return found;
 }

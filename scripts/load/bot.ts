@@ -2,22 +2,20 @@
  * A participant without a browser: it joins through Parley's real HTTP and
  * WebSocket protocol, with mediasoup-client's logic running on werift
  * (msc-node), sends synthetic RTP if it publishes, and counts what it
- * receives: packets, losses from sequence gaps, and bytes.
+ * receives: packets, losses from sequence gaps, and bytes. A receiver either
+ * lets werift decrypt and parse every packet ('decrypt', what a real client
+ * does) or counts clear-text RTP headers only ('headers', see
+ * rtp-header-tap.ts), which costs the load generator far less CPU.
  */
 import { Device, MediaStreamTrack, RTCRtpCodecParameters, type types } from 'msc-node';
 import WebSocket from 'ws';
 import { nextEvent, withDeadline } from '../../server/testkit/wait.js';
-import { AUDIO, VIDEO, sendSynthetic } from './synthetic-media.js';
+import { countPacket, newStream, type ReceivedStream } from './received-stream.js';
+import { tapRtpHeaders, type CountsElsewhere, type HandableSocket } from './rtp-header-tap.js';
+import { AUDIO, VIDEO, sendSynthetic, type SyntheticSender } from './synthetic-media.js';
 
-export interface ReceivedStream {
-  producerId: string;
-  kind: 'audio' | 'video';
-  packets: number;
-  lost: number;
-  bytes: number;
-  firstAt: number;
-  lastAt: number;
-}
+export type ReceiveMode = 'decrypt' | 'headers';
+
 
 export interface BotOptions {
   baseUrl: string;
@@ -25,6 +23,8 @@ export interface BotOptions {
   name: string;
   publish: boolean;
   subscribe: boolean;
+  /** How received media is counted; 'decrypt' unless said. */
+  receive?: ReceiveMode;
 }
 
 const NATIVE_CODECS = {
@@ -53,8 +53,21 @@ export class Bot {
   readonly startedAt = Date.now();
   private readonly device = new Device(NATIVE_CODECS, { handlerName: 'werift' });
   private readonly pending = new Map<number, { resolve(data: any): void; reject(error: Error): void }>();
-  private readonly stops: (() => void)[] = [];
+  private readonly senders: SyntheticSender[] = [];
   private readonly transports: types.Transport[] = [];
+  /** Streams by SSRC, for the header tap, which sees SSRCs, not consumers. */
+  private readonly bySsrc = new Map<number, ReceivedStream>();
+  /**
+   * The UDP sockets whose RTP this bot counts from headers ('headers' mode,
+   * once connected), for a counter in another process to take over
+   * (rtp-counter-process.ts); `add` adds what that counter saw.
+   */
+  readonly tapped: HandableSocket[] = [];
+  /** Why header counting cannot work (no socket to tap, no SSRC): totals() then fails rather than report silence. */
+  private countingFailure: Error | undefined;
+  /** Why receiving has not started, for a caller that waits in vain: the last consume that failed, and the receive transport's state. */
+  consumeFailure: Error | undefined;
+  recvConnectionState = 'new';
   private nextId = 1;
   private recvTransport!: Promise<types.Transport>;
 
@@ -108,7 +121,7 @@ export class Bot {
     for (const [shape, source, ssrc] of [[VIDEO, 'camera', 1000], [AUDIO, 'mic', 2000]] as const) {
       const track = new MediaStreamTrack({ kind: shape.kind });
       await send.produce({ track, appData: { source } });
-      this.stops.push(sendSynthetic(track, shape, ssrc + this.nextId));
+      this.senders.push(sendSynthetic(track, shape, ssrc + this.nextId));
     }
   }
 
@@ -121,6 +134,21 @@ export class Bot {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(callback, errback);
     });
+    if (direction === 'recv') transport.on('connectionstatechange', (state) => (this.recvConnectionState = state));
+    if (direction === 'recv' && this.options.receive === 'headers') {
+      transport.on('connectionstatechange', (state) => {
+        if (state !== 'connected') return;
+        const tapped = tapRtpHeaders(transport, (ssrc, sequence, bytes) => {
+          const stream = this.bySsrc.get(ssrc);
+          if (!stream) return;
+          const now = Date.now();
+          this.firstMediaAt ??= now;
+          countPacket(stream, sequence, bytes, now);
+        });
+        this.tapped.push(...tapped.map((socket) => ({ ...socket, add: (counts: CountsElsewhere) => this.addCounts(counts) })));
+        if (tapped.length === 0) this.countingFailure = new Error(`${this.options.name}: found no werift UDP socket to tap for RTP headers`);
+      });
+    }
     transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       this.request('produce', { transportId: transport.id, kind, rtpParameters, source: appData['source'] }).then(
         ({ producerId }: { producerId: string }) => callback({ id: producerId }),
@@ -139,29 +167,25 @@ export class Bot {
       else waiter?.reject(new Error(`${message.error.code}: ${message.error.message}`));
       return;
     }
-    if (message.method === 'newConsumer') void this.consume(message.data).catch(() => {});
+    if (message.method === 'newConsumer') void this.consume(message.data).catch((error: Error) => (this.consumeFailure = error));
   }
 
   private async consume(data: { consumerId: string; producerId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters }): Promise<void> {
     const transport = await this.recvTransport;
     const consumer = await transport.consume({ id: data.consumerId, producerId: data.producerId, kind: data.kind, rtpParameters: data.rtpParameters });
-    const stream: ReceivedStream = { producerId: data.producerId, kind: data.kind, packets: 0, lost: 0, bytes: 0, firstAt: 0, lastAt: 0 };
+    const stream = newStream(data.producerId, data.kind);
     this.received.set(data.consumerId, stream);
-    let lastSequence: number | undefined;
-    consumer.track.onReceiveRtp.subscribe((packet) => {
-      const now = Date.now();
-      if (stream.packets === 0) stream.firstAt = now;
-      this.firstMediaAt ??= now;
-      stream.packets++;
-      stream.bytes += packet.payload.length;
-      stream.lastAt = now;
-      const sequence = packet.header.sequenceNumber;
-      if (lastSequence !== undefined) {
-        const gap = (sequence - lastSequence + 0x10000) % 0x10000;
-        if (gap > 1 && gap < 0x8000) stream.lost += gap - 1;
-      }
-      if (lastSequence === undefined || ((sequence - lastSequence + 0x10000) % 0x10000) < 0x8000) lastSequence = sequence;
-    });
+    const ssrc = data.rtpParameters.encodings?.[0]?.ssrc;
+    if (this.options.receive === 'headers') {
+      if (ssrc === undefined) this.countingFailure = new Error(`${this.options.name}: consumer ${data.consumerId} has no SSRC to count`);
+      else this.bySsrc.set(ssrc, stream);
+    } else {
+      consumer.track.onReceiveRtp.subscribe((packet) => {
+        const now = Date.now();
+        this.firstMediaAt ??= now;
+        countPacket(stream, packet.header.sequenceNumber, packet.payload.length, now);
+      });
+    }
     await this.request('resumeConsumer', { consumerId: data.consumerId });
   }
 
@@ -169,8 +193,25 @@ export class Bot {
     return this.options.name;
   }
 
+  private addCounts({ ssrc, packets, lost, bytes }: CountsElsewhere): void {
+    const stream = this.bySsrc.get(ssrc);
+    if (!stream || packets === 0) return;
+    const now = Date.now();
+    if (stream.packets === 0) stream.firstAt = now;
+    stream.packets += packets;
+    stream.lost += lost;
+    stream.bytes += bytes;
+    stream.lastAt = now;
+  }
+
+  /** RTP packets this bot has sent so far, over all it publishes. */
+  sentPackets(): number {
+    return this.senders.reduce((sum, sender) => sum + sender.sent, 0);
+  }
+
   /** Totals over every stream received. */
   totals(): { streams: number; packets: number; lost: number; lossRatio: number; kbps: number } {
+    if (this.countingFailure) throw this.countingFailure;
     let packets = 0;
     let lost = 0;
     let kbps = 0;
@@ -184,7 +225,7 @@ export class Bot {
   }
 
   close(): void {
-    for (const stop of this.stops) stop();
+    for (const sender of this.senders) sender.stop();
     for (const transport of this.transports) transport.close();
     this.ws.close();
   }

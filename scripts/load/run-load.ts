@@ -1,5 +1,5 @@
 /** One load run: bots join, media flows for a while, then the receivers report. */
-import { Bot } from './bot.js';
+import { Bot, type ReceiveMode } from './bot.js';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -8,6 +8,8 @@ export interface LoadOptions {
   publishers: number;
   subscribers: number;
   seconds: number;
+  /** How the subscribers count media (publishers always decrypt); 'decrypt' unless said. */
+  receive?: ReceiveMode | undefined;
 }
 
 export interface BotReport {
@@ -49,7 +51,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
     const subscribers = await Promise.all(
       Array.from({ length: options.subscribers }, (_, index) =>
-        Bot.join({ baseUrl: options.baseUrl, roomId, name: `subscriber-${index}`, publish: false, subscribe: true }),
+        Bot.join({ baseUrl: options.baseUrl, roomId, name: `subscriber-${index}`, publish: false, subscribe: true, receive: options.receive }),
       ),
     );
     bots.push(...subscribers);

@@ -2,7 +2,9 @@
  * Pre-made RTP for bots: werift neither encodes nor decodes, and an SFU only
  * forwards, so bots send packets shaped like VP8 video and Opus audio at a
  * steady rate. Every 30th video frame is marked a keyframe so receivers'
- * keyframe requests are answered within a second.
+ * keyframe requests are answered within a second. The rate follows the
+ * clock, not the timer's ticks: on a busy machine ticks come late, and
+ * counting ticks would send less than the stated rate.
  */
 import { RtpHeader, RtpPacket, type MediaStreamTrack } from 'msc-node';
 
@@ -16,16 +18,26 @@ export const VIDEO: StreamShape = { kind: 'video', packetsPerSecond: 100, payloa
 export const AUDIO: StreamShape = { kind: 'audio', packetsPerSecond: 50, payloadBytes: 80 }; // ~32 kbit/s
 
 const VIDEO_PACKETS_PER_FRAME = 4;
+const TICK_MS = 20;
+/** After a stall, catch up by at most this much media at once rather than send a burst. */
+const MAX_CATCH_UP_MS = 100;
 
-/** Feeds `track` until the returned function is called. */
-export function sendSynthetic(track: MediaStreamTrack, shape: StreamShape, ssrc: number): () => void {
+export interface SyntheticSender {
+  stop(): void;
+  /** Packets sent so far. */
+  readonly sent: number;
+}
+
+/** Feeds `track` until stopped. */
+export function sendSynthetic(track: MediaStreamTrack, shape: StreamShape, ssrc: number): SyntheticSender {
   let sequence = 0;
   let timestamp = 0;
-  const tickMs = 20;
-  const perTick = (shape.packetsPerSecond * tickMs) / 1000;
   let owed = 0;
+  let last = performance.now();
   const timer = setInterval(() => {
-    owed += perTick;
+    const now = performance.now();
+    owed += (Math.min(now - last, MAX_CATCH_UP_MS) / 1000) * shape.packetsPerSecond;
+    last = now;
     for (; owed >= 1; owed--) {
       const payload = Buffer.alloc(shape.payloadBytes, 0x5a);
       let marker = false;
@@ -44,6 +56,11 @@ export function sendSynthetic(track: MediaStreamTrack, shape: StreamShape, ssrc:
       const header = new RtpHeader({ payloadType: 0, sequenceNumber: sequence++ & 0xffff, timestamp: timestamp >>> 0, ssrc, marker });
       track.writeRtp(new RtpPacket(header, payload));
     }
-  }, tickMs);
-  return () => clearInterval(timer);
+  }, TICK_MS);
+  return {
+    stop: () => clearInterval(timer),
+    get sent() {
+      return sequence;
+    },
+  };
 }
