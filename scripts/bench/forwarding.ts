@@ -13,7 +13,7 @@
  * Node process and its mediasoup worker), read from /proc in nanoseconds.
  *
  *   FORWARD_PAIRS=9 FORWARD_PUBLISHERS=2 FORWARD_SUBSCRIBERS=6 \
- *   FORWARD_WARMUP_SECONDS=5 FORWARD_WINDOW_SECONDS=15 scripts/bench.sh forwarding
+ *   FORWARD_WARMUP_SECONDS=30 FORWARD_WINDOW_SECONDS=15 scripts/bench.sh forwarding
  *
  * FORWARD_PROFILE=1 also runs every server's Node process under --cpu-prof
  * and summarises the samples taken inside the window (the profiler costs
@@ -40,7 +40,13 @@ function positiveInteger(name: string, fallback: number): number {
 const publishers = positiveInteger('FORWARD_PUBLISHERS', 2);
 const subscribers = positiveInteger('FORWARD_SUBSCRIBERS', 6);
 const pairs = positiveInteger('FORWARD_PAIRS', 9);
-const warmupSeconds = positiveInteger('FORWARD_WARMUP_SECONDS', 5);
+/**
+ * Long enough for V8's memory reducer to finish the full GCs it runs in the
+ * first ~20 s after a process starts and goes quiet: inside the window they
+ * added up to 0.1 s of CPU to either server, a quarter of what its worker
+ * spent, and made single pairs read anywhere from 0.84 to 1.32.
+ */
+const warmupSeconds = positiveInteger('FORWARD_WARMUP_SECONDS', 30);
 const windowSeconds = positiveInteger('FORWARD_WINDOW_SECONDS', 15);
 const profiling = process.env['FORWARD_PROFILE'] === '1';
 const profileDirectory = path.resolve(process.env['BENCH_OUTPUT'] ?? 'bench-results', 'forwarding-profiles');
