@@ -2,12 +2,16 @@
  * The baseline for the forwarding benchmark: bare mediasoup (one worker, one
  * router, WebRTC transports) behind the smallest server that speaks the part
  * of Parley's protocol the bots use: no validation, no rooms, no lobby.
- * Run as its own process: BARE_PORT=... node --import tsx scripts/bench/bare-sfu.ts
+ * With BARE_AUDIO_LEVEL=1 it also runs an AudioLevelObserver on every audio
+ * producer, configured as Parley's speaker detection is, so the benchmark can
+ * show that feature's cost apart from the rest of Parley.
+ * Run as its own process: BARE_PORT=... [BARE_AUDIO_LEVEL=1] node --import tsx scripts/bench/bare-sfu.ts
  */
 import { createServer } from 'node:http';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { AUDIO_LEVEL_OPTIONS } from '../../server/src/media/speaker-detector.js';
 import { mediaCodecs } from '../../server/src/rtc/media-codecs.js';
 
 interface Client {
@@ -20,6 +24,7 @@ interface Client {
 
 const worker = await mediasoup.createWorker({ logLevel: 'error' });
 const router = await worker.createRouter({ mediaCodecs });
+const audioLevels = process.env['BARE_AUDIO_LEVEL'] === '1' ? await router.createAudioLevelObserver(AUDIO_LEVEL_OPTIONS) : undefined;
 const clients = new Set<Client>();
 const producers: types.Producer[] = [];
 
@@ -67,6 +72,7 @@ new WebSocketServer({ server: http }).on('connection', (ws) => {
       case 'produce': {
         const producer = await client.transports.get(data.transportId)!.produce({ kind: data.kind, rtpParameters: data.rtpParameters });
         producers.push(producer);
+        if (producer.kind === 'audio') await audioLevels?.addProducer({ producerId: producer.id });
         answer({ producerId: producer.id });
         for (const other of clients) if (other !== client) await consume(other, producer);
         return;
@@ -79,6 +85,8 @@ new WebSocketServer({ server: http }).on('connection', (ws) => {
     }
   });
 });
+// A clean exit, so a CPU profile (node --cpu-prof) gets written.
+process.once('SIGTERM', () => process.exit(0));
 http.listen(Number(process.env['BARE_PORT'] ?? 0), '127.0.0.1', () => {
   const address = http.address();
   console.log(`bare SFU listening on ${typeof address === 'object' && address ? address.port : ''}`);

@@ -16,13 +16,15 @@ export async function startParleyServer(env: Record<string, string> = {}): Promi
   return { name: 'parley', url: node.url, pid: node.pid, stop: () => node.stop() };
 }
 
-export async function startBareServer(): Promise<ServerUnderTest> {
+/** Bare mediasoup; with `audioLevel`, plus an AudioLevelObserver like Parley's speaker detection. */
+export async function startBareServer(options: { audioLevel?: boolean; env?: Record<string, string> } = {}): Promise<ServerUnderTest> {
   const port = await freePort();
+  const name = options.audioLevel ? 'bare mediasoup + audio levels' : 'bare mediasoup';
   const child = await TestProcess.start(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-sfu.ts', import.meta.url))], {
-    what: `the bare mediasoup SFU on port ${port}`,
-    env: { ...process.env, BARE_PORT: String(port) },
+    what: `${name} on port ${port}`,
+    env: { ...process.env, BARE_PORT: String(port), BARE_AUDIO_LEVEL: options.audioLevel ? '1' : '0', ...options.env },
     ready: (output) => output.includes('listening'),
     timeoutMs: 60_000,
   });
-  return { name: 'bare mediasoup', url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGKILL') };
+  return { name, url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGTERM', 5_000) };
 }

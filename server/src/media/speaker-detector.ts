@@ -6,9 +6,12 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 
-// The values the mediasoup demo uses; speech through a browser mic sits well above -80 dBov.
-const THRESHOLD_DBOV = -80;
-const INTERVAL_MS = 800;
+/**
+ * The values the mediasoup demo uses; speech through a browser mic sits well
+ * above -80 dBov. Exported so the forwarding benchmark's baseline can run the
+ * same observer.
+ */
+export const AUDIO_LEVEL_OPTIONS = { maxEntries: 8, threshold: -80, interval: 800 } satisfies types.AudioLevelObserverOptions;
 
 export class SpeakerDetector extends EventEmitter<{ changed: [peerIds: string[]] }> {
   private readonly peerOfProducer = new Map<string, string>();
@@ -24,7 +27,7 @@ export class SpeakerDetector extends EventEmitter<{ changed: [peerIds: string[]]
   }
 
   static async create(router: types.Router): Promise<SpeakerDetector> {
-    const observer = await router.createAudioLevelObserver({ maxEntries: 8, threshold: THRESHOLD_DBOV, interval: INTERVAL_MS });
+    const observer = await router.createAudioLevelObserver(AUDIO_LEVEL_OPTIONS);
     return new SpeakerDetector(observer);
   }
 
