@@ -33,12 +33,14 @@ export interface CallOptions {
 
 export function showCall(roomId: string, { displayName, media, off, password }: CallOptions, warmUp?: WarmUp): void {
   let stream: MediaStream | undefined;
-  let ended = false;
+  let shown: CallState | undefined;
   const localMedia = media.then((started) => {
     // The call ended while the camera was starting: it is turned off at once.
-    if (ended) started?.getTracks().forEach((track) => track.stop());
+    if (shown?.kind === 'ended') started?.getTracks().forEach((track) => track.stop());
     else stream = started;
     meeting?.setLocalStream(stream);
+    // The lobby shows the person their own camera.
+    if (shown?.kind === 'lobby') render(shown);
     return stream;
   });
   let meeting: MeetingView | undefined;
@@ -48,6 +50,7 @@ export function showCall(roomId: string, { displayName, media, off, password }: 
   const joiningCard = h('section', { class: 'card' }, h('h1', {}, t.app.name), joining);
 
   const render = (state: CallState) => {
+    shown = state;
     switch (state.kind) {
       case 'joining':
         joining.textContent = state.step;
@@ -69,7 +72,6 @@ export function showCall(roomId: string, { displayName, media, off, password }: 
         if (state.mode === 'resume' && meeting?.root.isConnected) return meeting.report(t.call.resuming);
         return showStatusCard(t.call.reconnecting(state.reason));
       case 'ended':
-        ended = true;
         closeMeeting();
         removeShortcuts?.();
         removeShortcuts = undefined;
