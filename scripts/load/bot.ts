@@ -70,6 +70,8 @@ export class Bot {
   recvConnectionState = 'new';
   private nextId = 1;
   private recvTransport!: Promise<types.Transport>;
+  /** Transports Parley makes with its welcome (`joined`); the bare SFU makes none, so they are asked for. */
+  private givenTransports: Partial<Record<'send' | 'recv', object>> = {};
 
   private constructor(
     private readonly ws: WebSocket,
@@ -126,7 +128,7 @@ export class Bot {
   }
 
   private async transport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    const options = await this.request('createWebRtcTransport', { direction });
+    const options = this.givenTransports[direction] ?? (await this.request('createWebRtcTransport', { direction }));
     const transport =
       direction === 'send'
         ? this.device.createSendTransport({ ...options, ...LOOPBACK })
@@ -167,6 +169,7 @@ export class Bot {
       else waiter?.reject(new Error(`${message.error.code}: ${message.error.message}`));
       return;
     }
+    if (message.method === 'joined' && message.data.transports) this.givenTransports = message.data.transports;
     if (message.method === 'newConsumer') void this.consume(message.data).catch((error: Error) => (this.consumeFailure = error));
   }
 
