@@ -116,7 +116,7 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
     preview.classList.toggle('camera-off', off.has('camera'));
   };
 
-  /** Starts the camera and microphone; Join waits for this, not for the device lists filled after it. */
+  /** Starts the camera and microphone (the call sends them once started); the device lists are filled after. */
   const openMedia = async () => {
     try {
       stream = await openLocalMedia({});

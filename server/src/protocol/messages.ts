@@ -102,14 +102,14 @@ const Milliseconds = Type.Integer({ minimum: 0, maximum: 3_600_000 });
 /**
  * When each stage of a join up to the first remote video frame was reached,
  * in milliseconds since the page's navigation began; in the order they
- * happen. A stage the page did not see (no camera) is left out.
+ * usually happen. A stage the page did not see (no camera) is left out.
  */
 const FirstMediaStages = strict({
   pageLoaded: Type.Optional(Milliseconds),
+  socketOpen: Type.Optional(Milliseconds),
   /** The pre-join form is on screen: from here to `joinPressed` the person fills it in. */
   formShown: Type.Optional(Milliseconds),
   cameraStarted: Type.Optional(Milliseconds),
-  socketOpen: Type.Optional(Milliseconds),
   joinPressed: Type.Optional(Milliseconds),
   joined: Type.Optional(Milliseconds),
   transportsReady: Type.Optional(Milliseconds),
