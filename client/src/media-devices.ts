@@ -1,6 +1,6 @@
 /** Camera, microphone and speaker access, with errors a person can act on. */
+import { PlainError } from './plain-errors.js';
 import { t } from './strings/index.js';
-
 
 export interface DeviceChoice {
   cameraId?: string;
@@ -20,7 +20,7 @@ export async function openLocalMedia(choice: DeviceChoice): Promise<MediaStream>
       },
     });
   } catch (error) {
-    throw new Error(describeMediaError(error));
+    throw new PlainError(describeMediaError(error));
   }
 }
 
@@ -35,7 +35,7 @@ export async function openTrack(kind: 'audio' | 'video', deviceId?: string): Pro
     if (!track) throw new DOMException('no track', 'NotFoundError');
     return track;
   } catch (error) {
-    throw new Error(describeMediaError(error));
+    throw new PlainError(describeMediaError(error));
   }
 }
 

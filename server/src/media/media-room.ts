@@ -78,7 +78,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     private readonly logger: FastifyBaseLogger,
   ) {
     super();
-    group.onRouterLost = (router, wasPrimary) => void this.recover(router, wasPrimary);
+    group.onRouterLost = (router, wasPrimary) =>
+      void this.recover(router, wasPrimary).catch((error: unknown) => this.logger.error({ err: error }, 'moving the participants of a lost router failed'));
     speakers.on('changed', (peerIds) => this.emit('speakers', peerIds));
   }
 
