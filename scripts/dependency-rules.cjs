@@ -8,7 +8,7 @@
  *   media/
  *   roster/
  *   meeting/
- *   signalling/, cluster/      (neither imports the other)
+ *   signalling/, telephony/, cluster/   (none imports another)
  *   http/
  *   server.ts, main.ts         (the composition root)
  */
@@ -19,7 +19,7 @@ const layers = [
   ['media/'],
   ['roster/'],
   ['meeting/'],
-  ['signalling/', 'cluster/'],
+  ['signalling/', 'telephony/', 'cluster/'],
   ['http/'],
   ['server\\.ts$', 'main\\.ts$'],
 ];
@@ -38,11 +38,11 @@ module.exports = {
     { name: 'no-cycles', comment: 'Dependencies run one way.', severity: 'error', from: {}, to: { circular: true } },
     ...layerRules,
     {
-      name: 'signalling-and-cluster-apart',
-      comment: 'The WebSocket layer and the cluster layer both sit on the meeting, never on each other.',
+      name: 'ways-in-apart',
+      comment: 'The WebSocket layer, the phone bridge and the cluster layer all sit on the meeting, never on each other.',
       severity: 'error',
-      from: { path: `^${src}/(signalling|cluster)/` },
-      to: { path: `^${src}/(signalling|cluster)/`, pathNot: `^${src}/$1/` },
+      from: { path: `^${src}/(signalling|telephony|cluster)/` },
+      to: { path: `^${src}/(signalling|telephony|cluster)/`, pathNot: `^${src}/$1/` },
     },
     {
       name: 'client-uses-only-the-protocol',

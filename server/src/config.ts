@@ -60,6 +60,31 @@ export const ConfigSchema = Type.Object({
   ),
   PARLEY_ROOM_PEERS_PER_ROUTER: Type.Integer({ default: 100, minimum: 1, maximum: 10_000, description: 'Peers of one room served by one router (worker) before newcomers go to a router on another worker, piped together.' }),
   PARLEY_MAX_PEERS_PER_ROOM: Type.Integer({ default: 50, minimum: 1, maximum: 1000, description: 'Participants allowed in one room.' }),
+  PARLEY_SIP_ENABLED: Type.Boolean({ default: true, description: 'Take phone calls over SIP (UDP and TCP on PARLEY_SIP_PORT). If the port is taken, the server runs without SIP and says so.' }),
+  PARLEY_SIP_PORT: Type.Integer({ default: 5060, minimum: 0, maximum: 65535, description: 'SIP port, UDP and TCP (0 picks a free one).' }),
+  PARLEY_SIP_LISTEN_IP: Type.String({ default: '0.0.0.0', minLength: 2, maxLength: 45, pattern: '^[0-9A-Fa-f.:]+$', description: 'Local address of the SIP sockets and the phones\' RTP sockets.' }),
+  PARLEY_SIP_ANNOUNCED_ADDRESS: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:-]+$', description: 'Address phones and trunks reach this server at (SIP Contact and the SDP of calls). Defaults to PARLEY_RTC_ANNOUNCED_ADDRESS.' }),
+  ),
+  PARLEY_SIP_RTP_MIN_PORT: Type.Integer({ default: 32000, minimum: 1024, maximum: 65535, description: 'Lowest UDP port for phone calls\' audio (RTP).' }),
+  PARLEY_SIP_RTP_MAX_PORT: Type.Integer({ default: 32999, minimum: 1024, maximum: 65535, description: 'Highest UDP port for phone calls\' audio (RTP).' }),
+  PARLEY_SIP_ALLOWED_NETWORKS: Type.String({
+    default: '127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,::1/128,fc00::/7',
+    pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}(,[0-9A-Fa-f.:]+/[0-9]{1,3})*$',
+    description: 'Comma-separated networks (CIDR) whose phones and PBXs may call in. Default: loopback and private networks only. The trunk (PARLEY_SIP_TRUNK) may always call.',
+  }),
+  PARLEY_SIP_MAX_CALLS: Type.Integer({ default: 50, minimum: 1, maximum: 10_000, description: 'Phone calls this node carries at once; more get 503.' }),
+  PARLEY_SIP_TRUNK: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$', description: 'host[:port] of the SIP trunk or PBX that dial-out goes through (its outbound proxy). Unset: SIP URIs are called directly and numbers cannot be.' }),
+  ),
+  PARLEY_SIP_TRUNK_USERNAME: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\s"]+$', description: 'Digest user name for the trunk.' })),
+  PARLEY_SIP_TRUNK_PASSWORD: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Digest password for the trunk.' })),
+  PARLEY_SIP_DIAL_OUT_ALLOW: Type.Optional(
+    Type.String({
+      pattern: '^[^,\\s]{1,128}(,[^,\\s]{1,128})*$',
+      description: 'Comma-separated destinations hosts may call; * matches any run of characters, e.g. +4930*,sip:*@pbx.example.com. Unset: dial-out is off. Guards against toll fraud.',
+    }),
+  ),
 });
 
 export type Config = Static<typeof ConfigSchema> & { PARLEY_RTC_ANNOUNCED_ADDRESS: string };
@@ -106,6 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const config = candidate as Static<typeof ConfigSchema>;
     if (config.PARLEY_RTC_MIN_PORT > config.PARLEY_RTC_MAX_PORT) {
       problems.push('PARLEY_RTC_MIN_PORT must not be above PARLEY_RTC_MAX_PORT');
+    } else if (config.PARLEY_SIP_RTP_MIN_PORT > config.PARLEY_SIP_RTP_MAX_PORT) {
+      problems.push('PARLEY_SIP_RTP_MIN_PORT must not be above PARLEY_SIP_RTP_MAX_PORT');
+    } else if (Boolean(config.PARLEY_SIP_TRUNK_USERNAME) !== Boolean(config.PARLEY_SIP_TRUNK_PASSWORD)) {
+      problems.push('PARLEY_SIP_TRUNK_USERNAME and PARLEY_SIP_TRUNK_PASSWORD go together');
     } else if (config.PARLEY_REDIS_URL && !config.PARLEY_SECRET) {
       problems.push('PARLEY_SECRET is required with PARLEY_REDIS_URL: every node must sign and check the same credentials');
     } else if (config.PARLEY_ENV === 'production' && !isStrongSecret(config.PARLEY_SECRET)) {

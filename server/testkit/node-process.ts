@@ -33,6 +33,7 @@ export class NodeProcess {
         PARLEY_RTC_LISTEN_IP: '127.0.0.1',
         PARLEY_RTC_ANNOUNCED_ADDRESS: '127.0.0.1',
         PARLEY_WORKERS: '1',
+        PARLEY_SIP_ENABLED: 'false',
         PARLEY_LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
         ...env,
       },

@@ -17,6 +17,8 @@ export async function startTestParley(overrides: Record<string, string> = {}): P
     PARLEY_RTC_LISTEN_IP: '127.0.0.1',
     PARLEY_RTC_ANNOUNCED_ADDRESS: '127.0.0.1',
     PARLEY_WORKERS: '1',
+    // Tests that call in turn SIP on, on a free port.
+    PARLEY_SIP_ENABLED: 'false',
     PARLEY_SECRET: 'test-secret-0123456789-abcdefghijklmnop',
     ...overrides,
   });

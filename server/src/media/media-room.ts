@@ -18,7 +18,7 @@ import type { MediaSource, PeerInfo, RequestData, ResponseData } from '../protoc
 import { webRtcTransportOptions } from '../rtc/transport-options.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
 import { media } from './media-error.js';
-import { PeerMedia, type Direction, type Notify } from './peer-media.js';
+import { PeerMedia, type Direction, type MediaLink, type Notify } from './peer-media.js';
 import { RouterGroup } from './router-group.js';
 import { SpeakerDetector } from './speaker-detector.js';
 
@@ -99,9 +99,32 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 
   /** A participant entered the meeting: it may now send and receive. */
-  add(peerId: string, rtpCapabilities: types.RtpCapabilities, notify: Notify): void {
+  add(peerId: string, rtpCapabilities: types.RtpCapabilities, notify: Notify, link: MediaLink = 'webrtc'): void {
     if (this.isClosed) throw new SignallingError('invalid_state', 'this meeting has closed');
-    this.peers.set(peerId, new PeerMedia(peerId, rtpCapabilities, notify));
+    this.peers.set(peerId, new PeerMedia(peerId, rtpCapabilities, notify, link));
+  }
+
+  /** A phone's two DirectTransports (see PeerMedia), made once; their ids name them in `produce`. */
+  async openDirect(peerId: string): Promise<{ send: string; recv: string }> {
+    const peer = this.member(peerId);
+    if (peer.link !== 'direct') throw new SignallingError('invalid_state', 'this participant uses WebRTC');
+    if (peer.transports.size === 0) {
+      const router = await this.assignRouter(peer);
+      const [send, recv] = await media(() => Promise.all([router.createDirectTransport(), router.createDirectTransport()]));
+      if (peer.closed) {
+        send.close();
+        recv.close();
+        throw new SignallingError('invalid_state', 'the session has closed');
+      }
+      peer.transports.set('send', send);
+      peer.transports.set('recv', recv);
+    }
+    return { send: peer.transports.get('send')!.id, recv: peer.transports.get('recv')!.id };
+  }
+
+  /** A phone's producer, to which the phone bridge hands the RTP it receives. */
+  producer(peerId: string, producerId: string): types.Producer | undefined {
+    return this.peers.get(peerId)?.producers.get(producerId)?.producer;
   }
 
   /** A participant left: its transports close, and with them its producers and consumers. */
@@ -146,8 +169,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   /** The participant's transport in `direction`: the one it has, or a new one. */
   async createTransport(peerId: string, direction: Direction): Promise<ResponseData<'createWebRtcTransport'>> {
     const peer = this.member(peerId);
+    if (peer.link !== 'webrtc') throw new SignallingError('invalid_state', 'this participant does not use WebRTC');
     const existing = peer.transports.get(direction);
-    if (existing) return describeTransport(existing);
+    if (existing?.type === 'webrtc') return describeTransport(existing);
     const key = `${peerId}:${direction}`;
     if (this.creating.has(key)) throw new SignallingError('invalid_state', `a ${direction} transport is being made`);
     this.creating.add(key);
@@ -343,7 +367,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     for (const old of affected) {
       old.close();
       this.assignments.delete(old);
-      this.peers.set(old.peerId, new PeerMedia(old.peerId, old.rtpCapabilities, old.notify));
+      this.peers.set(old.peerId, new PeerMedia(old.peerId, old.rtpCapabilities, old.notify, old.link));
     }
     this.logger.warn({ peers: affected.length, wasPrimary }, 'a router died with its worker; moving its participants');
     try {
@@ -377,7 +401,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   private transportOf(peerId: string, transportId: string): types.WebRtcTransport {
     const transport = this.member(peerId).transportById(transportId);
-    if (!transport) throw new SignallingError('not_found', `no transport ${transportId}`);
+    if (transport?.type !== 'webrtc') throw new SignallingError('not_found', `no transport ${transportId}`);
     return transport;
   }
 

@@ -1,12 +1,15 @@
 /**
- * One participant's media on this node: its router, its two WebRTC
- * transports and the producers and consumers on them. Only MediaRoom
- * creates and changes it.
+ * One participant's media on this node: its router, its two transports and
+ * the producers and consumers on them. A browser's transports are WebRTC; a
+ * phone's are DirectTransports, through which the phone bridge sends and
+ * receives RTP inside this process. Only MediaRoom creates and changes it.
  */
 import type { types } from 'mediasoup';
 import type { MediaSource, NotificationData, NotificationMethod } from '../protocol/messages.js';
 
 export type Direction = 'send' | 'recv';
+/** How the participant's media reaches this node. */
+export type MediaLink = 'webrtc' | 'direct';
 export type Notify = <M extends NotificationMethod>(method: M, data: NotificationData<M>) => void;
 
 export interface PeerProducer {
@@ -17,7 +20,7 @@ export interface PeerProducer {
 export class PeerMedia {
   /** The router this peer's transports live on (assigned with the first transport). */
   router: types.Router | undefined;
-  readonly transports = new Map<Direction, types.WebRtcTransport>();
+  readonly transports = new Map<Direction, types.WebRtcTransport | types.DirectTransport>();
   readonly producers = new Map<string, PeerProducer>();
   readonly consumers = new Map<string, types.Consumer>();
   /** Producers this peer receives or is about to receive, so none is consumed twice. */
@@ -28,6 +31,7 @@ export class PeerMedia {
     readonly peerId: string,
     readonly rtpCapabilities: types.RtpCapabilities,
     readonly notify: Notify,
+    readonly link: MediaLink = 'webrtc',
   ) {}
 
   get closed(): boolean {
@@ -38,7 +42,7 @@ export class PeerMedia {
     return [...this.producers.values()].find((entry) => entry.source === source);
   }
 
-  transportById(transportId: string): types.WebRtcTransport | undefined {
+  transportById(transportId: string): types.WebRtcTransport | types.DirectTransport | undefined {
     return [...this.transports.values()].find((transport) => transport.id === transportId);
   }
 

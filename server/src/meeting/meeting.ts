@@ -21,8 +21,9 @@ import type { Peer } from '../roster/peer.js';
 import type { RemotePeer, WaitingPeer } from '../roster/remote-peers.js';
 import { Roster } from '../roster/roster.js';
 import type { RoomRecord } from '../store/room-store.js';
-import { decideAdmission, type AdmissionInput } from './admission.js';
+import { decideAdmission, type Admission, type AdmissionInput } from './admission.js';
 import { LobbyNotices } from './lobby-notices.js';
+import type { PhoneBridge } from './phone-bridge.js';
 import type { MeetingRecords } from './records.js';
 import type { RoomLimit } from './room-limits.js';
 import { TokenBucket } from './token-bucket.js';
@@ -62,6 +63,8 @@ export interface MeetingDeps {
   /** The room's password and knock budgets, which outlive this meeting object. */
   limits: RoomLimit;
   logger: FastifyBaseLogger;
+  /** Present when this server takes phone calls. */
+  phones: PhoneBridge | undefined;
 }
 
 /** People from one address who may wait in one meeting's lobby at once. */
@@ -126,6 +129,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       role: peer.role,
       handRaised: peer.handRaised,
       producers: this.media.producersOf(peer.id),
+      ...(peer.phone ? { phone: true as const } : {}),
     };
   }
 
@@ -167,6 +171,42 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     }
     const credential = await this.enter(peer, admission.role, capabilities, record);
     return { peerId: peer.id, status: 'joined', credential };
+  }
+
+  /**
+   * Someone on a telephone. A caller who dialled the meeting's PIN is let in
+   * by a guest's rules (the PIN is their link and password at once): refused
+   * while the room is locked, held in the lobby while it is on. A phone a
+   * host called (`invited`) enters at once. Phones are limited per source by
+   * the phone bridge, so the lobby's per-address limit does not apply.
+   */
+  async joinByPhone(peer: Peer, displayName: string, capabilities: types.RtpCapabilities, invited: boolean): Promise<'joined' | 'waiting'> {
+    const record = await this.deps.records.room();
+    if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
+    const admission: Admission = invited
+      ? { kind: 'enter', role: 'participant' }
+      : decideAdmission({ peerState: peer.state, credential: undefined, revoked: false, locked: record.locked, lobby: record.lobby, hasPassword: false, password: 'absent' });
+    if (admission.kind === 'refuse') throw new SignallingError(admission.code, admission.message);
+    if (admission.kind === 'check-password') throw new Error('a phone caller was asked for a password');
+    peer.identify(displayName, randomUUID(), false);
+    if (admission.kind === 'lobby') {
+      await this.wait(peer, capabilities);
+      return 'waiting';
+    }
+    await this.enter(peer, admission.role, capabilities, record);
+    return 'joined';
+  }
+
+  /** A host calls a phone into this meeting (see PhoneBridge.dialOut). */
+  async dialOut(host: Peer, target: string): Promise<string> {
+    if (!this.deps.phones) throw new SignallingError('forbidden', 'this server does not make phone calls');
+    return this.deps.phones.dialOut(this.id, target, host.id);
+  }
+
+  /** How phones reach this meeting, for its hosts. */
+  private dialIn(record: RoomRecord): { dialIn?: { pin: string; uri: string } } {
+    const { phones } = this.deps;
+    return phones && record.dialInPin ? { dialIn: { pin: record.dialInPin, uri: phones.dialInUri(record.dialInPin) } } : {};
   }
 
   /** One guess at the room's password, limited per meeting whoever guesses. */
@@ -212,7 +252,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       credentials.issue(this.id, role, peer.credentialId, peer.owner),
       records.recentChat(),
       known ?? records.room(),
-      this.prepareMedia(peer.id, capabilities, peer.notify),
+      this.prepareMedia(peer, capabilities),
     ]).catch((error: unknown) => {
       this.media.remove(peer.id);
       throw error;
@@ -245,7 +285,8 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       chatHistory,
       room: { locked: record.locked, lobby: record.lobby },
       credential,
-      transports,
+      ...(transports ? { transports } : {}),
+      ...(role === 'host' ? this.dialIn(record) : {}),
       ...this.deps.ice(peer.id),
     });
     this.deps.logger.info({ peerId: peer.id, role }, 'peer joined');
@@ -259,9 +300,14 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
    * is invisible to others until the peer sends, and nothing flows before it
    * is `joined`: connecting a transport needs that state.
    */
-  private async prepareMedia(peerId: string, capabilities: types.RtpCapabilities, notify: Peer['notify']) {
-    this.media.add(peerId, capabilities, notify);
-    const [send, recv] = await Promise.all([this.media.createTransport(peerId, 'send'), this.media.createTransport(peerId, 'recv')]);
+  private async prepareMedia(peer: Peer, capabilities: types.RtpCapabilities) {
+    if (peer.phone) {
+      this.media.add(peer.id, capabilities, peer.notify, 'direct');
+      await this.media.openDirect(peer.id);
+      return undefined;
+    }
+    this.media.add(peer.id, capabilities, peer.notify);
+    const [send, recv] = await Promise.all([this.media.createTransport(peer.id, 'send'), this.media.createTransport(peer.id, 'recv')]);
     return { send, recv };
   }
 
@@ -460,7 +506,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     const credential = await this.deps.credentials.issue(this.id, 'host', target.credentialId);
     await this.deps.records.participant(target.id, target.displayName, 'host', 'joined');
     target.setRole('host');
-    target.notify('promoted', { credential });
+    target.notify('promoted', { credential, ...this.dialIn(this.record) });
     this.announce(target.id);
     this.roster.notifyHosts();
   }

@@ -14,9 +14,10 @@ import { SignallingError } from '../protocol/errors.js';
 import type { IceConfig } from '../rtc/ice-config.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
 import type { Peer } from '../roster/peer.js';
-import { newRoomId } from '../store/room-id.js';
-import type { RoomStore } from '../store/room-store.js';
+import { newDialInPin, newRoomId } from '../store/room-id.js';
+import { DialInPinTaken, type RoomStore } from '../store/room-store.js';
 import { Meeting } from './meeting.js';
+import type { PhoneBridge } from './phone-bridge.js';
 import { MeetingRecords } from './records.js';
 import { RoomLimits } from './room-limits.js';
 
@@ -48,7 +49,14 @@ export class Meetings {
   private readonly openHooks: OpenHook[] = [];
   private readonly limits = new RoomLimits();
 
+  private phones: PhoneBridge | undefined;
+
   constructor(private readonly deps: MeetingsDeps) {}
+
+  /** Meetings opened from now on offer dial-in to hosts and dial-out through `bridge`. */
+  usePhoneBridge(bridge: PhoneBridge): void {
+    this.phones = bridge;
+  }
 
   /** Runs `hook` on every meeting that goes live on this node, before anyone joins it. */
   onOpen(hook: OpenHook): void {
@@ -59,14 +67,24 @@ export class Meetings {
   async create(settings: { lobby: boolean; password?: string }): Promise<NewMeeting> {
     const id = newRoomId();
     const passwordHash = settings.password === undefined ? undefined : await hashPassword(settings.password);
-    await MeetingRecords.create(this.deps.store, {
-      id,
-      createdAt: Date.now(),
-      lobby: settings.lobby,
-      locked: false,
-      ...(passwordHash ? { passwordHash } : {}),
-    });
+    const record = { id, createdAt: Date.now(), lobby: settings.lobby, locked: false, ...(passwordHash ? { passwordHash } : {}) };
+    // A PIN clash among a billion is rare; three draws make a failure all but impossible.
+    for (let draw = 1; ; draw++) {
+      try {
+        await MeetingRecords.create(this.deps.store, { ...record, dialInPin: newDialInPin() });
+        break;
+      } catch (error) {
+        if (!(error instanceof DialInPinTaken) || draw === 3) throw error;
+      }
+    }
     return { id, hostCredential: await this.deps.credentials.issue(id, 'host', undefined, true) };
+  }
+
+  /** The room a phone reaches with this PIN, if it exists. */
+  async roomByPin(pin: string): Promise<string | undefined> {
+    const roomId = await this.deps.store.roomIdByPin(pin);
+    const record = roomId === undefined ? undefined : await this.deps.store.getRoom(roomId);
+    return record?.dialInPin === pin ? record.id : undefined;
   }
 
   /**
@@ -129,6 +147,7 @@ export class Meetings {
       maxPeers: config.PARLEY_MAX_PEERS_PER_ROOM,
       limits: this.limits.of(roomId),
       logger: child,
+      phones: this.phones,
     });
     try {
       for (const hook of this.openHooks) await hook(meeting);

@@ -60,6 +60,8 @@ export const PeerInfo = strict({
   role: Role,
   handRaised: Type.Boolean(),
   producers: Type.Array(ProducerInfo),
+  /** Present (true) for someone who dialled in or was called by telephone. */
+  phone: Type.Optional(Type.Literal(true)),
 });
 export type PeerInfo = Static<typeof PeerInfo>;
 
@@ -86,7 +88,13 @@ export const ChatMessage = strict({
 });
 export type ChatMessage = Static<typeof ChatMessage>;
 
-const WaitingPeer = strict({ peerId: Id, displayName: DisplayName });
+const WaitingPeer = strict({ peerId: Id, displayName: DisplayName, phone: Type.Optional(Type.Literal(true)) });
+
+/** How phones reach this meeting: its PIN and the SIP address to dial (hosts only). */
+const DialIn = strict({
+  pin: Type.String({ pattern: '^[0-9]{9}$' }),
+  uri: Type.String({ maxLength: 256, pattern: '^sips?:[0-9]{9}@[^\\s<>"]+$' }),
+});
 
 const TransportOptions = strict({
   id: Id,
@@ -213,6 +221,15 @@ export const Requests = {
   setRoomLocked: { request: strict({ locked: Type.Boolean() }), response: Empty },
   setLobbyEnabled: { request: strict({ enabled: Type.Boolean() }), response: Empty },
   endMeeting: { request: Empty, response: Empty },
+  /**
+   * Calls a phone into the meeting: a SIP URI or a telephone number, placed
+   * through the server's trunk. Only destinations on the operator's
+   * allow-list are called; the callee enters without the lobby.
+   */
+  dialOut: {
+    request: strict({ target: Type.String({ minLength: 3, maxLength: 128, pattern: '^(\\+?[0-9]{3,20}|sips?:[A-Za-z0-9._~+-]{1,64}@[A-Za-z0-9.-]{1,100}(:[0-9]{1,5})?)$' }) }),
+    response: strict({ peerId: Id }),
+  },
 } as const satisfies Record<string, { request: TSchema; response: TSchema }>;
 
 export type RequestMethod = keyof typeof Requests;
@@ -240,11 +257,19 @@ export const Notifications = {
     ),
     /** `relay` when the operator makes all media go through TURN. */
     iceTransportPolicy: Type.Union([Type.Literal('all'), Type.Literal('relay')]),
-    /** Your send and receive transports, made with the welcome: no request stands between it and media. */
-    transports: strict({ send: TransportOptions, recv: TransportOptions }),
+    /**
+     * Your send and receive transports, made with the welcome: no request
+     * stands between it and media. Absent only for the server's own phone
+     * participants, whose media does not travel over WebRTC.
+     */
+    transports: Type.Optional(strict({ send: TransportOptions, recv: TransportOptions })),
+    /** To hosts, when this server takes phone calls. */
+    dialIn: Type.Optional(DialIn),
   }),
   /** A host turned you away from the lobby. */
   denied: strict({ reason: Reason }),
+  /** To the host who asked: the phone you called did not answer, or the call failed. */
+  dialOutFailed: strict({ target: Type.String({ maxLength: 128, pattern: PLAIN_TEXT_PATTERN }), reason: Reason }),
   peerJoined: strict({ peer: PeerInfo }),
   peerUpdated: strict({ peer: PeerInfo }),
   peerLeft: strict({ peerId: Id }),
@@ -252,7 +277,7 @@ export const Notifications = {
   lobbyChanged: strict({ waiting: Type.Array(WaitingPeer) }),
   roomUpdated: strict({ room: RoomSettings }),
   /** You became a host; keep this credential to come back as one. */
-  promoted: strict({ credential: Credential }),
+  promoted: strict({ credential: Credential, dialIn: Type.Optional(DialIn) }),
   /** A host muted your mic, stopped your camera or ended your screen share. */
   mediaStoppedByHost: strict({ producerId: Id, source: MediaSource }),
   /** A host asks you to unmute your microphone; whether to is yours to decide. */

@@ -45,6 +45,8 @@ export class Peer {
     connection: Connection,
     /** The client's address, for limits per address. */
     readonly address = '',
+    /** A telephone call (the phone bridge is its connection), not a browser. */
+    readonly phone = false,
   ) {
     this.connection = connection;
   }

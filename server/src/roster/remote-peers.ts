@@ -15,6 +15,7 @@ export interface RemotePeer {
 export interface WaitingPeer {
   peerId: string;
   displayName: string;
+  phone?: true;
 }
 
 export class RemotePeers {

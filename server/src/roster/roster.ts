@@ -54,7 +54,7 @@ export class Roster {
 
   /** Who waits in this node's lobby. */
   localLobby(): WaitingPeer[] {
-    return this.waiting().map((peer) => ({ peerId: peer.id, displayName: peer.displayName }));
+    return this.waiting().map((peer) => ({ peerId: peer.id, displayName: peer.displayName, ...(peer.phone ? { phone: true as const } : {}) }));
   }
 
   /** Who waits in every node's lobby. */

@@ -5,7 +5,7 @@ import type { RequestMethod } from '../protocol/messages.js';
 import { done, type Handler, type HandlerTable } from './handler.js';
 
 type TargetedMethod = 'admit' | 'deny' | 'promote' | 'muteParticipant' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'removeParticipant';
-type HostMethod = TargetedMethod | 'admitAll' | 'muteAll' | 'setRoomLocked' | 'setLobbyEnabled' | 'endMeeting';
+type HostMethod = TargetedMethod | 'admitAll' | 'muteAll' | 'setRoomLocked' | 'setLobbyEnabled' | 'endMeeting' | 'dialOut';
 
 function targeted<M extends TargetedMethod & RequestMethod>(command: HostCommand): Handler<M> {
   return {
@@ -59,6 +59,13 @@ export const hostHandlers: HandlerTable<HostMethod> = {
     async run(session, { enabled }) {
       await (await session.attachedMeeting()).updateSettings(session.peer, { lobby: enabled });
       return done;
+    },
+  },
+  dialOut: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session, { target }) {
+      return { data: { peerId: await (await session.attachedMeeting()).dialOut(session.peer, target) } };
     },
   },
   endMeeting: {

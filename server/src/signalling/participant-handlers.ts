@@ -19,6 +19,7 @@ type ParticipantMethod = Exclude<
   | 'setRoomLocked'
   | 'setLobbyEnabled'
   | 'endMeeting'
+  | 'dialOut'
 >;
 
 export const participantHandlers: HandlerTable<ParticipantMethod> = {

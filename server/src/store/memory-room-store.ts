@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../protocol/messages.js';
-import { ROOM_TTL_SECONDS, type ParticipantRecord, type RoomRecord, type RoomSettings, type RoomStore } from './room-store.js';
+import { DialInPinTaken, ROOM_TTL_SECONDS, type ParticipantRecord, type RoomRecord, type RoomSettings, type RoomStore } from './room-store.js';
 
 interface RoomEntry {
   room: RoomRecord;
@@ -16,16 +16,31 @@ interface RoomEntry {
  */
 export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, RoomEntry>();
+  private readonly pins = new Map<string, string>();
 
   async createRoom(room: RoomRecord): Promise<void> {
     this.sweep();
     if (this.rooms.has(room.id)) throw new Error(`room ${room.id} already exists`);
+    if (room.dialInPin !== undefined) {
+      if (this.pins.has(room.dialInPin)) throw new DialInPinTaken();
+      this.pins.set(room.dialInPin, room.id);
+    }
     this.rooms.set(room.id, { room: { ...room }, participants: new Map(), revoked: new Set(), chat: [], touchedAt: Date.now() });
   }
 
   private sweep(): void {
     const cutoff = Date.now() - ROOM_TTL_SECONDS * 1000;
-    for (const [id, entry] of this.rooms) if (entry.touchedAt < cutoff && entry.participants.size === 0) this.rooms.delete(id);
+    for (const [id, entry] of this.rooms) if (entry.touchedAt < cutoff && entry.participants.size === 0) this.forget(id);
+  }
+
+  private forget(roomId: string): void {
+    const pin = this.rooms.get(roomId)?.room.dialInPin;
+    if (pin !== undefined) this.pins.delete(pin);
+    this.rooms.delete(roomId);
+  }
+
+  async roomIdByPin(pin: string): Promise<string | undefined> {
+    return this.pins.get(pin);
   }
 
   async getRoom(roomId: string): Promise<RoomRecord | undefined> {
@@ -42,7 +57,7 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async deleteRoom(roomId: string): Promise<void> {
-    this.rooms.delete(roomId);
+    this.forget(roomId);
   }
 
   async addParticipant(roomId: string, participant: ParticipantRecord): Promise<void> {

@@ -6,6 +6,7 @@
  *   room:{id}:participants  hash  peerId -> JSON participant
  *   room:{id}:revoked       set   revoked credential ids
  *   room:{id}:chat          list  JSON messages, newest last, trimmed
+ *   pin:{pin}               string  the id of the room with this dial-in PIN
  * Every key of a room expires ROOM_TTL_SECONDS after its last change, and
  * goes at once when the meeting ends. Changes that belong together run in
  * MULTI or a Lua script.
@@ -13,6 +14,7 @@
 import { createClient, ErrorReply } from 'redis';
 import type { ChatMessage } from '../protocol/messages.js';
 import {
+  DialInPinTaken,
   ROOM_TTL_SECONDS,
   StoreUnavailableError,
   type ParticipantRecord,
@@ -26,6 +28,13 @@ export type RedisClient = ReturnType<typeof createClient>;
 const PREFIX = 'parley:';
 
 const roomKey = (id: string) => `${PREFIX}room:${id}`;
+const pinKey = (pin: string) => `${PREFIX}pin:${pin}`;
+/**
+ * A PIN outlives its room's idle expiry four times over, so a busy room
+ * never loses it; a PIN left behind by an expired room only answers "no
+ * such meeting" (the room is checked) and blocks that PIN for new rooms.
+ */
+const PIN_TTL_SECONDS = 4 * ROOM_TTL_SECONDS;
 const keysOf = (id: string) => ({
   room: roomKey(id),
   participants: `${roomKey(id)}:participants`,
@@ -33,12 +42,26 @@ const keysOf = (id: string) => ({
   chat: `${roomKey(id)}:chat`,
 });
 
-// Creates the room unless its id is taken.
+// Creates the room unless its id (0) or its PIN (-1) is taken.
 const CREATE_ROOM = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if ARGV[5] ~= '' then
+  if redis.call('SET', KEYS[2], ARGV[6], 'NX', 'EX', ${PIN_TTL_SECONDS}) == false then return -1 end
+  redis.call('HSET', KEYS[1], 'dialInPin', ARGV[5])
+end
 redis.call('HSET', KEYS[1], 'createdAt', ARGV[1], 'lobby', ARGV[2], 'locked', ARGV[3])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'passwordHash', ARGV[4]) end
 redis.call('EXPIRE', KEYS[1], ${ROOM_TTL_SECONDS})
+return 1`;
+
+// Forgets the room, and its PIN if the PIN is still the room's.
+const DELETE_ROOM = `
+local pin = redis.call('HGET', KEYS[1], 'dialInPin')
+if pin then
+  local pinKey = ARGV[1] .. pin
+  if redis.call('GET', pinKey) == ARGV[2] then redis.call('DEL', pinKey) end
+end
+redis.call('DEL', unpack(KEYS))
 return 1`;
 
 // Updates settings only if the room exists, and returns the whole hash.
@@ -52,6 +75,7 @@ function toRecord(id: string, hash: Record<string, string>): RoomRecord | undefi
   if (!hash['createdAt']) return undefined;
   const record: RoomRecord = { id, createdAt: Number(hash['createdAt']), lobby: hash['lobby'] === '1', locked: hash['locked'] === '1' };
   if (hash['passwordHash']) record.passwordHash = hash['passwordHash'];
+  if (hash['dialInPin']) record.dialInPin = hash['dialInPin'];
   return record;
 }
 
@@ -70,11 +94,16 @@ export class RedisRoomStore implements RoomStore {
   async createRoom(room: RoomRecord): Promise<void> {
     const created = await this.reach(() =>
       this.client.eval(CREATE_ROOM, {
-        keys: [roomKey(room.id)],
-        arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0', room.passwordHash ?? ''],
+        keys: [roomKey(room.id), pinKey(room.dialInPin ?? '')],
+        arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0', room.passwordHash ?? '', room.dialInPin ?? '', room.id],
       }),
     );
+    if (created === -1) throw new DialInPinTaken();
     if (created !== 1) throw new Error(`room ${room.id} already exists`);
+  }
+
+  async roomIdByPin(pin: string): Promise<string | undefined> {
+    return this.reach(async () => (await this.client.get(pinKey(pin))) ?? undefined);
   }
 
   async getRoom(roomId: string): Promise<RoomRecord | undefined> {
@@ -93,7 +122,7 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async deleteRoom(roomId: string): Promise<void> {
-    await this.reach(() => this.client.del(Object.values(keysOf(roomId))));
+    await this.reach(() => this.client.eval(DELETE_ROOM, { keys: Object.values(keysOf(roomId)), arguments: [`${PREFIX}pin:`, roomId] }));
   }
 
   async addParticipant(roomId: string, participant: ParticipantRecord): Promise<void> {

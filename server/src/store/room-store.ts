@@ -19,6 +19,8 @@ export interface RoomRecord extends RoomSettings {
   createdAt: number;
   /** scrypt hash of the room password, if it has one. */
   passwordHash?: string;
+  /** The numeric PIN phones dial to reach this room; unique among live rooms. */
+  dialInPin?: string;
 }
 
 /** Someone in the meeting or in its lobby, and the node that serves them. */
@@ -44,8 +46,11 @@ export class StoreUnavailableError extends Error {
  * everyone else may read.
  */
 export interface RoomStore {
+  /** Throws if the id is taken, and DialInPinTaken if another room has the PIN. */
   createRoom(room: RoomRecord): Promise<void>;
   getRoom(roomId: string): Promise<RoomRecord | undefined>;
+  /** The room whose dial-in PIN this is, while it exists. */
+  roomIdByPin(pin: string): Promise<string | undefined>;
   /** Changes settings; undefined if the room does not exist. */
   updateRoom(roomId: string, settings: Partial<RoomSettings>): Promise<RoomRecord | undefined>;
   /** Forgets the room and everything about it: its link stops working. */
@@ -60,4 +65,11 @@ export interface RoomStore {
   appendChat(roomId: string, message: ChatMessage, keep: number): Promise<void>;
   recentChat(roomId: string): Promise<ChatMessage[]>;
   close(): Promise<void>;
+}
+
+/** Another live room already has this dial-in PIN: draw another. */
+export class DialInPinTaken extends Error {
+  constructor() {
+    super('this dial-in PIN belongs to another room');
+  }
 }

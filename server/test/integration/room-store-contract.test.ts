@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
 import { MemoryRoomStore } from '../../src/store/memory-room-store.js';
 import { RedisRoomStore, type RedisClient } from '../../src/store/redis-room-store.js';
-import { ROOM_TTL_SECONDS, type RoomStore } from '../../src/store/room-store.js';
+import { DialInPinTaken, ROOM_TTL_SECONDS, type RoomStore } from '../../src/store/room-store.js';
 import { TestRedis } from '../../testkit/redis.js';
 import { HOOK, SERVER } from '../helpers/timeouts.js';
 
@@ -80,6 +80,21 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
       assert.deepEqual(await store.listParticipants(room.id), []);
       assert.deepEqual(await store.recentChat(room.id), []);
       assert.equal(await store.isCredentialRevoked(room.id, 'cred-1'), false);
+    });
+
+    test('a dial-in PIN finds its room, belongs to one room, and goes with it', SERVER, async () => {
+      const pin = String(100_000_000 + ((process.pid * 7919 + counter) % 899_999_999));
+      const room = { ...newRoom(), dialInPin: pin };
+      await store.createRoom(room);
+      assert.equal((await store.getRoom(room.id))?.dialInPin, pin);
+      assert.equal(await store.roomIdByPin(pin), room.id);
+      const clash = { ...newRoom(), dialInPin: pin };
+      await assert.rejects(store.createRoom(clash), DialInPinTaken);
+      assert.equal(await store.getRoom(clash.id), undefined, 'a refused room is not half-made');
+      await store.deleteRoom(room.id);
+      assert.equal(await store.roomIdByPin(pin), undefined);
+      await store.createRoom(clash);
+      assert.equal(await store.roomIdByPin(pin), clash.id);
     });
 
     extra?.(() => store);
