@@ -23,6 +23,7 @@ import { Metrics, type NodeLoad } from './metrics.js';
 import type { IceConfig } from './rtc/ice-config.js';
 import { WorkerPool } from './rtc/worker-pool.js';
 import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpoint.js';
+import { Telephony } from './telephony/telephony.js';
 import type { HandlerSession } from './signalling/handler.js';
 import { MemoryRoomStore } from './store/memory-room-store.js';
 import type { RoomStore } from './store/room-store.js';
@@ -36,6 +37,8 @@ export interface Parley {
   store: RoomStore;
   meetings: Meetings;
   signalling: SignallingEndpoint;
+  /** The phone bridge, unless SIP is off or its port was taken. */
+  telephony: Telephony | undefined;
   /** The address the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   close(): Promise<void>;
@@ -99,6 +102,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       draining: () => draining,
     },
   );
+  const telephony = await Telephony.start({ config, meetings, logger: app.log });
+  if (telephony) meetings.usePhoneBridge(telephony);
   url = await app.listen({ host: config.PARLEY_HOST, port: config.PARLEY_PORT });
   await cluster.announce();
   const load = setInterval(() => cluster.setLoad(signalling.connections()), 2_000);
@@ -113,12 +118,14 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     store,
     meetings,
     signalling,
+    telephony,
     url,
     /** Graceful stop: no new joins, everyone told (their pages reconnect elsewhere), then everything closed. */
     async close() {
       draining = true;
       clearInterval(load);
       await meetings.closeAll('the server is shutting down');
+      await telephony?.close();
       await signalling.close();
       await app.close();
       pool.close();

@@ -1,0 +1,141 @@
+/**
+ * One phone call's audio, as the meeting does not see it: the RTP socket,
+ * what the phone hears (prompts and the N−1 mix, encoded in its codec,
+ * one packet every 20 ms), what the phone says (handed to `onSpeech` with
+ * its audio level, for the meeting's producer), and its DTMF digits (RFC
+ * 4733 in the RTP, or SIP INFO through `infoDigit`).
+ */
+import { EventEmitter } from 'node:events';
+import { createDecoder, createEncoder, FRAME_MS, frameSamples, type AudioDecoder, type AudioEncoder, type PhoneCodec } from './audio/codecs.js';
+import { DtmfReceiver, parseDtmfInfo } from './audio/dtmf.js';
+import { audioLevel, type AudioLevel } from './audio/level.js';
+import { Mixer } from './audio/mixer.js';
+import { parseRtp, RtpStream } from './audio/rtp.js';
+import type { CallMedia } from './call-sdp.js';
+import { PROMPT_RATE } from './prompts.js';
+import type { RtpSocket } from './rtp-socket.js';
+
+
+const SILENCE: AudioLevel = { level: 127, voice: false };
+
+export interface PhoneCallEvents {
+  /** A DTMF digit: 0-9, *, #. */
+  digit: [digit: string];
+}
+
+/** A packet of the phone's speech, as it came, with its RFC 6464 audio level. */
+export type SpeechHandler = (packet: Uint8Array, level: AudioLevel) => void;
+
+export class PhoneCall extends EventEmitter<PhoneCallEvents> {
+  readonly mixer: Mixer;
+  private readonly encoder: AudioEncoder;
+  private readonly decoder: AudioDecoder;
+  private readonly sender: RtpStream;
+  private readonly dtmf = new DtmfReceiver();
+  private timer: NodeJS.Timeout | undefined;
+  /** Who waits for the prompts to finish playing. */
+  private drained: (() => void)[] = [];
+  private nextTickAt = 0;
+  private sending: boolean;
+  private onSpeech: SpeechHandler | undefined;
+
+  constructor(
+    private readonly socket: RtpSocket,
+    private media: CallMedia,
+  ) {
+    super();
+    this.mixer = new Mixer(media.codec.clockRate === 48000 ? 48000 : 8000);
+    this.encoder = createEncoder(media.codec);
+    this.decoder = createDecoder(media.codec);
+    this.sender = new RtpStream({ ssrc: (Math.random() * 0x1_0000_0000) >>> 0, payloadType: media.payloadType, samplesPerFrame: frameSamples(media.codec.clockRate) });
+    this.sending = media.receives;
+    socket.on('packet', (packet) => this.onPacket(packet));
+  }
+
+  get codec(): PhoneCodec {
+    return this.media.codec;
+  }
+
+  get localPort(): number {
+    return this.socket.port;
+  }
+
+  /** Starts the 20 ms clock: from now on the phone hears the mix. */
+  start(): void {
+    this.nextTickAt = performance.now();
+    this.schedule();
+  }
+
+  /** A new offer in the call: hold (stop sending), resume, or media moved. */
+  update(media: CallMedia): void {
+    if (media.address !== this.media.address || media.port !== this.media.port) this.socket.retarget(media);
+    this.media = { ...this.media, address: media.address, port: media.port, receives: media.receives };
+    this.sending = media.receives;
+  }
+
+  /** Where the phone's speech goes once it is in the meeting (undefined: nowhere). */
+  speakTo(handler: SpeechHandler | undefined): void {
+    this.onSpeech = handler;
+  }
+
+  /** Plays a prompt after what is already queued; resolves when all of it has played. */
+  async say(prompt: Int16Array): Promise<void> {
+    if (prompt.length > 0) this.mixer.play(prompt, PROMPT_RATE);
+    await this.drain();
+  }
+
+  /** Resolves once the prompts queued now have played (at once if the clock is not running). */
+  drain(): Promise<void> {
+    if (!this.mixer.promptPlaying || !this.timer) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  /** A SIP INFO with a DTMF body. */
+  infoDigit(contentType: string, body: string): void {
+    const digit = parseDtmfInfo(contentType, body);
+    if (digit !== undefined) this.emit('digit', digit);
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const resolve of this.drained.splice(0)) resolve();
+    this.socket.close();
+    this.mixer.close();
+    this.encoder.close();
+    this.decoder.close();
+    this.removeAllListeners();
+  }
+
+  /** Ticks on a drift-free 20 ms grid; a late timer catches up at once rather than slowing the stream. */
+  private schedule(): void {
+    this.nextTickAt += FRAME_MS;
+    this.timer = setTimeout(() => {
+      const now = performance.now();
+      // Far behind (a stalled process): skip ahead rather than burst.
+      if (now - this.nextTickAt > 5 * FRAME_MS) this.nextTickAt = now;
+      this.tick();
+      if (this.timer) this.schedule();
+    }, Math.max(0, this.nextTickAt - performance.now()));
+  }
+
+  private tick(): void {
+    const frame = this.mixer.tick();
+    if (!this.mixer.promptPlaying) for (const resolve of this.drained.splice(0)) resolve();
+    if (this.sending) this.socket.send(this.sender.next(this.encoder.encode(frame)));
+    else this.sender.skip();
+  }
+
+  private onPacket(bytes: Buffer): void {
+    const packet = parseRtp(bytes);
+    if (!packet) return;
+    if (packet.payloadType === this.media.dtmfPayloadType) {
+      const digit = this.dtmf.push(packet);
+      if (digit !== undefined) this.emit('digit', digit);
+      return;
+    }
+    if (packet.payloadType !== this.media.payloadType || !this.onSpeech) return;
+    const pcm = this.decoder.decode(packet.payload);
+    this.onSpeech(bytes, pcm ? audioLevel(pcm) : SILENCE);
+  }
+}
