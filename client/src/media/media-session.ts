@@ -40,7 +40,7 @@ export interface MediaEvents extends TrackEvents {
 export type IceSettings = Pick<types.TransportOptions, 'iceServers' | 'iceTransportPolicy'>;
 type TransportParameters = ResponseData<'createWebRtcTransport'>;
 /** Transports the server made with the welcome. */
-export type GivenTransports = NotificationData<'joined'>['transports'];
+export type GivenTransports = NonNullable<NotificationData<'joined'>['transports']>;
 
 export interface StartOptions {
   ice: IceSettings;

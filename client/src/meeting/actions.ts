@@ -4,6 +4,8 @@
  * one of them.
  */
 import type { FirstMediaStages, Reaction, RequestData, RequestMethod, ResponseData } from '@protocol/messages';
+import { plainError, sentence } from '../plain-errors.js';
+import { RequestError } from '../signalling-client.js';
 import type { MeetingStore } from './store.js';
 
 export type Request = <M extends RequestMethod>(method: M, data: RequestData<M>) => Promise<ResponseData<M>>;
@@ -28,6 +30,8 @@ export interface MeetingActions {
   setHandRaised(raised: boolean): Promise<void>;
   sendReaction(reaction: Reaction): Promise<void>;
   reportTimeToFirstMedia(milliseconds: number, stages: FirstMediaStages): Promise<void>;
+  /** Calls a phone (a checked target: see dial-target.ts); how it goes is in the state's `dialOut`, so this never throws. */
+  dialOut(target: string): Promise<void>;
 }
 
 export function meetingActions(request: Request, store: MeetingStore): MeetingActions {
@@ -53,11 +57,28 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
       store.dispatch({ type: 'local', method: 'handRaised', data: { raised } });
     },
     reportTimeToFirstMedia: (milliseconds, stages) => send('reportTimeToFirstMedia', { milliseconds, stages }),
+    dialOut: async (target) => {
+      store.dispatch({ type: 'local', method: 'dialOutStarted', data: { target } });
+      try {
+        const { peerId } = await request('dialOut', { target });
+        store.dispatch({ type: 'local', method: 'dialOutPlaced', data: { target, peerId } });
+      } catch (error) {
+        store.dispatch({ type: 'local', method: 'dialOutRefused', data: { target, message: dialOutRefusal(error) } });
+      }
+    },
   };
 }
 
-/** What the people panel may do: the host's actions on people and the lobby. */
+/**
+ * Why the server would not call: a refused destination (off the allow-list,
+ * or no dial-out here) comes as `forbidden` with the server's own sentence.
+ */
+function dialOutRefusal(error: unknown): string {
+  return error instanceof RequestError && error.body.code === 'forbidden' ? sentence(error.body.message) : plainError(error);
+}
+
+/** What the people panel may do: the host's actions on people and the lobby, and calling a phone. */
 export type PeopleActions = Pick<
   MeetingActions,
-  'admit' | 'deny' | 'admitAll' | 'mute' | 'muteAll' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'promote' | 'remove'
+  'admit' | 'deny' | 'admitAll' | 'mute' | 'muteAll' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'promote' | 'remove' | 'dialOut'
 >;

@@ -15,6 +15,22 @@ export interface SelfState {
 
 export type WaitingPeer = NotificationData<'lobbyChanged'>['waiting'][number];
 
+/** How phones reach this meeting: its PIN and the SIP address to dial (told to hosts when the server takes calls). */
+export type DialIn = NonNullable<NotificationData<'joined'>['dialIn']>;
+
+/**
+ * This host's latest call to a phone: the request is out (`calling`), the
+ * server placed the call and it rings (`ringing`, with the phone's peer
+ * id), the phone answered and is here, or the call failed (`message`
+ * says why: the server's reason, or its refusal in words for the person).
+ */
+export type DialOutStatus =
+  | { kind: 'idle' }
+  | { kind: 'calling'; target: string }
+  | { kind: 'ringing'; target: string; peerId: string }
+  | { kind: 'answered'; target: string }
+  | { kind: 'failed'; target: string; message: string };
+
 /**
  * Something the server did to this tab that the person should read about
  * (the view words it): made a host, or one of their media stopped by a
@@ -33,6 +49,9 @@ export interface MeetingState {
   /** Peer ids producing sound, loudest first. */
   speakers: readonly string[];
   notice: Notice | undefined;
+  /** Hosts only, and only when the server takes phone calls. */
+  dialIn: DialIn | undefined;
+  dialOut: DialOutStatus;
 }
 
 export function initialMeetingState(displayName: string): MeetingState {
@@ -44,5 +63,7 @@ export function initialMeetingState(displayName: string): MeetingState {
     chat: [],
     speakers: [],
     notice: undefined,
+    dialIn: undefined,
+    dialOut: { kind: 'idle' },
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Inline SVG icons (Lucide, ISC licence), so no control depends on an emoji
  * font. Icons are decoration: each is aria-hidden and the control around it
- * carries the accessible name.
+ * carries the accessible name; the phone badge alone is named itself.
  */
 import {
   createElement,
   Captions,
+  Copy,
   Ellipsis,
   Hand,
   Link,
@@ -18,7 +19,9 @@ import {
   Minimize,
   MonitorOff,
   MonitorUp,
+  Phone,
   PhoneOff,
+  PhoneOutgoing,
   Pin,
   PinOff,
   Send,
@@ -43,6 +46,8 @@ import {
   ThumbsUp,
   type IconNode,
 } from 'lucide';
+import { h } from '../dom.js';
+import { t } from '../strings/index.js';
 
 const ICONS = {
   captions: Captions,
@@ -59,6 +64,9 @@ const ICONS = {
   share: MonitorUp,
   stopShare: MonitorOff,
   leave: PhoneOff,
+  phone: Phone,
+  call: PhoneOutgoing,
+  copy: Copy,
   end: CircleStop,
   pin: Pin,
   unpin: PinOff,
@@ -88,6 +96,12 @@ export type IconName = keyof typeof ICONS;
 export function icon(name: IconName): SVGElement {
   const svg = createElement(ICONS[name], { 'aria-hidden': 'true', focusable: 'false', class: `icon icon-${name}`, width: 20, height: 20 });
   return svg;
+}
+
+/** A phone icon that says so (someone on the phone): the one icon here with a name of its own. */
+export function phoneBadge(): HTMLElement {
+  const label = t.phone.onThePhone;
+  return h('span', { class: 'phone-badge', role: 'img', 'aria-label': label, title: label }, icon('phone'));
 }
 
 /** Swaps the icon inside `host` (a button or badge) only when it changes. */

@@ -1,10 +1,12 @@
 /**
- * For hosts: who waits in the lobby, with Admit and Deny for each and Admit
- * all. Entries are keyed by peer id and kept while the person waits.
+ * For hosts: who waits in the lobby (a phone icon for someone calling in),
+ * with Admit and Deny for each and Admit all. Entries are keyed by peer id
+ * and kept while the person waits.
  */
 import { h } from '../dom.js';
 import type { WaitingPeer } from '../meeting/state.js';
 import { actionButton, type Report } from './action-button.js';
+import { phoneBadge } from './icons.js';
 import type { PeopleActions } from '../meeting/actions.js';
 import { t } from '../strings/index.js';
 
@@ -30,12 +32,12 @@ export class LobbySection {
       entry.remove();
       this.entries.delete(peerId);
     }
-    for (const { peerId, displayName } of waiting) {
+    for (const { peerId, displayName, phone } of waiting) {
       if (this.entries.has(peerId)) continue;
       const entry = h(
         'li',
         { 'aria-label': displayName },
-        h('span', { class: 'name' }, displayName),
+        h('span', { class: 'name' }, phone && phoneBadge(), displayName),
         actionButton(t.lobby.admit(displayName), () => this.actions.admit(peerId), this.report),
         actionButton(t.lobby.deny(displayName), () => this.actions.deny(peerId), this.report),
       );

@@ -1,6 +1,7 @@
 /**
- * Who is here: name, role, microphone and camera, speaking, raised hand.
- * Hosts also see the lobby and a control for each person. Each person's row
+ * Who is here: name, role, microphone and camera (or a phone), speaking,
+ * raised hand. Hosts also see the lobby, a control for each person and,
+ * when the server takes phone calls, how phones join and a form to call one. Each person's row
  * is kept (keyed by peer id) and updated in place, so focus and clicks on
  * its controls survive speaker changes. The buttons are only shortcuts: the
  * server authorises every control.
@@ -13,6 +14,7 @@ import { t } from '../strings/index.js';
 import type { Report } from './action-button.js';
 import { LobbySection } from './lobby-section.js';
 import { PersonRow } from './person-row.js';
+import { PhoneSection } from './phone-section.js';
 
 export class PeoplePanel {
   readonly root: HTMLElement;
@@ -22,6 +24,7 @@ export class PeoplePanel {
   // Focusable, so the list scrolls by keyboard even when its rows hold no buttons.
   private readonly list = h('ul', { class: 'people', 'aria-label': t.people.list, tabindex: '0' });
   private readonly lobby: LobbySection;
+  private readonly phone: PhoneSection;
   private readonly rows = new Map<string, PersonRow>();
 
   constructor(
@@ -29,18 +32,20 @@ export class PeoplePanel {
     private readonly report: Report,
   ) {
     this.lobby = new LobbySection(actions, report);
+    this.phone = new PhoneSection(actions, report);
     this.header = h('header', { class: 'panel-header' }, h('h2', { id: 'people-heading' }, `${t.people.heading} `, this.count));
     this.root = h(
       'section',
       { class: 'panel people-panel', 'aria-labelledby': 'people-heading', id: 'people-panel' },
       this.header,
-      h('div', { class: 'panel-body' }, this.lobby.root, this.list),
+      h('div', { class: 'panel-body' }, this.lobby.root, this.list, this.phone.root),
     );
   }
 
   render(state: MeetingState): void {
     const isHost = state.self.role === 'host';
     this.lobby.render(isHost ? state.lobby : []);
+    this.phone.render(state);
     const people: { peer: PeerInfo; self: boolean }[] = [...state.peers.values()].map((peer) => ({ peer, self: false }));
     if (state.self.id) people.unshift({ peer: selfAsPeer(state.self), self: true });
 

@@ -1,15 +1,16 @@
 /**
- * One person in the people panel: initials, name, role and media state, and
- * for hosts one "Actions for <name>" menu instead of a row of buttons. The
- * row, its menu and its items are made once and then updated in place; an
- * action that does not apply (muting a muted microphone) is hidden, not
- * removed, so focus on the menu or an item survives every re-render.
+ * One person in the people panel: initials (a phone icon for someone on the
+ * phone), name, role and media state, and for hosts one "Actions for
+ * <name>" menu instead of a row of buttons. The row, its menu and its items
+ * are made once and then updated in place; an action that does not apply
+ * (muting a muted microphone, making a phone a host) is hidden, not removed,
+ * so focus on the menu or an item survives every re-render.
  */
 import type { MediaSource, PeerInfo } from '@protocol/messages';
 import { h } from '../dom.js';
 import { actionButton, type Report } from './action-button.js';
 import type { PeopleActions } from '../meeting/actions.js';
-import { icon, setIcon, type IconName } from './icons.js';
+import { icon, phoneBadge, setIcon, type IconName } from './icons.js';
 import { hueOf, initials } from './layout.js';
 import { MenuButton } from './menu.js';
 import { t } from '../strings/index.js';
@@ -20,6 +21,8 @@ const hasLive = (peer: PeerInfo, source: MediaSource) =>
 export class PersonRow {
   readonly root = h('li', { class: 'person' });
   private readonly avatar = h('span', { class: 'avatar small', 'aria-hidden': 'true' });
+  /** Stands in for the initials of someone on the phone, and says so. */
+  private readonly phone = phoneBadge();
   private readonly name = h('span', { class: 'name' });
   private readonly state = h('span', { class: 'state' });
   private readonly indicators = h('span', { class: 'indicators', 'aria-hidden': 'true' });
@@ -49,10 +52,13 @@ export class PersonRow {
     this.stopScreen = item('stopShare', t.people.stopScreen, () => actions.stopScreenShare(peerId));
     this.promote = item('host', t.people.promote, () => actions.promote(peerId));
     item('remove', t.people.remove, () => actions.remove(peerId));
+    this.phone.classList.add('avatar', 'small');
+    this.phone.hidden = true;
     this.handIndicator.append(icon('hand'));
     this.indicators.append(this.handIndicator, this.micIndicator);
     this.root.append(
       this.avatar,
+      this.phone,
       h('span', { class: 'who' }, this.name, this.state),
       this.indicators,
       this.menu.button,
@@ -76,6 +82,9 @@ export class PersonRow {
       }
     }
     setText(this.name, this.self ? t.people.you(peer.displayName) : peer.displayName);
+    const phone = peer.phone === true;
+    this.avatar.hidden = phone;
+    this.phone.hidden = !phone;
     const mic = hasLive(peer, 'mic');
     const camera = hasLive(peer, 'camera');
     const screen = hasLive(peer, 'screen');
@@ -84,7 +93,8 @@ export class PersonRow {
       [
         peer.role === 'host' ? t.people.host : t.people.participant,
         mic ? t.people.micOn : t.people.micOff,
-        camera ? t.people.cameraOn : t.people.cameraOff,
+        // A phone has no camera to speak of.
+        ...(phone ? [] : [camera ? t.people.cameraOn : t.people.cameraOff]),
         ...(screen ? [t.people.sharing] : []),
         ...(speaking ? [t.people.speaking] : []),
         ...(peer.handRaised ? [t.people.handRaised] : []),
@@ -99,7 +109,8 @@ export class PersonRow {
     this.askUnmute.hidden = !peer.producers.some((producer) => producer.source === 'mic' && producer.paused);
     this.stopCamera.hidden = !camera;
     this.stopScreen.hidden = !screen;
-    this.promote.hidden = peer.role === 'host';
+    // A phone cannot use a host's controls.
+    this.promote.hidden = peer.role === 'host' || phone;
     this.menu.button.hidden = !hostControls;
     if (!hostControls) this.menu.close(false);
   }

@@ -1,7 +1,8 @@
 /**
  * Video tiles. A remote camera tile asks for the simulcast layer that fits
  * its size and pauses its consumer while it is hidden (zero size). With the
- * camera off a tile shows the person's initials; the name is in the caption
+ * camera off a tile shows the person's initials (for someone on the phone,
+ * who never has video, a phone icon and a badge); the name is in the caption
  * (cut with an ellipsis only past the tile's width) and, in full, in the
  * tile's accessible name and tooltip. Each tile can be pinned (it goes on
  * the stage, big) and shown full screen.
@@ -31,6 +32,7 @@ export class Tile {
   private readonly avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' });
   private readonly micOff = h('span', { class: 'badge mic-off', hidden: true }, icon('micOff'), h('span', { class: 'visually-hidden' }, t.tiles.micOff));
   private readonly hand = h('span', { class: 'badge hand', hidden: true }, icon('hand'), h('span', { class: 'visually-hidden' }, t.tiles.handRaised));
+  private readonly phone = h('span', { class: 'badge phone', hidden: true }, icon('phone'), h('span', { class: 'visually-hidden' }, t.phone.onThePhone));
   private readonly nameLabel = h('span', { class: 'name' });
   private readonly fullscreen: HTMLButtonElement;
   private observer: ResizeObserver | undefined;
@@ -52,7 +54,7 @@ export class Tile {
       this.audio,
       this.avatar,
       h('div', { class: 'tile-tools' }, this.pin, this.fullscreen),
-      h('div', { class: 'caption' }, this.micOff, this.hand, this.nameLabel),
+      h('div', { class: 'caption' }, this.phone, this.micOff, this.hand, this.nameLabel),
     );
     this.root.addEventListener('fullscreenchange', () => this.refreshFullscreen());
     this.setName(name);
@@ -68,8 +70,7 @@ export class Tile {
     this.root.setAttribute('aria-label', label);
     this.nameLabel.textContent = label;
     this.nameLabel.title = label;
-    // A screen tile's avatar stands for the person sharing it.
-    this.avatar.textContent = initials(name);
+    this.drawAvatar();
     this.root.style.setProperty('--hue', String(hueOf(name)));
     this.setPinned(this.pin.getAttribute('aria-pressed') === 'true');
     this.refreshFullscreen();
@@ -93,6 +94,13 @@ export class Tile {
     this.hand.hidden = !raised;
   }
 
+  /** Someone on the phone: a phone icon where the initials would be, and a badge that says so. */
+  setPhone(phone: boolean): void {
+    if (phone === !this.phone.hidden) return;
+    this.phone.hidden = !phone;
+    this.drawAvatar();
+  }
+
   setMicOff(off: boolean): void {
     this.micOff.hidden = !off;
   }
@@ -106,6 +114,12 @@ export class Tile {
   setCameraOff(off: boolean): void {
     this.noVideo.state = off;
     this.root.classList.toggle('camera-off', this.noVideo.state || this.noVideo.track);
+  }
+
+  /** A screen tile's avatar stands for the person sharing it. */
+  private drawAvatar(): void {
+    if (this.phone.hidden) this.avatar.textContent = initials(this.name ?? '');
+    else this.avatar.replaceChildren(icon('phone'));
   }
 
   private setTrackOff(off: boolean): void {

@@ -71,6 +71,7 @@ export class VideoGrid {
         changed = true;
       }
       tile.setName(peer.displayName);
+      tile.setPhone(peer.phone === true);
       tile.setHandRaised(peer.handRaised);
       tile.setCameraOff(!hasLive(peer, 'camera'));
       tile.setMicOff(!hasLive(peer, 'mic'));

@@ -10,6 +10,7 @@ import type { MeetingEvent } from '../../../client/src/meeting/events.js';
 import { meetingReducer } from '../../../client/src/meeting/reducers/index.js';
 import { lobbyReducer } from '../../../client/src/meeting/reducers/lobby.js';
 import { peersReducer } from '../../../client/src/meeting/reducers/peers.js';
+import { dialInReducer, dialOutReducer } from '../../../client/src/meeting/reducers/phone.js';
 import { selfReducer } from '../../../client/src/meeting/reducers/self.js';
 import { initialMeetingState, type MeetingState } from '../../../client/src/meeting/state.js';
 import { MeetingStore } from '../../../client/src/meeting/store.js';
@@ -122,10 +123,62 @@ test('notices: promotion and media a host stopped, each one new even when the sa
   assert.equal(reduce([notification('promoted', { credential: 'c' })], muted).notice?.kind, 'promoted');
 });
 
+test('phones: a phone peer and a phone waiting in the lobby keep their mark', FAST, () => {
+  const state = reduce([
+    welcome({ role: 'host' }),
+    notification('peerJoined', { peer: peer('p-phone', 'Phone ···1234', { phone: true, producers: [{ id: 'mic-1', source: 'mic', paused: false }] }) }),
+    notification('lobbyChanged', { waiting: [{ peerId: 'p-caller', displayName: 'Phone ···5678', phone: true }] }),
+  ]);
+  assert.equal(state.peers.get('p-phone')?.phone, true);
+  assert.equal(state.peers.get('p-bob')?.phone, undefined);
+  assert.deepEqual(state.lobby, [{ peerId: 'p-caller', displayName: 'Phone ···5678', phone: true }]);
+});
+
+test('dial-in: from a host\'s welcome or promotion, absent for participants and servers without phones', FAST, () => {
+  const dialIn = { pin: '123456789', uri: 'sip:123456789@192.168.1.5:5060' };
+  assert.equal(reduce([welcome()]).dialIn, undefined);
+  assert.deepEqual(reduce([welcome({ role: 'host', dialIn })]).dialIn, dialIn);
+  assert.equal(reduce([welcome({ role: 'host' })]).dialIn, undefined, 'a server that takes no calls says nothing');
+  const promoted = reduce([welcome(), notification('promoted', { credential: 'c', dialIn })]);
+  assert.deepEqual(promoted.dialIn, dialIn);
+  assert.equal(promoted.self.role, 'host');
+  assert.equal(reduce([notification('promoted', { credential: 'c' })]).dialIn, undefined);
+  const same = dialInReducer(promoted.dialIn, notification('promoted', { credential: 'c2', dialIn: { ...dialIn } }));
+  assert.equal(same, promoted.dialIn, 'the same PIN and address again keep their reference');
+  assert.equal(dialInReducer(promoted.dialIn, notification('speakers', { peerIds: [] })), promoted.dialIn);
+});
+
+test('dial-out: calling while the request is out, ringing once placed, answered when that phone joins', FAST, () => {
+  const target = '+4930123456';
+  const calling = reduce([welcome({ role: 'host' }), { type: 'local', method: 'dialOutStarted', data: { target } }]);
+  assert.deepEqual(calling.dialOut, { kind: 'calling', target });
+  const ringing = reduce([{ type: 'local', method: 'dialOutPlaced', data: { target, peerId: 'p-phone' } }], calling);
+  assert.deepEqual(ringing.dialOut, { kind: 'ringing', target, peerId: 'p-phone' });
+  const someoneElse = reduce([notification('peerJoined', { peer: peer('p-dave', 'Dave') })], ringing);
+  assert.equal(someoneElse.dialOut, ringing.dialOut, 'another person joining is not the answer');
+  const answered = reduce([notification('peerJoined', { peer: peer('p-phone', 'Phone ···3456', { phone: true }) })], ringing);
+  assert.deepEqual(answered.dialOut, { kind: 'answered', target });
+});
+
+test('dial-out: a refusal or a failed call says why; a failure told before the answer stays', FAST, () => {
+  const target = 'sip:alice@10.0.0.5:5062';
+  const started = reduce([welcome({ role: 'host' }), { type: 'local', method: 'dialOutStarted', data: { target } }]);
+  const refused = reduce([{ type: 'local', method: 'dialOutRefused', data: { target, message: 'That destination is not allowed.' } }], started);
+  assert.deepEqual(refused.dialOut, { kind: 'failed', target, message: 'That destination is not allowed.' });
+  const failedEarly = reduce([notification('dialOutFailed', { target, reason: 'busy' })], started);
+  assert.deepEqual(failedEarly.dialOut, { kind: 'failed', target, message: 'busy' });
+  const placedLate = dialOutReducer(failedEarly.dialOut, { type: 'local', method: 'dialOutPlaced', data: { target, peerId: 'p-phone' } });
+  assert.equal(placedLate, failedEarly.dialOut);
+  const ringing = reduce([{ type: 'local', method: 'dialOutPlaced', data: { target, peerId: 'p-phone' } }], started);
+  assert.deepEqual(reduce([notification('dialOutFailed', { target, reason: 'no answer' })], ringing).dialOut, { kind: 'failed', target, message: 'no answer' });
+  const again = reduce([{ type: 'local', method: 'dialOutStarted', data: { target } }], refused);
+  assert.deepEqual(again.dialOut, { kind: 'calling', target }, 'a new call clears the failure');
+});
+
 test('a speaker change touches only the speakers slice, and an irrelevant event nothing', FAST, () => {
   const state = reduce([welcome(), notification('lobbyChanged', { waiting: [{ peerId: 'p-guest', displayName: 'Guest' }] })]);
   const next = meetingReducer(state, notification('speakers', { peerIds: ['p-bob'] }));
-  for (const key of ['peers', 'lobby', 'self', 'room', 'chat', 'notice'] as const) assert.equal(next[key], state[key], key);
+  for (const key of ['peers', 'lobby', 'self', 'room', 'chat', 'notice', 'dialIn', 'dialOut'] as const) assert.equal(next[key], state[key], key);
   assert.notEqual(next.speakers, state.speakers);
   assert.equal(meetingReducer(state, notification('consumerClosed', { consumerId: 'c1' })), state);
 });

@@ -9,6 +9,7 @@ import { chatReducer } from './chat.js';
 import { lobbyReducer } from './lobby.js';
 import { noticeReducer } from './notice.js';
 import { peersReducer } from './peers.js';
+import { dialInReducer, dialOutReducer } from './phone.js';
 import { roomReducer } from './room.js';
 import { selfReducer } from './self.js';
 import { speakersReducer } from './speakers.js';
@@ -22,6 +23,8 @@ export function meetingReducer(state: MeetingState, event: MeetingEvent): Meetin
     chat: chatReducer(state.chat, event),
     speakers: speakersReducer(state.speakers, event),
     notice: noticeReducer(state.notice, event),
+    dialIn: dialInReducer(state.dialIn, event),
+    dialOut: dialOutReducer(state.dialOut, event),
   };
   const changed = (Object.keys(next) as (keyof MeetingState)[]).some((key) => next[key] !== state[key]);
   return changed ? next : state;
