@@ -106,6 +106,7 @@ export async function meetingFixture(settings: { lobby?: boolean; locked?: boole
     maxPeers: settings.maxPeers ?? 50,
     limits: (settings.limits ?? new RoomLimits()).of(id),
     logger: pino({ level: 'silent' }),
+    phones: undefined,
   });
   const events: MeetingEvent[] = [];
   meeting.on('event', (event) => events.push(event));
