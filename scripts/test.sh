@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
-prepare_browser_run redis-server coturn docker-compose
+prepare_browser_run redis-server coturn docker-compose sip-tester
 say "type-checking server, client and tests"
 (cd "$PARLEY_ROOT" && npm run --silent typecheck >&2)
 

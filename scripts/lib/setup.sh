@@ -74,7 +74,7 @@ ensure_node_modules() {
 # arguments are further Debian packages.
 prepare_browser_run() {
   ensure_node
-  ensure_packages "${BUILD_PACKAGES[@]}" chromium fonts-dejavu-core iproute2 util-linux "$@"
+  ensure_packages "${BUILD_PACKAGES[@]}" espeak-ng ffmpeg chromium fonts-dejavu-core iproute2 util-linux "$@"
   ensure_worker
   ensure_node_modules
   build_parley
@@ -83,4 +83,6 @@ prepare_browser_run() {
 build_parley() {
   say "building server and client"
   (cd "$PARLEY_ROOT" && npm run --silent build >&2)
+  say "speaking the phone prompts (espeak-ng)"
+  "$PARLEY_ROOT/scripts/prompts/build.sh" "$PARLEY_ROOT/dist/prompts"
 }

@@ -43,6 +43,8 @@ const STATIC_PAYLOAD_TYPES: Record<number, string> = { 0: 'PCMU/8000', 8: 'PCMA/
 export function readCallSdp(sdp: string): CallMedia {
   if (sdp.length === 0) throw new SdpError(488, 'no SDP offer (late offer is not supported)');
   if (sdp.length > MAX_SDP_BYTES || !/^v=0\r?\n/.test(sdp)) throw new SdpError(400, 'malformed SDP');
+  // sdp-transform skips what it does not understand; a line that is not `x=...` at all is malformed.
+  if (sdp.split(/\r?\n/).some((line) => line !== '' && !/^[a-z]=/.test(line))) throw new SdpError(400, 'malformed SDP');
   let session: sdpTransform.SessionDescription;
   try {
     session = sdpTransform.parse(sdp);

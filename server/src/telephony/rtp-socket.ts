@@ -16,6 +16,7 @@ const MAX_PACKETS_PER_SECOND = 200;
 export class RtpSocket extends EventEmitter<{ packet: [Buffer] }> {
   private target: { address: string; port: number };
   private latched = false;
+  private closed = false;
   private windowStart = Date.now();
   private packetsInWindow = 0;
 
@@ -59,10 +60,12 @@ export class RtpSocket extends EventEmitter<{ packet: [Buffer] }> {
   }
 
   send(packet: Uint8Array): void {
-    this.socket.send(packet, this.target.port, this.target.address);
+    if (!this.closed) this.socket.send(packet, this.target.port, this.target.address, () => {});
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.removeAllListeners();
     this.socket.close();
   }

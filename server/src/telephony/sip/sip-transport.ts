@@ -41,6 +41,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   private readonly tcp: net.Server;
   private readonly streams = new Map<string, net.Socket>();
   private readonly perAddress = new Map<string, number>();
+  private closed = false;
 
   private constructor(private readonly options: SipTransportOptions) {
     super();
@@ -81,6 +82,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   }
 
   send(peer: SipPeer, message: SipMessage): void {
+    if (this.closed) return;
     const bytes = Buffer.from(sip.stringify(message), 'binary');
     if (peer.protocol === 'UDP') {
       this.udp.send(bytes, peer.port, peer.address, (error) => error && this.emit('error', error));
@@ -96,6 +98,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   }
 
   close(): void {
+    this.closed = true;
     this.udp.removeAllListeners('message');
     try {
       this.udp.close();
