@@ -17,7 +17,7 @@ const MESSAGE_REFILL_MS = 1_000 / 30;
 const CALL_BURST = 10;
 const CALL_REFILL_MS = 2_000;
 /** Wrong PINs allowed per source and per caller within WRONG_PIN_WINDOW_MS. */
-export const WRONG_PINS_ALLOWED = 3;
+const WRONG_PINS_ALLOWED = 3;
 const WRONG_PIN_WINDOW_MS = 10 * 60_000;
 /** Sources remembered at once; the oldest are forgotten first. */
 const MAX_SOURCES = 10_000;

@@ -10,7 +10,7 @@ import { createDecoder, createEncoder, FRAME_MS, frameSamples, type AudioDecoder
 import { DtmfReceiver, parseDtmfInfo } from './audio/dtmf.js';
 import { audioLevel, type AudioLevel } from './audio/level.js';
 import { Mixer } from './audio/mixer.js';
-import { parseRtp, RtpStream } from './audio/rtp.js';
+import { parseRtp, RtpStream, type RtpFields } from './audio/rtp.js';
 import type { CallMedia } from './call-sdp.js';
 import { PROMPT_RATE } from './prompts.js';
 import type { RtpSocket } from './rtp-socket.js';
@@ -23,8 +23,8 @@ export interface PhoneCallEvents {
   digit: [digit: string];
 }
 
-/** A packet of the phone's speech, as it came, with its RFC 6464 audio level. */
-export type SpeechHandler = (packet: Uint8Array, level: AudioLevel) => void;
+/** A packet of the phone's speech, parsed once, with its RFC 6464 audio level. */
+export type SpeechHandler = (packet: RtpFields, level: AudioLevel) => void;
 
 export class PhoneCall extends EventEmitter<PhoneCallEvents> {
   readonly mixer: Mixer;
@@ -54,10 +54,6 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
 
   get codec(): PhoneCodec {
     return this.media.codec;
-  }
-
-  get localPort(): number {
-    return this.socket.port;
   }
 
   /** Starts the 20 ms clock: from now on the phone hears the mix. */
@@ -136,6 +132,6 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
     }
     if (packet.payloadType !== this.media.payloadType || !this.onSpeech) return;
     const pcm = this.decoder.decode(packet.payload);
-    this.onSpeech(bytes, pcm ? audioLevel(pcm) : SILENCE);
+    this.onSpeech(packet, pcm ? audioLevel(pcm) : SILENCE);
   }
 }

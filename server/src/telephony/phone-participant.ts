@@ -102,8 +102,9 @@ export class PhoneParticipant implements Connection {
     const producer = meeting.media.producer(this.peer.id, this.micId)!;
     const payloadType = PAYLOAD_TYPES[codec.name];
     this.call.speakTo((packet, audioLevel) => {
+      if (producer.closed) return;
       const rewritten = rewriteRtp(packet, { ssrc: this.ssrc, payloadType, audioLevelExtensionId: AUDIO_LEVEL_ID, audioLevel });
-      if (rewritten && !producer.closed) producer.send(Buffer.from(rewritten.buffer, rewritten.byteOffset, rewritten.byteLength));
+      producer.send(Buffer.from(rewritten.buffer, rewritten.byteOffset, rewritten.byteLength));
     });
   }
 

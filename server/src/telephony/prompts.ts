@@ -42,6 +42,3 @@ export async function loadPrompts(directory: URL, logger: FastifyBaseLogger): Pr
   );
   return Object.fromEntries(entries) as Prompts;
 }
-
-/** How long a prompt plays, in milliseconds. */
-export const promptMs = (prompt: Int16Array): number => (prompt.length / PROMPT_RATE) * 1000;

@@ -3,7 +3,10 @@
  * configured range. It takes packets only from the phone's address (the one
  * in its SDP, or the one its SIP came from, for phones behind NAT) and
  * sends to where the phone's packets actually come from once they do
- * (symmetric RTP), so nobody else can inject audio into a call.
+ * (symmetric RTP), so nobody else can inject audio into a call. Until the
+ * first packet, it sends only to an SDP address that is also where the SIP
+ * came from: an SDP naming someone else's address cannot turn Parley into
+ * a stream of packets at a third party.
  */
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
@@ -26,6 +29,8 @@ export class RtpSocket extends EventEmitter<{ packet: [Buffer] }> {
     target: { address: string; port: number },
     /** Addresses whose packets are the phone's. */
     private readonly phoneAddresses: Set<string>,
+    /** Where the call's SIP came from: an SDP address among them may be sent to before the first packet. */
+    private readonly signalling: ReadonlySet<string>,
   ) {
     super();
     this.target = target;
@@ -33,8 +38,8 @@ export class RtpSocket extends EventEmitter<{ packet: [Buffer] }> {
     socket.on('error', () => {});
   }
 
-  /** A socket on the first free port of [min, max], starting at a random one. */
-  static async open(address: string, range: { min: number; max: number }, target: { address: string; port: number }, phoneAddresses: string[]): Promise<RtpSocket> {
+  /** A socket on the first free port of [min, max], starting at a random one. `signalling`: where the call's SIP came from. */
+  static async open(address: string, range: { min: number; max: number }, target: { address: string; port: number }, signalling: string[]): Promise<RtpSocket> {
     const size = range.max - range.min + 1;
     const start = Math.floor(Math.random() * size);
     for (let i = 0; i < size; i++) {
@@ -46,7 +51,7 @@ export class RtpSocket extends EventEmitter<{ packet: [Buffer] }> {
         socket.once('error', () => resolve(false));
         socket.bind(port, address, () => resolve(true));
       });
-      if (bound) return new RtpSocket(socket, port, target, new Set([...phoneAddresses, target.address]));
+      if (bound) return new RtpSocket(socket, port, target, new Set([...signalling, target.address]), new Set(signalling));
       socket.close();
     }
     throw new Error(`no free RTP port in ${range.min}-${range.max}`);
@@ -60,7 +65,8 @@ export class RtpSocket extends EventEmitter<{ packet: [Buffer] }> {
   }
 
   send(packet: Uint8Array): void {
-    if (!this.closed) this.socket.send(packet, this.target.port, this.target.address, () => {});
+    if (this.closed || (!this.latched && !this.signalling.has(this.target.address))) return;
+    this.socket.send(packet, this.target.port, this.target.address, () => {});
   }
 
   close(): void {

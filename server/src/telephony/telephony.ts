@@ -22,7 +22,7 @@ import { PHONE_CAPABILITIES, PhoneParticipant } from './phone-participant.js';
 import { loadPrompts, type Prompts } from './prompts.js';
 import { RtpSocket } from './rtp-socket.js';
 import type { SipDialog } from './sip/sip-dialog.js';
-import { SipEndpoint, type IncomingCall } from './sip/sip-endpoint.js';
+import { CallFailed, SipEndpoint, type IncomingCall } from './sip/sip-endpoint.js';
 import { SipTransport, type SipPeer } from './sip/sip-transport.js';
 
 const PIN_PATTERN = /^[0-9]{9}$/;
@@ -80,11 +80,6 @@ export class Telephony implements PhoneBridge {
     return this.transport.port;
   }
 
-  /** Calls in progress on this node. */
-  get activeCalls(): number {
-    return this.calls.size;
-  }
-
   dialInUri(pin: string): string {
     const address = this.deps.config.PARLEY_SIP_ANNOUNCED_ADDRESS ?? this.deps.config.PARLEY_RTC_ANNOUNCED_ADDRESS;
     return this.port === 5060 ? `sip:${pin}@${address}` : `sip:${pin}@${address}:${this.port}`;
@@ -97,14 +92,14 @@ export class Telephony implements PhoneBridge {
       throw new SignallingError('forbidden', 'that destination is not on this server\'s list of numbers hosts may call');
     }
     if (this.calls.size >= this.deps.config.PARLEY_SIP_MAX_CALLS) throw new SignallingError('unavailable', 'this server carries as many phone calls as it can');
-    const uri = target.startsWith('sip') ? target : `sip:${target}@${this.trunk?.address ?? 'invalid'}`;
-    if (!target.startsWith('sip') && !this.trunk) throw new SignallingError('forbidden', 'numbers can be called only through a SIP trunk, which is not set up');
+    const isSip = target.startsWith('sip');
+    if (!isSip && !this.trunk) throw new SignallingError('forbidden', 'numbers can be called only through a SIP trunk, which is not set up');
+    const uri = isSip ? target : `sip:${target}@${this.trunk!.address}`;
     const peerId = randomUUID();
     void this.placeCall(roomId, uri, target, hostPeerId, peerId).catch(async (error: unknown) => {
       this.deps.logger.info({ err: error, target }, 'a dial-out call failed');
       const meeting = (await this.deps.meetings.list()).find((candidate) => candidate.id === roomId);
-      const reason = error instanceof Error ? error.message : 'the call failed';
-      meeting?.roster.get(hostPeerId)?.notify('dialOutFailed', { target, reason: `The call to ${target} failed: ${reason}.`.slice(0, 256) });
+      meeting?.roster.get(hostPeerId)?.notify('dialOutFailed', { target, reason: whyCallFailed(error) });
     });
     return peerId;
   }
@@ -232,7 +227,9 @@ export class Telephony implements PhoneBridge {
 
   private async placeCall(roomId: string, uri: string, target: string, hostPeerId: string, peerId: string): Promise<void> {
     const { config } = this.deps;
-    const destination = this.trunk ?? (await resolvePeer(sip.parseUri(uri)?.host + (sip.parseUri(uri)?.port ? `:${sip.parseUri(uri)?.port}` : '')));
+    const parsed = sip.parseUri(uri);
+    if (!parsed) throw new Error(`not a SIP URI: ${uri}`);
+    const destination = this.trunk ?? (await resolvePeer(parsed.port ? `${parsed.host}:${parsed.port}` : parsed.host));
     const socket = await RtpSocket.open(config.PARLEY_SIP_LISTEN_IP, { min: config.PARLEY_SIP_RTP_MIN_PORT, max: config.PARLEY_SIP_RTP_MAX_PORT }, { address: destination.address, port: 9 }, [destination.address]);
     const local = { address: this.publicAddress(), port: socket.port, version: 1 };
     const credentials = config.PARLEY_SIP_TRUNK_USERNAME ? { user: config.PARLEY_SIP_TRUNK_USERNAME, password: config.PARLEY_SIP_TRUNK_PASSWORD! } : undefined;
@@ -272,6 +269,21 @@ interface Answered {
   phone: PhoneCall;
   /** Takes the phone out of its meeting (once it is in one). */
   leave: () => void;
+}
+
+/**
+ * What the host is told when a call they placed fails. Our own sentence by
+ * status: the callee's reason phrase is theirs to write, and never reaches
+ * anyone's screen.
+ */
+function whyCallFailed(error: unknown): string {
+  if (!(error instanceof CallFailed)) return 'The call could not be placed.';
+  if (error.status === 486 || error.status === 600) return 'The line is busy.';
+  if (error.status === 603) return 'The call was declined.';
+  if (error.status === 408 || error.status === 480) return 'Nobody answered.';
+  if (error.status === 404 || error.status === 484 || error.status === 604) return 'That number or address does not exist.';
+  if (error.status === 401 || error.status === 403 || error.status === 407) return 'The phone system refused the call.';
+  return `The phone system could not connect the call (${error.status}).`;
 }
 
 /** Digits up to #, or undefined if the caller hung up or said nothing in time. */

@@ -391,7 +391,7 @@ test('RFC 6464 levels: silence is 127, full scale is 0, and -20 dBov is 20', QUI
 test("the rewrite helper gives a phone's packet our SSRC and payload type plus an audio level that parses back", QUICK, () => {
   const original = buildRtp({ payloadType: 0, sequenceNumber: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef, marker: true }, new Uint8Array(160).fill(0xff));
   const level = audioLevel(tone(1000, 8000, 160, 3000));
-  const rewritten = rewriteRtp(original, { ssrc: 42, payloadType: 100, audioLevelExtensionId: 10, audioLevel: level })!;
+  const rewritten = rewriteRtp(parseRtp(original)!, { ssrc: 42, payloadType: 100, audioLevelExtensionId: 10, audioLevel: level });
   const fields = parseRtp(rewritten, 10)!;
   assert.equal(fields.ssrc, 42);
   assert.equal(fields.payloadType, 100);
@@ -400,7 +400,6 @@ test("the rewrite helper gives a phone's packet our SSRC and payload type plus a
   assert.equal(fields.marker, true);
   assert.deepEqual(fields.audioLevel, level);
   assert.deepEqual(fields.payload, new Uint8Array(160).fill(0xff));
-  assert.equal(rewriteRtp(new Uint8Array(11), { ssrc: 1, payloadType: 1, audioLevelExtensionId: 1, audioLevel: level }), undefined);
 });
 
 test('RtpStream numbers its packets on, across the 16-bit wrap, and skip() moves only the timestamp', QUICK, () => {

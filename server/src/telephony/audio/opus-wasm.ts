@@ -33,7 +33,6 @@ interface NativeModule {
 
 /** libopus application constants. */
 export const OPUS_APPLICATION_VOIP = 2048;
-export const OPUS_APPLICATION_AUDIO = 2049;
 const OPUS_SET_BITRATE = 4002;
 
 /** The most samples per channel the native decode may write (120 ms at 48 kHz). */

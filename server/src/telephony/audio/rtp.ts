@@ -134,12 +134,11 @@ export interface RewriteOptions {
 }
 
 /**
- * A phone's packet made fit for a mediasoup producer: same sequence number,
- * timestamp, marker and payload, our SSRC and payload type, and only the
- * audio-level extension (the phone's own extensions and CSRCs are dropped).
+ * A phone's packet (already parsed) made fit for a mediasoup producer: same
+ * sequence number, timestamp, marker and payload, our SSRC and payload
+ * type, and only the audio-level extension (the phone's own extensions and
+ * CSRCs are dropped).
  */
-export function rewriteRtp(packet: Uint8Array, options: RewriteOptions): Uint8Array | undefined {
-  const fields = parseRtp(packet);
-  if (fields === undefined) return undefined;
-  return buildRtp({ ...fields, ...options }, fields.payload);
+export function rewriteRtp(packet: RtpFields, options: RewriteOptions): Uint8Array {
+  return buildRtp({ ...packet, ...options }, packet.payload);
 }

@@ -11,7 +11,7 @@ import sip, { type SipRequest, type SipResponse, type ServerTransaction } from '
 import type { SipPeer } from './sip-transport.js';
 
 /** RFC 3261's T1 and T2, and how long a 2xx waits for its ACK (64 × T1). */
-export const T1_MS = 500;
+const T1_MS = 500;
 const T2_MS = 4_000;
 export const TRANSACTION_TIMEOUT_MS = 64 * T1_MS;
 

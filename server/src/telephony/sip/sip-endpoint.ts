@@ -71,10 +71,6 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> implements Dial
     transport.on('message', (message, source) => this.onMessage(message, source));
   }
 
-  get dialogCount(): number {
-    return this.dialogs.size;
-  }
-
   contact(peer: SipPeer): string {
     return `sip:parley@${this.options.publicAddress}:${this.transport.port};transport=${peer.protocol.toLowerCase()}`;
   }
