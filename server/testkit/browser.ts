@@ -82,13 +82,15 @@ export interface InboundTotals {
   videoBytes: number;
   audioBytes: number;
   audioSamples: number;
+  /** getStats' totalAudioEnergy: rises only while what arrives is not silence. */
+  audioEnergy: number;
 }
 
 /** Sums the inbound-rtp stats of every open peer connection in the page. */
 export function inboundTotals(page: Page): Promise<InboundTotals> {
   // page.evaluate has no timeout of its own.
   return withDeadline(page.evaluate(async () => {
-    const totals = { framesDecoded: 0, videoBytes: 0, audioBytes: 0, audioSamples: 0 };
+    const totals = { framesDecoded: 0, videoBytes: 0, audioBytes: 0, audioSamples: 0, audioEnergy: 0 };
     const connections = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections;
     for (const connection of connections) {
       if (connection.connectionState === 'closed') continue;
@@ -100,6 +102,7 @@ export function inboundTotals(page: Page): Promise<InboundTotals> {
         } else {
           totals.audioBytes += Number(report['bytesReceived'] ?? 0);
           totals.audioSamples += Number(report['totalSamplesReceived'] ?? 0);
+          totals.audioEnergy += Number(report['totalAudioEnergy'] ?? 0);
         }
       });
     }

@@ -106,6 +106,8 @@ export class PhoneParticipant implements Connection {
       const rewritten = rewriteRtp(packet, { ssrc: this.ssrc, payloadType, audioLevelExtensionId: AUDIO_LEVEL_ID, audioLevel });
       producer.send(Buffer.from(rewritten.buffer, rewritten.byteOffset, rewritten.byteLength));
     });
+    // As after a browser's produce: everyone else starts receiving it.
+    await meeting.media.consumeFromAll(this.peer.id, this.micId);
   }
 
   private async receive({ consumerId, kind }: NotificationData<'newConsumer'>): Promise<void> {

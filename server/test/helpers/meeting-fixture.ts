@@ -27,11 +27,12 @@ export function serverFixture(overrides: Record<string, string> = {}): { parley:
   return fixture;
 }
 
-export function meetingFixture(overrides: Record<string, string> = {}): MeetingFixture {
+/** `browserArgs`: further Chromium flags, e.g. a WAV file as every page's microphone. */
+export function meetingFixture(overrides: Record<string, string> = {}, browserArgs: string[] = []): MeetingFixture {
   const fixture = {} as MeetingFixture;
   before(async () => {
     fixture.parley = await startTestParley(overrides);
-    fixture.browser = await launchBrowser();
+    fixture.browser = await launchBrowser(browserArgs);
   }, HOOK);
   // Pages left open by a failed test would go on holding a call into the next one.
   afterEach(async () => {
