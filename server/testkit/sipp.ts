@@ -4,9 +4,11 @@
  * one answer the test expects. `runSipp` resolves when every call got its
  * answer and rejects with SIPp's error log when not.
  */
+import dgram from 'node:dgram';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports.js';
 import { runTool } from './processes.js';
 
 const SDP = `v=0
@@ -31,16 +33,18 @@ export interface RequestOptions {
   expect: number;
 }
 
-/** One request and its expected final answer (an INVITE's non-2xx is ACKed). */
+/** One request and its expected final answer (an INVITE's answer is ACKed; a 2xx leaves the call up). */
 export function scenario({ user, method = 'INVITE', body, headers = [], expect }: RequestOptions): string {
   const content = body ?? (method === 'INVITE' ? SDP : '');
   const defaults = headers.some((header) => /^max-forwards:/i.test(header)) ? [] : ['Max-Forwards: 70'];
   const extra = [...defaults, ...headers, ...(content ? ['Content-Type: application/sdp'] : [])].join('\n');
+  // A non-2xx's ACK belongs to the INVITE's transaction (its Via); a 2xx's starts a new one.
+  const via = expect >= 300 ? '[last_Via:]' : 'Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]';
   const ack =
-    method === 'INVITE' && expect >= 300
+    method === 'INVITE'
       ? `<send><![CDATA[
 ACK sip:${user}@[remote_ip]:[remote_port] SIP/2.0
-[last_Via:]
+${via}
 [last_From:]
 [last_To:]
 [last_Call-ID:]
@@ -80,9 +84,11 @@ export interface SippRun {
   /** Source address (any of 127.0.0.0/8 in the tests' namespace). */
   from?: string;
   transport?: 'udp' | 'tcp';
+  /** The [service] keyword of a scenario (sipp -s): the Request-URI's user. */
+  service?: string;
 }
 
-export async function runSipp(xml: string, { target, calls = 1, rate = 10, from = '127.0.0.1', transport = 'udp' }: SippRun): Promise<void> {
+export async function runSipp(xml: string, { target, calls = 1, rate = 10, from = '127.0.0.1', transport = 'udp', service }: SippRun): Promise<void> {
   const directory = await mkdtemp(path.join(tmpdir(), 'parley-sipp-'));
   const file = path.join(directory, 'scenario.xml');
   const errors = path.join(directory, 'errors.log');
@@ -90,8 +96,8 @@ export async function runSipp(xml: string, { target, calls = 1, rate = 10, from 
   try {
     await runTool(
       'sipp',
-      [target, '-sf', file, '-m', String(calls), '-r', String(rate), '-i', from, '-p', '0', '-t', transport === 'udp' ? 'u1' : 't1',
-        '-timeout', '20', '-timeout_error', '-recv_timeout', '8000', '-trace_err', '-error_file', errors, '-nostdin'],
+      [target, '-sf', file, '-m', String(calls), '-r', String(rate), '-i', from, '-p', '0', '-mp', String(await freePort()), '-t', transport === 'udp' ? 'u1' : 't1',
+        ...(service ? ['-s', service] : []), '-timeout', '20', '-timeout_error', '-recv_timeout', '8000', '-trace_err', '-error_file', errors, '-nostdin'],
       { timeoutMs: 40_000 },
     );
   } catch (error) {
@@ -100,4 +106,41 @@ export async function runSipp(xml: string, { target, calls = 1, rate = 10, from 
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/**
+ * A scanner's flood from `from`: `count` datagrams at `target`, every
+ * fourth a 20 kB blob and the rest INVITEs to made-up PINs, then runs
+ * `meanwhile`. Resolves with how many answers came back by then.
+ */
+export async function sipFlood(target: string, from: string, count: number, meanwhile: () => Promise<void>): Promise<number> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, from, resolve));
+  let answers = 0;
+  socket.on('message', () => answers++);
+  const [host, port] = target.split(':');
+  const sending: Promise<unknown>[] = [];
+  for (let i = 0; i < count; i++) {
+    const datagram = i % 4 === 0 ? Buffer.alloc(20_000, 'A') : Buffer.from(floodInvite(i, from, socket.address().port));
+    sending.push(new Promise((resolve) => socket.send(datagram, Number(port), host, resolve)));
+    if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(sending);
+  // Answers to the last of them are still in flight while `meanwhile` runs.
+  await meanwhile();
+  return new Promise((resolve) => socket.close(() => resolve(answers)));
+}
+
+function floodInvite(n: number, address: string, port: number): string {
+  return [
+    `INVITE sip:12345678${n % 10}@127.0.0.1 SIP/2.0`,
+    `Via: SIP/2.0/UDP ${address}:${port};branch=z9hG4bKflood${n}`,
+    `From: <sip:flood@${address}>;tag=f${n}`,
+    'To: <sip:123456789@127.0.0.1>',
+    `Call-ID: flood-${n}`,
+    'CSeq: 1 INVITE',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
 }

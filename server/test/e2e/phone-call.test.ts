@@ -5,6 +5,7 @@
  * browser's microphone tone (the FFT peak of its recording); it mutes and
  * unmutes with *6. A caller of the general address keys the PIN in by DTMF.
  * A host calls baresip out, and a destination off the allow-list is refused.
+ * A browser call keeps decoding while the SIP side is flooded and probed.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { loudestWindow, peakFrequency, readWav, rms, writeToneWav } from '../../
 import { Baresip } from '../../testkit/baresip.js';
 import { inboundTotals, joinMeeting, openParticipant } from '../../testkit/browser.js';
 import { createRoom } from '../../testkit/parley.js';
+import { runSipp, scenario, sipFlood } from '../../testkit/sipp.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { BROWSER, HOOK } from '../helpers/timeouts.js';
@@ -131,5 +133,27 @@ describe('phones in a meeting', BROWSER, () => {
     await region.getByRole('textbox', { name: 'Phone number or SIP address' }).fill('sip:premium@10.9.9.9');
     await region.getByRole('button', { name: 'Call', exact: true }).click();
     await region.getByRole('alert').getByText("that destination is not on this server's list of numbers hosts may call", { exact: false }).waitFor();
+  });
+
+  test('a browser call keeps decoding while SIP is flooded, probed and guessed at', BROWSER, async () => {
+    const room = await createRoom(meeting.parley, { lobby: false });
+    const host = await openParticipant(meeting.browser, meeting.parley.url);
+    await joinMeeting(host.page, room.hostUrl, 'Hostess');
+    const guest = await openParticipant(meeting.browser, meeting.parley.url);
+    await joinMeeting(guest.page, room.url, 'Guest');
+    await waitUntil(() => inboundTotals(host.page), (now) => now.framesDecoded > 30, 30_000, "the guest's video to play at the host");
+    const target = sipAddress();
+    const attack = async () => {
+      await runSipp(scenario({ user: '000000000', expect: 404 }), { target, calls: 3, from: '127.0.0.7' });
+      await runSipp(scenario({ user: 'anyone', body: 'v=0\r\nnot SDP', expect: 400 }), { target, from: '127.0.0.7' });
+      await runSipp(scenario({ user: 'anyone', method: 'BYE', expect: 481 }), { target, from: '127.0.0.7' });
+    };
+    const during = await inboundTotals(host.page);
+    await sipFlood(target, '127.0.0.6', 2_000, attack);
+    // Decoding goes on: more frames and audio after the attack than before it, at both ends.
+    await waitUntil(() => inboundTotals(host.page), (now) => now.framesDecoded > during.framesDecoded + 30 && now.audioEnergy > during.audioEnergy, 30_000, 'the host to keep decoding');
+    const guestBefore = await inboundTotals(guest.page);
+    await waitUntil(() => inboundTotals(guest.page), (now) => now.framesDecoded > guestBefore.framesDecoded + 30, 30_000, 'the guest to keep decoding');
+    await runSipp(scenario({ user: 'anyone', method: 'OPTIONS', expect: 200 }), { target, from: '127.0.0.8' });
   });
 });

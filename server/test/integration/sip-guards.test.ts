@@ -6,11 +6,11 @@
  * After all that, the server still takes a call.
  */
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
 import { createRoom, startTestParley } from '../../testkit/parley.js';
-import { runSipp, scenario } from '../../testkit/sipp.js';
+import { runSipp, scenario, sipFlood } from '../../testkit/sipp.js';
 import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 describe('the SIP user agent under attack', SERVER, () => {
@@ -25,7 +25,7 @@ describe('the SIP user agent under attack', SERVER, () => {
       PARLEY_SIP_LISTEN_IP: '127.0.0.1',
       PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
       // 127.0.0.9 plays an outside network.
-      PARLEY_SIP_ALLOWED_NETWORKS: '127.0.0.1/32,127.0.0.2/32,127.0.0.3/32,127.0.0.4/32',
+      PARLEY_SIP_ALLOWED_NETWORKS: '127.0.0.1/32,127.0.0.2/32,127.0.0.3/32,127.0.0.4/32,127.0.0.5/32',
     });
     target = `127.0.0.1:${parley.telephony!.port}`;
     const room = await createRoom(parley, { lobby: true });
@@ -54,40 +54,20 @@ describe('the SIP user agent under attack', SERVER, () => {
   });
 
   test('a flood of INVITEs and garbage is absorbed: few answers, and others still get through', SERVER, async () => {
-    const socket = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.3', resolve));
-    let answers = 0;
-    socket.on('message', () => answers++);
-    const [host, port] = target.split(':');
     const sent = 2_000;
-    const sending: Promise<unknown>[] = [];
-    for (let i = 0; i < sent; i++) {
-      const junk = i % 4 === 0 ? Buffer.alloc(20_000, 'A') : Buffer.from(floodInvite(i, '127.0.0.3', socket.address().port));
-      sending.push(new Promise((resolve) => socket.send(junk, Number(port), host, resolve)));
-      if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-    await Promise.all(sending);
-    await runSipp(scenario({ user: 'anyone', method: 'OPTIONS', expect: 200 }), { target, from: '127.0.0.4' });
-    socket.close();
+    const answers = await sipFlood(target, '127.0.0.3', sent, () => runSipp(scenario({ user: 'anyone', method: 'OPTIONS', expect: 200 }), { target, from: '127.0.0.4' }));
     // 60 messages of burst plus 30 a second, each answered at most with 100 Trying and a final answer.
     assert.ok(answers < 400, `the flood got ${answers} answers to ${sent} datagrams`);
     assert.ok(answers > 0, 'the first of them were answered');
-    await runSipp(scenario({ user: pin, expect: 200 }).replace('<recv response="200"/>', '<recv response="200"/>\n<send><![CDATA[\nACK sip:caller@[remote_ip]:[remote_port] SIP/2.0\nVia: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n[last_From:]\n[last_To:]\n[last_Call-ID:]\nCSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: 0\n\n]]></send>'), { target, from: '127.0.0.4' });
+    await runSipp(scenario({ user: pin, expect: 200 }), { target, from: '127.0.0.4' });
     const meeting = (await parley.meetings.list()).find((candidate) => candidate.roster.waiting().some((peer) => peer.phone));
     assert.ok(meeting, 'the phone that called after the flood waits in the lobby');
   });
-});
 
-function floodInvite(n: number, address: string, port: number): string {
-  return [
-    `INVITE sip:12345678${n % 10}@127.0.0.1 SIP/2.0`,
-    `Via: SIP/2.0/UDP ${address}:${port};branch=z9hG4bKflood${n}`,
-    `From: <sip:flood@${address}>;tag=f${n}`,
-    'To: <sip:123456789@127.0.0.1>',
-    `Call-ID: flood-${n}`,
-    'CSeq: 1 INVITE',
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
-}
+  test('a CANCEL racing the answer ends the call either way, and leaves nobody behind', SERVER, async () => {
+    const xml = await readFile(new URL('../sip/cancel-race.xml', import.meta.url), 'utf8');
+    await runSipp(xml, { target, service: pin, from: '127.0.0.5', calls: 10, rate: 5 });
+    const room = (await parley.meetings.list()).flatMap((meeting) => meeting.roster.waiting());
+    assert.equal(room.filter((peer) => peer.phone).length, 1, 'only the earlier test\'s phone waits; every raced call left');
+  });
+});
