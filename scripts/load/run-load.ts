@@ -32,13 +32,19 @@ export interface LoadReport {
 }
 
 export async function createLoadRoom(baseUrl: string, apiKey?: string): Promise<string> {
+  return (await createLoadRoomWithPin(baseUrl, apiKey)).id;
+}
+
+/** A room without a lobby, and its dial-in PIN when the server takes phone calls. */
+export async function createLoadRoomWithPin(baseUrl: string, apiKey?: string): Promise<{ id: string; pin?: string }> {
   const response = await fetch(`${baseUrl}/api/rooms`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     body: JSON.stringify({ lobby: false }),
   });
   if (response.status !== 201) throw new Error(`POST /api/rooms answered ${response.status}`);
-  return ((await response.json()) as { id: string }).id;
+  const room = (await response.json()) as { id: string; dialIn?: { pin: string } };
+  return { id: room.id, ...(room.dialIn ? { pin: room.dialIn.pin } : {}) };
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {

@@ -36,6 +36,8 @@ export interface CreatedRoom {
   hostUrl: string;
   /** The host credential carried in hostUrl's fragment. */
   hostCredential: string;
+  /** When the server takes phone calls. */
+  dialIn?: { pin: string; uri: string };
 }
 
 export async function createRoom(parley: { url: string }, settings: { lobby?: boolean } = {}): Promise<CreatedRoom> {

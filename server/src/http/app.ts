@@ -119,6 +119,12 @@ export async function buildApp(
             id: Type.String(),
             url: Type.String({ description: 'The participant link to share.' }),
             hostUrl: Type.String({ description: 'The link for the host; it carries the host credential. Keep it private.' }),
+            dialIn: Type.Optional(
+              Type.Object({
+                pin: Type.String({ description: 'The 9-digit PIN phones key in or dial. For hosts: it lets anyone with a phone in (through the lobby, if on).' }),
+                uri: Type.String({ description: 'The SIP URI that reaches the meeting directly, e.g. sip:123456789@pbx.example.com.' }),
+              }),
+            ),
           }),
           401: Type.Object({ error: Type.String() }),
           403: Type.Object({ error: Type.String() }),
@@ -128,11 +134,11 @@ export async function buildApp(
     },
     async (request, reply) => {
       const { lobby = true, password } = request.body as { lobby?: boolean; password?: string };
-      const { id, hostCredential } = await meetings.create(password === undefined ? { lobby } : { lobby, password });
+      const { id, hostCredential, dialIn } = await meetings.create(password === undefined ? { lobby } : { lobby, password });
       const base = config.PARLEY_PUBLIC_URL ?? `${request.protocol}://${request.host}`;
       const url = new URL(`/r/${id}`, base).toString();
       reply.code(201);
-      return { id, url, hostUrl: `${url}#host=${hostCredential}` };
+      return { id, url, hostUrl: `${url}#host=${hostCredential}`, ...(dialIn ? { dialIn } : {}) };
     },
   );
 

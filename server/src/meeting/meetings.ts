@@ -35,6 +35,8 @@ export interface NewMeeting {
   id: string;
   /** The credential of the link that makes its holder a host. */
   hostCredential: string;
+  /** How phones reach it, when this server takes phone calls. */
+  dialIn?: { pin: string; uri: string };
 }
 
 export interface RoomDescription {
@@ -69,15 +71,18 @@ export class Meetings {
     const passwordHash = settings.password === undefined ? undefined : await hashPassword(settings.password);
     const record = { id, createdAt: Date.now(), lobby: settings.lobby, locked: false, ...(passwordHash ? { passwordHash } : {}) };
     // A PIN clash among a billion is rare; three draws make a failure all but impossible.
+    let pin = newDialInPin();
     for (let draw = 1; ; draw++) {
       try {
-        await MeetingRecords.create(this.deps.store, { ...record, dialInPin: newDialInPin() });
+        await MeetingRecords.create(this.deps.store, { ...record, dialInPin: pin });
         break;
       } catch (error) {
         if (!(error instanceof DialInPinTaken) || draw === 3) throw error;
+        pin = newDialInPin();
       }
     }
-    return { id, hostCredential: await this.deps.credentials.issue(id, 'host', undefined, true) };
+    const hostCredential = await this.deps.credentials.issue(id, 'host', undefined, true);
+    return { id, hostCredential, ...(this.phones ? { dialIn: { pin, uri: this.phones.dialInUri(pin) } } : {}) };
   }
 
   /** The room a phone reaches with this PIN, if it exists. */

@@ -29,7 +29,10 @@ describe('the SIP user agent under attack', SERVER, () => {
     });
     target = `127.0.0.1:${parley.telephony!.port}`;
     const room = await createRoom(parley, { lobby: true });
-    pin = (await parley.store.getRoom(room.id))!.dialInPin!;
+    pin = room.dialIn!.pin;
+    // The API's answer carries the PIN the store keeps, and the address that reaches it.
+    assert.equal(pin, (await parley.store.getRoom(room.id))!.dialInPin);
+    assert.equal(room.dialIn!.uri, `sip:${pin}@${target}`);
   }, HOOK);
   after(() => parley?.close(), HOOK);
 

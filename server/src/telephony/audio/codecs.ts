@@ -47,8 +47,12 @@ export interface AudioEncoder {
   close(): void;
 }
 
-export function createDecoder(codec: PhoneCodec): AudioDecoder {
-  return codec.name === 'opus' ? new OpusDecoder() : new G711Decoder(codec.name);
+/**
+ * A decoder of `codec`. Opus decodes at `opusRate`: libopus renders 8 kHz
+ * itself for far less than decoding at 48 kHz and filtering down after.
+ */
+export function createDecoder(codec: PhoneCodec, opusRate: 8000 | 48000 = 48000): AudioDecoder {
+  return codec.name === 'opus' ? new OpusDecoder(opusRate) : new G711Decoder(codec.name);
 }
 
 export function createEncoder(codec: PhoneCodec): AudioEncoder {
@@ -102,13 +106,16 @@ class G711Encoder implements AudioEncoder {
   close(): void {}
 }
 
-const OPUS_FRAME = frameSamples(48000);
-
 class OpusDecoder implements AudioDecoder {
-  readonly sampleRate = 48000;
-  private readonly opus = new OpusHandle(48000, 1);
+  private readonly opus: OpusHandle;
+  private readonly frame: number;
   /** The last packet's table-of-contents byte: its mode, bandwidth and frame duration. */
   private lastToc: number | undefined;
+
+  constructor(readonly sampleRate: 8000 | 48000) {
+    this.opus = new OpusHandle(sampleRate, 1);
+    this.frame = frameSamples(sampleRate);
+  }
 
   decode(payload: Uint8Array): Int16Array | undefined {
     // An empty payload would ask libopus for concealment; it is not a packet.
@@ -119,13 +126,13 @@ class OpusDecoder implements AudioDecoder {
   }
 
   conceal(): Int16Array {
-    if (this.lastToc === undefined) return new Int16Array(OPUS_FRAME);
+    if (this.lastToc === undefined) return new Int16Array(this.frame);
     // A packet of just a table-of-contents byte (one frame, of zero bytes) makes libopus conceal
     // exactly that frame's duration; a 0-byte decode would conceal its whole 60 ms or more buffer,
     // from which the decoder's gain takes several frames to recover.
     const pcm = this.opus.decode(Uint8Array.of(this.lastToc & 0xfc));
-    const out = new Int16Array(OPUS_FRAME);
-    if (pcm !== undefined) out.set(pcm.subarray(0, OPUS_FRAME));
+    const out = new Int16Array(this.frame);
+    if (pcm !== undefined) out.set(pcm.subarray(0, this.frame));
     return out;
   }
 
@@ -146,7 +153,7 @@ class OpusEncoder implements AudioEncoder {
   }
 
   encode(pcm: Int16Array): Uint8Array {
-    return this.opus.encode(pcm, OPUS_FRAME);
+    return this.opus.encode(pcm, frameSamples(48000));
   }
 
   close(): void {

@@ -72,8 +72,9 @@ export class Mixer {
       payloadType,
       ssrc: undefined,
       jitter: new JitterBuffer({ clockRate: codec.clockRate }),
-      decoder: createDecoder(codec),
-      resampler: createResampler(codec.clockRate, this.outputRate),
+      // Opus decodes straight at the output rate; G.711 is 8 kHz and resampled when the output is not.
+      decoder: createDecoder(codec, this.outputRate),
+      resampler: createResampler(codec.name === 'opus' ? this.outputRate : codec.clockRate, this.outputRate),
       playing: false,
       counters: { concealed: 0, invalid: 0, wrongDuration: 0, ignored: 0, ssrcChanges: 0 },
     });
@@ -160,7 +161,7 @@ export class Mixer {
     if (pulled !== 'lost') {
       pcm = input.decoder.decode(pulled);
       if (pcm === undefined) input.counters.invalid++;
-      else if (pcm.length !== frameSamples(input.codec.clockRate)) {
+      else if (pcm.length !== frameSamples(input.decoder.sampleRate)) {
         input.counters.wrongDuration++;
         pcm = undefined;
       }
