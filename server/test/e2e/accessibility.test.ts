@@ -24,7 +24,8 @@ import { withDeadline } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { BROWSER } from '../helpers/timeouts.js';
 
-const meeting = meetingFixture();
+// SIP on: hosts' people panel then has the Phone section (dial-in and the call form), audited with the rest.
+const meeting = meetingFixture({ PARLEY_SIP_ENABLED: 'true', PARLEY_SIP_PORT: '0', PARLEY_SIP_LISTEN_IP: '127.0.0.1', PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1' });
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SIZES = { phone: { width: 390, height: 844 }, laptop: { width: 1280, height: 800 } } as const;
 const SHOTS = process.env['PARLEY_SCREENSHOTS'] === '1' ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url)) : undefined;
@@ -134,6 +135,7 @@ test('the meeting has no serious accessibility violations, with menus and sheets
   await host.page.setViewportSize(SIZES.phone);
   await host.page.getByRole('button', { name: /^People 2/ }).click();
   await host.page.getByRole('button', { name: 'Close people' }).waitFor();
+  await host.page.getByRole('region', { name: 'Phone' }).getByRole('textbox', { name: 'Phone number or SIP address' }).waitFor();
   const sheet = (await audit(host.page)).filter((violation) => violation.impact === 'critical' || violation.impact === 'serious' || MUST_PASS.includes(violation.id));
   summary.push(`meeting with the people sheet open, phone: critical/serious ${sheet.length}`);
   assert.deepEqual(sheet, [], JSON.stringify(sheet, null, 2));
