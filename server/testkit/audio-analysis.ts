@@ -133,32 +133,34 @@ export interface ToneOptions {
   sampleRate?: number;
   /** Peak of the sum, 0..1 (default 0.5). */
   amplitude?: number;
+  /** The same tone in each (default 1; baresip's aufile wants 2 for an Opus call). */
+  channels?: 1 | 2;
 }
 
-/** Writes a mono 16-bit PCM WAV of the given tones (8 kHz unless told), what baresip's aufile source plays. */
-export async function writeToneWav(path: string, { frequencies, seconds, sampleRate = 8000, amplitude = 0.5 }: ToneOptions): Promise<void> {
+/** Writes a 16-bit PCM WAV of the given tones (mono, 8 kHz unless told), what baresip's aufile source plays. */
+export async function writeToneWav(path: string, { frequencies, seconds, sampleRate = 8000, amplitude = 0.5, channels = 1 }: ToneOptions): Promise<void> {
   const count = Math.round(seconds * sampleRate);
-  const data = Buffer.alloc(2 * count);
+  const data = Buffer.alloc(2 * channels * count);
   const each = frequencies.length ? amplitude / frequencies.length : 0;
   for (let i = 0; i < count; i++) {
     let value = 0;
     for (const frequency of frequencies) value += each * Math.sin((2 * Math.PI * frequency * i) / sampleRate);
-    data.writeInt16LE(Math.round(value * 32767), 2 * i);
+    for (let channel = 0; channel < channels; channel++) data.writeInt16LE(Math.round(value * 32767), 2 * (i * channels + channel));
   }
-  await writeFile(path, Buffer.concat([wavHeader(data.length, sampleRate), data]));
+  await writeFile(path, Buffer.concat([wavHeader(data.length, sampleRate, channels), data]));
 }
 
-function wavHeader(dataBytes: number, sampleRate: number): Buffer {
+function wavHeader(dataBytes: number, sampleRate: number, channels: number): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'latin1');
   header.writeUInt32LE(36 + dataBytes, 4);
   header.write('WAVEfmt ', 8, 'latin1');
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(WAVE_FORMAT_PCM, 20);
-  header.writeUInt16LE(1, 22);
+  header.writeUInt16LE(channels, 22);
   header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(2 * sampleRate, 28);
-  header.writeUInt16LE(2, 32);
+  header.writeUInt32LE(2 * channels * sampleRate, 28);
+  header.writeUInt16LE(2 * channels, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36, 'latin1');
   header.writeUInt32LE(dataBytes, 40);

@@ -47,7 +47,7 @@ export interface BaresipOptions {
   /** The user part of its address; "phone" by default. */
   user?: string;
   /** Offered codecs in order of preference; PCMU then PCMA by default. */
-  codecs?: Array<'PCMU' | 'PCMA'>;
+  codecs?: Array<'PCMU' | 'PCMA' | 'opus'>;
 }
 
 /** The two sides of one recorded call. */
@@ -97,7 +97,7 @@ export class Baresip {
       }
       await mkdir(path.join(dir, 'recordings'));
       await writeFile(path.join(dir, 'config'), config({ sipPort, controlPort, playWav, dir, record: options.record ?? false }));
-      const codecs = (options.codecs ?? ['PCMU', 'PCMA']).map((codec) => `${codec}/8000/1`).join(',');
+      const codecs = (options.codecs ?? ['PCMU', 'PCMA']).map((codec) => (codec === 'opus' ? 'opus/48000/2' : `${codec}/8000/1`)).join(',');
       const answermode = options.autoAnswer ? 'auto' : 'manual';
       await writeFile(path.join(dir, 'accounts'), `<sip:${user}@127.0.0.1>;regint=0;answermode=${answermode};audio_codecs=${codecs};ptime=20\n`);
       const child = await TestProcess.start('baresip', ['-f', dir], {
@@ -256,6 +256,7 @@ function config(settings: { sipPort: number; controlPort: number; playWav: strin
     'rtcp_mux no',
     'module_path /usr/lib/baresip/modules',
     'module g711.so',
+    'module opus.so',
     'module aufile.so',
     'module aubridge.so',
     ...(settings.record ? ['module sndfile.so', `snd_path ${path.join(settings.dir, 'recordings')}`] : []),

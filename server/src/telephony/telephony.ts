@@ -251,7 +251,7 @@ export class Telephony implements PhoneBridge {
     socket.retarget(media);
     const answered = this.track(outgoing.dialog, new PhoneCall(socket, media), local);
     this.deps.logger.info({ roomId, target, hostPeerId }, 'a phone a host called answered');
-    await this.enterMeeting(answered, roomId, target.replace(/\D/g, ''), true, peerId);
+    await this.enterMeeting(answered, roomId, callerOf(uri), true, peerId);
   }
 
   private publicAddress(): string {
@@ -308,9 +308,9 @@ function collectDigits(phone: PhoneCall, dialog: SipDialog): Promise<string | un
   });
 }
 
-/** The caller's number (digits of the From user part), for the masked name and per-caller limits. */
-function callerOf(fromUri: string): string {
-  return (sip.parseUri(fromUri)?.user ?? '').replace(/[^0-9]/g, '').slice(-32);
+/** The phone's number (the digits of a SIP URI's user part), for the masked name and per-caller limits. */
+function callerOf(uri: string): string {
+  return (sip.parseUri(uri)?.user ?? '').replace(/[^0-9]/g, '').slice(-32);
 }
 
 /** `*` matches any run of characters; everything else literally. */

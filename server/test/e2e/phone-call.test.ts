@@ -27,11 +27,14 @@ const PHONE_TONE_HZ = 1000;
 const files = mkdtempSync(path.join(tmpdir(), 'parley-phone-'));
 const browserTone = path.join(files, 'browser-tone.wav');
 const phoneTone = path.join(files, 'phone-tone.wav');
+/** baresip 1.0.0 does not convert its WAV source: an Opus call needs it at 48 kHz in stereo. */
+const phoneToneWideband = path.join(files, 'phone-tone-48k.wav');
 
 // Written before the browser starts: Chromium reads its fake microphone when it launches.
 before(async () => {
   await writeToneWav(browserTone, { frequencies: [BROWSER_TONE_HZ], seconds: 30, sampleRate: 48_000, amplitude: 0.3 });
   await writeToneWav(phoneTone, { frequencies: [PHONE_TONE_HZ], seconds: 120, amplitude: 0.3 });
+  await writeToneWav(phoneToneWideband, { frequencies: [PHONE_TONE_HZ], seconds: 120, sampleRate: 48_000, amplitude: 0.3, channels: 2 });
 }, HOOK);
 const meeting = meetingFixture(
   {
@@ -62,6 +65,13 @@ async function pinOnPage(page: Page): Promise<string> {
 
 const sipAddress = () => `127.0.0.1:${meeting.parley.telephony!.port}`;
 
+/** Seconds of what the phone heard so far (its recording grows as the call goes on). */
+async function recordedSeconds(phone: Baresip): Promise<number> {
+  const [recording] = await phone.recordings();
+  const wav = recording && (await readWav(recording.heard).catch(() => undefined));
+  return wav ? wav.samples.length / wav.sampleRate : 0;
+}
+
 describe('phones in a meeting', BROWSER, () => {
   test('a phone dials the PIN, is admitted, hears the browser and is heard, and mutes with *6', BROWSER, async () => {
     const room = await createRoom(meeting.parley, { lobby: true });
@@ -90,6 +100,12 @@ describe('phones in a meeting', BROWSER, () => {
     await row.getByText('mic off').waitFor({ timeout: 20_000 });
     await phone.sendDtmf('*6');
     await row.getByText('mic on').waitFor({ timeout: 20_000 });
+    // A host mutes the phone like anyone; the caller unmutes with *6.
+    await host.page.getByRole('button', { name: 'Actions for Phone ···5246' }).click();
+    await host.page.getByRole('menuitem', { name: 'Mute Phone ···5246' }).click();
+    await row.getByText('mic off').waitFor({ timeout: 20_000 });
+    await phone.sendDtmf('*6');
+    await row.getByText('mic on').waitFor({ timeout: 20_000 });
 
     // The phone heard the mix: the browser's tone, through Opus, the jitter buffer, 8 kHz and PCMU.
     await phone.hangup();
@@ -103,6 +119,25 @@ describe('phones in a meeting', BROWSER, () => {
     assert.ok(Math.abs(peak - BROWSER_TONE_HZ) < 15, `the phone heard a peak at ${peak.toFixed(1)} Hz, not the browser's ${BROWSER_TONE_HZ} Hz`);
     const loudest = heard.samples.subarray(window.startSeconds * heard.sampleRate, (window.startSeconds + window.seconds) * heard.sampleRate);
     assert.ok(rms(loudest) > 0.02, `what the phone heard is nearly silent (RMS ${rms(loudest).toFixed(4)})`);
+  });
+
+  test('an Opus phone is heard by the browser and hears it, in Opus both ways', BROWSER, async () => {
+    const room = await createRoom(meeting.parley, { lobby: false });
+    const host = await openParticipant(meeting.browser, meeting.parley.url);
+    await joinMeeting(host.page, room.hostUrl, 'Hostess');
+    const phone = await startPhone({ playWav: phoneToneWideband, record: true, user: '4930555369', codecs: ['opus'] });
+    const before = await inboundTotals(host.page);
+    await phone.dial(`sip:${room.dialIn!.pin}@${sipAddress()}`);
+    await phone.waitFor('CALL_ESTABLISHED', 20_000);
+    await host.page.getByRole('list', { name: 'Participants' }).getByRole('listitem', { name: 'Phone ···5369' }).waitFor();
+    await waitUntil(() => inboundTotals(host.page), (now) => now.audioEnergy > before.audioEnergy + 0.5, 30_000, "the Opus phone's tone to reach the browser");
+    await waitUntil(() => recordedSeconds(phone), (seconds) => seconds >= 3, 30_000, "three seconds of the phone's recording");
+    await phone.hangup();
+    await phone.waitFor('CALL_CLOSED', 10_000);
+    const [recording] = await phone.recordings();
+    const heard = await readWav(recording!.heard);
+    const peak = peakFrequency(heard.samples, heard.sampleRate, loudestWindow(heard.samples, heard.sampleRate));
+    assert.ok(Math.abs(peak - BROWSER_TONE_HZ) < 15, `the Opus phone heard a peak at ${peak.toFixed(1)} Hz, not the browser's ${BROWSER_TONE_HZ} Hz`);
   });
 
   test('a caller of the general address keys the PIN in by DTMF and enters', BROWSER, async () => {
@@ -129,6 +164,12 @@ describe('phones in a meeting', BROWSER, () => {
     // Called by a host, the phone skips the lobby.
     await host.page.getByRole('listitem', { name: /^Phone ···/ }).waitFor({ timeout: 30_000 });
     await region.getByRole('status').getByText(`${phone.uri} answered and is in the meeting.`).waitFor();
+
+    // Removed by the host, the phone is hung up on.
+    await host.page.getByRole('button', { name: 'Actions for Phone ···5777' }).click();
+    await host.page.getByRole('menuitem', { name: 'Remove Phone ···5777' }).click();
+    const closed = await phone.waitFor('CALL_CLOSED', 20_000);
+    assert.equal(closed.param, 'Connection reset by peer', 'Parley ended the call with BYE');
 
     await region.getByRole('textbox', { name: 'Phone number or SIP address' }).fill('sip:premium@10.9.9.9');
     await region.getByRole('button', { name: 'Call', exact: true }).click();
