@@ -32,9 +32,10 @@ test('a room spread over two workers carries media both ways', BROWSER, async ()
 });
 
 test('the worker of the second router dies: only its person sets up media again, the first keeps their connections', BROWSER, async () => {
-  const { participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
+  const { room, participants: [alice, bob] } = await startCall(meeting.parley, meeting.browser, ['Alice', 'Bob']);
   for (const page of [alice.page, bob.page]) await waitUntil(() => inboundTotals(page), (t) => t.framesDecoded > 20, 30_000, 'the call to start');
-  const live = (await meeting.parley.meetings.list()).find((candidate) => candidate.roster.all().some((peer) => peer.displayName === 'Bob'))!;
+  // This room's meeting: the one before may still hold its own Bob's session, awaiting a resume.
+  const live = (await meeting.parley.meetings.list()).find((candidate) => candidate.id === room.id)!;
   const bobPeer = live.roster.all().find((peer) => peer.displayName === 'Bob')!;
   const bobRouter = live.media.routerOf(bobPeer.id)!;
   assert.notEqual(bobRouter, live.media.router, 'Bob is on the second router');
