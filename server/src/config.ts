@@ -73,6 +73,12 @@ export const ConfigSchema = Type.Object({
     pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}(,[0-9A-Fa-f.:]+/[0-9]{1,3})*$',
     description: 'Comma-separated networks (CIDR) whose phones and PBXs may call in. Default: loopback and private networks only. The trunk (PARLEY_SIP_TRUNK) may always call.',
   }),
+  PARLEY_SIP_ACCOUNTS: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9._~+-]{1,64}:[^,:\\s]{12,128}(,[A-Za-z0-9._~+-]{1,64}:[^,:\\s]{12,128})*$',
+      description: 'Comma-separated user:password digest accounts (passwords of 12+ characters) that may call in from any network, e.g. a PBX outside PARLEY_SIP_ALLOWED_NETWORKS. Wrong answers count as wrong PINs.',
+    }),
+  ),
   PARLEY_SIP_MAX_CALLS: Type.Integer({ default: 50, minimum: 1, maximum: 10_000, description: 'Phone calls this node carries at once; more get 503.' }),
   PARLEY_SIP_TRUNK: Type.Optional(
     Type.String({ pattern: '^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$', description: 'host[:port] of the SIP trunk or PBX that dial-out goes through (its outbound proxy). Unset: SIP URIs are called directly and numbers cannot be.' }),

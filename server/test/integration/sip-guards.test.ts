@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
 import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { Baresip } from '../../testkit/baresip.js';
 import { runSipp, scenario, sipFlood } from '../../testkit/sipp.js';
 import { HOOK, SERVER } from '../helpers/timeouts.js';
 
@@ -72,5 +73,49 @@ describe('the SIP user agent under attack', SERVER, () => {
     await runSipp(xml, { target, service: pin, from: '127.0.0.5', calls: 10, rate: 5 });
     const room = (await parley.meetings.list()).flatMap((meeting) => meeting.roster.waiting());
     assert.equal(room.filter((peer) => peer.phone).length, 1, 'only the earlier test\'s phone waits; every raced call left');
+  });
+});
+
+describe('callers outside the allowed networks, with digest accounts', SERVER, () => {
+  let parley: Parley;
+  let target: string;
+  let pin: string;
+  const phones: Baresip[] = [];
+
+  before(async () => {
+    parley = await startTestParley({
+      PARLEY_SIP_ENABLED: 'true',
+      PARLEY_SIP_PORT: '0',
+      PARLEY_SIP_LISTEN_IP: '127.0.0.1',
+      PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
+      // Nothing on this machine is in the allowed network: every caller must log in.
+      PARLEY_SIP_ALLOWED_NETWORKS: '192.0.2.0/24',
+      PARLEY_SIP_ACCOUNTS: 'branch-pbx:correct-horse-battery',
+    });
+    target = `127.0.0.1:${parley.telephony!.port}`;
+    pin = (await createRoom(parley, { lobby: true })).dialIn!.pin;
+  }, HOOK);
+  after(async () => {
+    for (const phone of phones) await phone.stop();
+    await parley?.close();
+  }, HOOK);
+
+  test('an INVITE without credentials is challenged (401)', SERVER, async () => {
+    await runSipp(scenario({ user: pin, expect: 401 }), { target });
+  });
+
+  test('baresip with the right account gets in; with a wrong password it is refused', SERVER, async () => {
+    const right = await Baresip.start({ user: '4930555001', auth: { user: 'branch-pbx', password: 'correct-horse-battery' } });
+    phones.push(right);
+    await right.dial(`sip:${pin}@${target}`);
+    await right.waitFor('CALL_ESTABLISHED', 20_000);
+    const waiting = (await parley.meetings.list()).flatMap((meeting) => meeting.roster.waiting());
+    assert.deepEqual(waiting.map((peer) => peer.displayName), ['Phone ···5001']);
+
+    const wrong = await Baresip.start({ user: '4930555002', auth: { user: 'branch-pbx', password: 'wrong-horse-battery' } });
+    phones.push(wrong);
+    await wrong.dial(`sip:${pin}@${target}`);
+    const closed = await wrong.waitFor('CALL_CLOSED', 20_000);
+    assert.match(String(closed.param), /^40[13] /, `refused, not ${closed.param}`);
   });
 });
