@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import sip, { type SipRequest, type SipResponse } from 'sip';
 import type { Config } from '../config.js';
@@ -57,9 +58,16 @@ export class Telephony implements PhoneBridge {
     if (!config.PARLEY_SIP_ENABLED) return undefined;
     const trunk = config.PARLEY_SIP_TRUNK ? await resolvePeer(config.PARLEY_SIP_TRUNK) : undefined;
     const guard = new CallGuard(config.PARLEY_SIP_ALLOWED_NETWORKS, trunk ? [trunk.address] : []);
+    const tls = config.PARLEY_SIP_TLS_CERT_FILE
+      ? {
+          port: config.PARLEY_SIP_TLS_PORT,
+          cert: await readFile(config.PARLEY_SIP_TLS_CERT_FILE),
+          key: await readFile(config.PARLEY_SIP_TLS_KEY_FILE!),
+        }
+      : undefined;
     let transport: SipTransport;
     try {
-      transport = await SipTransport.listen({ address: config.PARLEY_SIP_LISTEN_IP, port: config.PARLEY_SIP_PORT, admit: (source) => guard.admitMessage(source) });
+      transport = await SipTransport.listen({ address: config.PARLEY_SIP_LISTEN_IP, port: config.PARLEY_SIP_PORT, admit: (source) => guard.admitMessage(source), ...(tls ? { tls } : {}) });
     } catch (error) {
       logger.warn({ err: error, port: config.PARLEY_SIP_PORT }, 'SIP is off: its port could not be bound');
       return undefined;
@@ -75,15 +83,21 @@ export class Telephony implements PhoneBridge {
     // dist/prompts from server/src/telephony (tests) and from dist/server/telephony (the build) alike.
     const prompts = await loadPrompts(new URL('../../../dist/prompts/', import.meta.url), logger);
     const telephony = new Telephony(deps, transport, endpoint, guard, prompts, trunk);
+    const over = transport.tlsPort ? `UDP and TCP; TLS on port ${transport.tlsPort}` : 'UDP and TCP';
     logger.info(
-      { sip: `sip:<PIN>@${publicAddress}:${transport.port}`, allowedNetworks: config.PARLEY_SIP_ALLOWED_NETWORKS },
-      `phones dial in at sip:<PIN>@${publicAddress}:${transport.port} (UDP and TCP), from ${config.PARLEY_SIP_ALLOWED_NETWORKS}`,
+      { sip: `sip:<PIN>@${publicAddress}:${transport.port}`, tlsPort: transport.tlsPort, allowedNetworks: config.PARLEY_SIP_ALLOWED_NETWORKS },
+      `phones dial in at sip:<PIN>@${publicAddress}:${transport.port} (${over}), from ${config.PARLEY_SIP_ALLOWED_NETWORKS}`,
     );
     return telephony;
   }
 
   get port(): number {
     return this.transport.port;
+  }
+
+  /** The port of SIP over TLS, when it is on. */
+  get tlsPort(): number | undefined {
+    return this.transport.tlsPort;
   }
 
   dialInUri(pin: string): string {

@@ -74,7 +74,7 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> implements Dial
   }
 
   contact(peer: SipPeer): string {
-    return `sip:parley@${this.options.publicAddress}:${this.transport.port};transport=${peer.protocol.toLowerCase()}`;
+    return `sip:parley@${this.options.publicAddress}:${this.transport.portFor(peer.protocol)};transport=${peer.protocol.toLowerCase()}`;
   }
 
   send(peer: SipPeer, message: SipRequest | SipResponse): void {
@@ -161,7 +161,7 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> implements Dial
   private stamp(peer: SipPeer, message: SipMessage): void {
     if (!('method' in message) || message.headers.via.length > 0) return;
     const [host] = this.options.publicAddress.split(':');
-    message.headers.via = [{ version: '2.0', protocol: peer.protocol, host: host!, port: this.transport.port, params: { branch: branch(), rport: null } }];
+    message.headers.via = [{ version: '2.0', protocol: peer.protocol, host: host!, port: this.transport.portFor(peer.protocol), params: { branch: branch(), rport: null } }];
   }
 
   private onMessage(message: SipMessage, source: SipPeer): void {
