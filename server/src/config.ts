@@ -73,6 +73,15 @@ export const ConfigSchema = Type.Object({
     pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}(,[0-9A-Fa-f.:]+/[0-9]{1,3})*$',
     description: 'Comma-separated networks (CIDR) whose phones and PBXs may call in. Default: loopback and private networks only. The trunk (PARLEY_SIP_TRUNK) may always call.',
   }),
+  PARLEY_SIP_TLS_PORT: Type.Integer({ default: 5061, minimum: 0, maximum: 65535, description: 'SIP over TLS port, when PARLEY_SIP_TLS_CERT_FILE and PARLEY_SIP_TLS_KEY_FILE are set (0 picks a free one).' }),
+  PARLEY_SIP_TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'PEM certificate (chain) for SIP over TLS. With PARLEY_SIP_TLS_KEY_FILE, turns SIP over TLS on.' })),
+  PARLEY_SIP_TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'PEM private key for SIP over TLS.' })),
+  PARLEY_SIP_ACCOUNTS: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9._~+-]{1,64}:[^,:\\s]{12,128}(,[A-Za-z0-9._~+-]{1,64}:[^,:\\s]{12,128})*$',
+      description: 'Comma-separated user:password digest accounts (passwords of 12+ characters) that may call in from any network, e.g. a PBX outside PARLEY_SIP_ALLOWED_NETWORKS. Wrong answers count as wrong PINs.',
+    }),
+  ),
   PARLEY_SIP_MAX_CALLS: Type.Integer({ default: 50, minimum: 1, maximum: 10_000, description: 'Phone calls this node carries at once; more get 503.' }),
   PARLEY_SIP_TRUNK: Type.Optional(
     Type.String({ pattern: '^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$', description: 'host[:port] of the SIP trunk or PBX that dial-out goes through (its outbound proxy). Unset: SIP URIs are called directly and numbers cannot be.' }),
@@ -133,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('PARLEY_RTC_MIN_PORT must not be above PARLEY_RTC_MAX_PORT');
     } else if (config.PARLEY_SIP_RTP_MIN_PORT > config.PARLEY_SIP_RTP_MAX_PORT) {
       problems.push('PARLEY_SIP_RTP_MIN_PORT must not be above PARLEY_SIP_RTP_MAX_PORT');
+    } else if (Boolean(config.PARLEY_SIP_TLS_CERT_FILE) !== Boolean(config.PARLEY_SIP_TLS_KEY_FILE)) {
+      problems.push('PARLEY_SIP_TLS_CERT_FILE and PARLEY_SIP_TLS_KEY_FILE go together');
     } else if (Boolean(config.PARLEY_SIP_TRUNK_USERNAME) !== Boolean(config.PARLEY_SIP_TRUNK_PASSWORD)) {
       problems.push('PARLEY_SIP_TRUNK_USERNAME and PARLEY_SIP_TRUNK_PASSWORD go together');
     } else if (config.PARLEY_REDIS_URL && !config.PARLEY_SECRET) {

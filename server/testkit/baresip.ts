@@ -46,6 +46,8 @@ export interface BaresipOptions {
   sipPort?: number;
   /** The user part of its address; "phone" by default. */
   user?: string;
+  /** Digest credentials it answers a 401 with. */
+  auth?: { user: string; password: string };
   /** Offered codecs in order of preference; PCMU then PCMA by default. */
   codecs?: Array<'PCMU' | 'PCMA' | 'opus'>;
 }
@@ -99,7 +101,8 @@ export class Baresip {
       await writeFile(path.join(dir, 'config'), config({ sipPort, controlPort, playWav, dir, record: options.record ?? false }));
       const codecs = (options.codecs ?? ['PCMU', 'PCMA']).map((codec) => (codec === 'opus' ? 'opus/48000/2' : `${codec}/8000/1`)).join(',');
       const answermode = options.autoAnswer ? 'auto' : 'manual';
-      await writeFile(path.join(dir, 'accounts'), `<sip:${user}@127.0.0.1>;regint=0;answermode=${answermode};audio_codecs=${codecs};ptime=20\n`);
+      const auth = options.auth ? `;auth_user=${options.auth.user};auth_pass=${options.auth.password}` : '';
+      await writeFile(path.join(dir, 'accounts'), `<sip:${user}@127.0.0.1>${auth};regint=0;answermode=${answermode};audio_codecs=${codecs};ptime=20\n`);
       const child = await TestProcess.start('baresip', ['-f', dir], {
         what: `baresip on SIP port ${sipPort}`,
         ready: (output) => output.includes('baresip is ready.'),

@@ -30,11 +30,19 @@ const PREFIX = 'parley:';
 const roomKey = (id: string) => `${PREFIX}room:${id}`;
 const pinKey = (pin: string) => `${PREFIX}pin:${pin}`;
 /**
- * A PIN outlives its room's idle expiry four times over, so a busy room
- * never loses it; a PIN left behind by an expired room only answers "no
- * such meeting" (the room is checked) and blocks that PIN for new rooms.
+ * A PIN's key lives as long as its room: set with it and renewed whenever
+ * someone enters. One left behind by an expired room only answers "no such
+ * meeting" (the room is checked) until it expires too.
  */
-const PIN_TTL_SECONDS = 4 * ROOM_TTL_SECONDS;
+const PIN_TTL_SECONDS = ROOM_TTL_SECONDS;
+
+// A participant in: every key of the room lives on, the PIN's among them.
+const ADD_PARTICIPANT = `
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ${ROOM_TTL_SECONDS}) end
+local pin = redis.call('HGET', KEYS[1], 'dialInPin')
+if pin then redis.call('EXPIRE', ARGV[3] .. pin, ${PIN_TTL_SECONDS}) end
+return 1`;
 const keysOf = (id: string) => ({
   room: roomKey(id),
   participants: `${roomKey(id)}:participants`,
@@ -128,15 +136,11 @@ export class RedisRoomStore implements RoomStore {
   async addParticipant(roomId: string, participant: ParticipantRecord): Promise<void> {
     return this.reach(async () => {
       const keys = keysOf(roomId);
-      await this.client
-        .multi()
-        .hSet(keys.participants, participant.peerId, JSON.stringify(participant))
-        .expire(keys.participants, ROOM_TTL_SECONDS)
-        .expire(keys.room, ROOM_TTL_SECONDS)
-        // Revocations live as long as the room, however long ago they were made.
-        .expire(keys.revoked, ROOM_TTL_SECONDS)
-        .expire(keys.chat, ROOM_TTL_SECONDS)
-        .exec();
+      // Revocations and chat live as long as the room, however long ago they were made.
+      await this.client.eval(ADD_PARTICIPANT, {
+        keys: [keys.room, keys.participants, keys.revoked, keys.chat],
+        arguments: [participant.peerId, JSON.stringify(participant), `${PREFIX}pin:`],
+      });
     });
   }
 

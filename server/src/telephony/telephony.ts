@@ -8,8 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
-import sip from 'sip';
+import sip, { type SipRequest, type SipResponse } from 'sip';
 import type { Config } from '../config.js';
 import type { Meetings } from '../meeting/meetings.js';
 import type { PhoneBridge } from '../meeting/phone-bridge.js';
@@ -22,6 +23,7 @@ import { PHONE_CAPABILITIES, PhoneParticipant } from './phone-participant.js';
 import { loadPrompts, type Prompts } from './prompts.js';
 import { RtpSocket } from './rtp-socket.js';
 import type { SipDialog } from './sip/sip-dialog.js';
+import { DigestAuthenticator, parseAccounts } from './sip/digest-auth.js';
 import { CallFailed, SipEndpoint, type IncomingCall } from './sip/sip-endpoint.js';
 import { SipTransport, type SipPeer } from './sip/sip-transport.js';
 
@@ -56,28 +58,46 @@ export class Telephony implements PhoneBridge {
     if (!config.PARLEY_SIP_ENABLED) return undefined;
     const trunk = config.PARLEY_SIP_TRUNK ? await resolvePeer(config.PARLEY_SIP_TRUNK) : undefined;
     const guard = new CallGuard(config.PARLEY_SIP_ALLOWED_NETWORKS, trunk ? [trunk.address] : []);
+    const tls = config.PARLEY_SIP_TLS_CERT_FILE
+      ? {
+          port: config.PARLEY_SIP_TLS_PORT,
+          cert: await readFile(config.PARLEY_SIP_TLS_CERT_FILE),
+          key: await readFile(config.PARLEY_SIP_TLS_KEY_FILE!),
+        }
+      : undefined;
     let transport: SipTransport;
     try {
-      transport = await SipTransport.listen({ address: config.PARLEY_SIP_LISTEN_IP, port: config.PARLEY_SIP_PORT, admit: (source) => guard.admitMessage(source) });
+      transport = await SipTransport.listen({ address: config.PARLEY_SIP_LISTEN_IP, port: config.PARLEY_SIP_PORT, admit: (source) => guard.admitMessage(source), ...(tls ? { tls } : {}) });
     } catch (error) {
       logger.warn({ err: error, port: config.PARLEY_SIP_PORT }, 'SIP is off: its port could not be bound');
       return undefined;
     }
     transport.on('error', (error) => logger.debug({ err: error }, 'SIP socket error'));
     const publicAddress = config.PARLEY_SIP_ANNOUNCED_ADDRESS ?? config.PARLEY_RTC_ANNOUNCED_ADDRESS;
-    const endpoint = new SipEndpoint(transport, { publicAddress, trusted: (source) => guard.trusted(source) });
+    const accounts = new DigestAuthenticator(parseAccounts(config.PARLEY_SIP_ACCOUNTS));
+    const endpoint = new SipEndpoint(transport, {
+      publicAddress,
+      trusted: (source) => guard.trusted(source),
+      screen: (request, source) => screenCall(request, source, guard, config.PARLEY_SIP_ACCOUNTS ? accounts : undefined),
+    });
     // dist/prompts from server/src/telephony (tests) and from dist/server/telephony (the build) alike.
     const prompts = await loadPrompts(new URL('../../../dist/prompts/', import.meta.url), logger);
     const telephony = new Telephony(deps, transport, endpoint, guard, prompts, trunk);
+    const over = transport.tlsPort ? `UDP and TCP; TLS on port ${transport.tlsPort}` : 'UDP and TCP';
     logger.info(
-      { sip: `sip:<PIN>@${publicAddress}:${transport.port}`, allowedNetworks: config.PARLEY_SIP_ALLOWED_NETWORKS },
-      `phones dial in at sip:<PIN>@${publicAddress}:${transport.port} (UDP and TCP), from ${config.PARLEY_SIP_ALLOWED_NETWORKS}`,
+      { sip: `sip:<PIN>@${publicAddress}:${transport.port}`, tlsPort: transport.tlsPort, allowedNetworks: config.PARLEY_SIP_ALLOWED_NETWORKS },
+      `phones dial in at sip:<PIN>@${publicAddress}:${transport.port} (${over}), from ${config.PARLEY_SIP_ALLOWED_NETWORKS}`,
     );
     return telephony;
   }
 
   get port(): number {
     return this.transport.port;
+  }
+
+  /** The port of SIP over TLS, when it is on. */
+  get tlsPort(): number | undefined {
+    return this.transport.tlsPort;
   }
 
   dialInUri(pin: string): string {
@@ -269,6 +289,22 @@ interface Answered {
   phone: PhoneCall;
   /** Takes the phone out of its meeting (once it is in one). */
   leave: () => void;
+}
+
+/**
+ * Who may call: the allowed networks and the trunk as they are; anyone else
+ * only with a digest account, when there are accounts. Wrong credentials
+ * count as wrong PINs, so guessing passwords locks the source out too.
+ */
+function screenCall(request: SipRequest, source: SipPeer, guard: CallGuard, accounts: DigestAuthenticator | undefined): SipResponse | undefined {
+  if (guard.trusted(source)) return undefined;
+  if (!accounts) return sip.makeResponse(request, 403, 'Forbidden: this network may not call');
+  const caller = callerOf(request.headers.from.uri);
+  if (!guard.mayTryPin(source, caller)) return sip.makeResponse(request, 403, 'Forbidden: too many failed attempts');
+  const outcome = accounts.check(request);
+  if (outcome === 'authenticated') return undefined;
+  if (outcome === 'wrong-credentials') guard.wrongPin(source, caller);
+  return accounts.challenge(request);
 }
 
 /**

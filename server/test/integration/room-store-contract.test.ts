@@ -117,8 +117,8 @@ after(async () => {
 }, HOOK);
 
 contract('RedisRoomStore', async () => new RedisRoomStore(client), (store) => {
-  test('every key of a room expires', SERVER, async () => {
-    const room = newRoom();
+  test('every key of a room expires, its PIN with it', SERVER, async () => {
+    const room = { ...newRoom(), dialInPin: String(200_000_000 + (process.pid % 99_999_999)) };
     await store().createRoom(room);
     await store().addParticipant(room.id, person('a'));
     await store().appendChat(room.id, message(1), 5);
@@ -129,5 +129,9 @@ contract('RedisRoomStore', async () => new RedisRoomStore(client), (store) => {
       const ttl = await client.ttl(key);
       assert.ok(ttl > 0 && ttl <= ROOM_TTL_SECONDS, `${key} expires (ttl ${ttl})`);
     }
+    // Someone entering renews the PIN with the room: it never expires first.
+    await client.expire(`parley:pin:${room.dialInPin}`, 60);
+    await store().addParticipant(room.id, person('b'));
+    assert.ok((await client.ttl(`parley:pin:${room.dialInPin}`)) > ROOM_TTL_SECONDS - 60, 'the PIN was renewed');
   });
 });

@@ -6,11 +6,19 @@
  * After all that, the server still takes a call.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
 import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { runTool } from '../../testkit/processes.js';
+import { Baresip } from '../../testkit/baresip.js';
 import { runSipp, scenario, sipFlood } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { HOOK, SERVER } from '../helpers/timeouts.js';
 
 describe('the SIP user agent under attack', SERVER, () => {
@@ -72,5 +80,96 @@ describe('the SIP user agent under attack', SERVER, () => {
     await runSipp(xml, { target, service: pin, from: '127.0.0.5', calls: 10, rate: 5 });
     const room = (await parley.meetings.list()).flatMap((meeting) => meeting.roster.waiting());
     assert.equal(room.filter((peer) => peer.phone).length, 1, 'only the earlier test\'s phone waits; every raced call left');
+  });
+});
+
+describe('callers outside the allowed networks, with digest accounts', SERVER, () => {
+  let parley: Parley;
+  let target: string;
+  let pin: string;
+  const phones: Baresip[] = [];
+
+  before(async () => {
+    parley = await startTestParley({
+      PARLEY_SIP_ENABLED: 'true',
+      PARLEY_SIP_PORT: '0',
+      PARLEY_SIP_LISTEN_IP: '127.0.0.1',
+      PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
+      // Nothing on this machine is in the allowed network: every caller must log in.
+      PARLEY_SIP_ALLOWED_NETWORKS: '192.0.2.0/24',
+      PARLEY_SIP_ACCOUNTS: 'branch-pbx:correct-horse-battery',
+    });
+    target = `127.0.0.1:${parley.telephony!.port}`;
+    pin = (await createRoom(parley, { lobby: true })).dialIn!.pin;
+  }, HOOK);
+  after(async () => {
+    for (const phone of phones) await phone.stop();
+    await parley?.close();
+  }, HOOK);
+
+  test('an INVITE without credentials is challenged (401)', SERVER, async () => {
+    await runSipp(scenario({ user: pin, expect: 401 }), { target });
+  });
+
+  test('baresip with the right account gets in; with a wrong password it is refused', SERVER, async () => {
+    const right = await Baresip.start({ user: '4930555001', auth: { user: 'branch-pbx', password: 'correct-horse-battery' } });
+    phones.push(right);
+    await right.dial(`sip:${pin}@${target}`);
+    await right.waitFor('CALL_ESTABLISHED', 20_000);
+    const waiting = (await parley.meetings.list()).flatMap((meeting) => meeting.roster.waiting());
+    assert.deepEqual(waiting.map((peer) => peer.displayName), ['Phone ···5001']);
+
+    const wrong = await Baresip.start({ user: '4930555002', auth: { user: 'branch-pbx', password: 'wrong-horse-battery' } });
+    phones.push(wrong);
+    await wrong.dial(`sip:${pin}@${target}`);
+    const closed = await wrong.waitFor('CALL_CLOSED', 20_000);
+    assert.match(String(closed.param), /^40[13] /, `refused, not ${closed.param}`);
+  });
+});
+
+describe('SIP over TLS', SERVER, () => {
+  let parley: Parley;
+  let certificate: string;
+  let phone: Baresip | undefined;
+
+  before(async () => {
+    // A self-signed certificate for 127.0.0.1 (baresip 1.0.0 does not check it; the test does).
+    const directory = await mkdtemp(path.join(tmpdir(), 'parley-sip-tls-'));
+    certificate = path.join(directory, 'cert.pem');
+    const key = path.join(directory, 'key.pem');
+    await runTool('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', certificate]);
+    parley = await startTestParley({
+      PARLEY_SIP_ENABLED: 'true',
+      PARLEY_SIP_PORT: '0',
+      PARLEY_SIP_TLS_PORT: '0',
+      PARLEY_SIP_TLS_CERT_FILE: certificate,
+      PARLEY_SIP_TLS_KEY_FILE: key,
+      PARLEY_SIP_LISTEN_IP: '127.0.0.1',
+      PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
+    });
+  }, HOOK);
+  after(async () => {
+    await phone?.stop();
+    await parley?.close();
+  }, HOOK);
+
+  test('the TLS port serves the configured certificate; baresip calls in over it and hangs up', SERVER, async () => {
+    const served = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: parley.telephony!.tlsPort!, ca: [readFileSync(certificate)], servername: '' }, () => {
+        resolve(socket.getPeerX509Certificate()!.fingerprint256);
+        socket.end();
+      });
+      socket.once('error', reject);
+    });
+    assert.equal(served, new X509Certificate(readFileSync(certificate)).fingerprint256);
+    const room = await createRoom(parley, { lobby: false });
+    phone = await Baresip.start({ user: '4930555443' });
+    await phone.dial(`sip:${room.dialIn!.pin}@127.0.0.1:${parley.telephony!.tlsPort};transport=tls`);
+    await phone.waitFor('CALL_ESTABLISHED', 20_000);
+    const joined = (await parley.meetings.list()).flatMap((meeting) => meeting.roster.joined());
+    assert.deepEqual(joined.map((peer) => peer.displayName), ['Phone ···5443']);
+    await phone.hangup();
+    await phone.waitFor('CALL_CLOSED', 10_000);
+    await waitUntil(async () => (await parley.meetings.list()).length, (live) => live === 0, 10_000, 'the phone to leave over TLS (BYE)');
   });
 });

@@ -38,8 +38,10 @@ export interface TrunkCredentials {
 export interface SipEndpointOptions {
   /** The host and port put in Via and Contact. */
   publicAddress: string;
-  /** Whether calls from this source are taken; others get 403. */
+  /** Whether this source may ask what the server supports (OPTIONS); others get 403. */
   trusted(source: SipPeer): boolean;
+  /** Whether a new INVITE is taken: undefined, or the response that refuses or challenges it. */
+  screen(request: SipRequest, source: SipPeer): SipResponse | undefined;
 }
 
 export interface SipEndpointEvents {
@@ -72,7 +74,7 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> implements Dial
   }
 
   contact(peer: SipPeer): string {
-    return `sip:parley@${this.options.publicAddress}:${this.transport.port};transport=${peer.protocol.toLowerCase()}`;
+    return `sip:parley@${this.options.publicAddress}:${this.transport.portFor(peer.protocol)};transport=${peer.protocol.toLowerCase()}`;
   }
 
   send(peer: SipPeer, message: SipRequest | SipResponse): void {
@@ -159,7 +161,7 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> implements Dial
   private stamp(peer: SipPeer, message: SipMessage): void {
     if (!('method' in message) || message.headers.via.length > 0) return;
     const [host] = this.options.publicAddress.split(':');
-    message.headers.via = [{ version: '2.0', protocol: peer.protocol, host: host!, port: this.transport.port, params: { branch: branch(), rport: null } }];
+    message.headers.via = [{ version: '2.0', protocol: peer.protocol, host: host!, port: this.transport.portFor(peer.protocol), params: { branch: branch(), rport: null } }];
   }
 
   private onMessage(message: SipMessage, source: SipPeer): void {
@@ -196,9 +198,11 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> implements Dial
       case 'OPTIONS':
         if (!this.options.trusted(source)) return refuse(403, 'Forbidden');
         return transaction.send(sip.makeResponse(message, 200, 'OK', { headers: { allow: ALLOW, accept: 'application/sdp' } }));
-      case 'INVITE':
-        if (!this.options.trusted(source)) return refuse(403, 'Forbidden: this network may not call');
+      case 'INVITE': {
+        const refusal = this.options.screen(message, source);
+        if (refusal) return transaction.send(refusal);
         return this.onInvite(message, transaction, source);
+      }
       case 'BYE':
       case 'INFO':
         return refuse(481, 'Call/Transaction Does Not Exist');

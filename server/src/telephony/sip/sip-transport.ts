@@ -1,7 +1,8 @@
 /**
- * SIP over UDP and TCP, hardened: the `sip` package parses and serialises,
- * but its own transports crash on socket errors and take any size, so
- * Parley binds the sockets itself. Every datagram or stream is capped in
+ * SIP over UDP and TCP (and TLS when a certificate is configured),
+ * hardened: the `sip` package parses and serialises, but its own transports
+ * crash on socket errors and take any size, so Parley binds the sockets
+ * itself. Every datagram or stream is capped in
  * size, every source is checked against the allowed networks and its rate
  * before a byte is parsed, and what cannot be parsed is dropped (a message
  * without a usable Via cannot be answered).
@@ -9,11 +10,12 @@
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import tls from 'node:tls';
 import sip, { type Connection, type SipMessage } from 'sip';
 
 /** Where a message came from or goes to. */
 export interface SipPeer {
-  protocol: 'UDP' | 'TCP';
+  protocol: 'UDP' | 'TCP' | 'TLS';
   address: string;
   port: number;
 }
@@ -29,6 +31,8 @@ export interface SipTransportOptions {
   port: number;
   /** Whether a source may send at all (networks and rate), asked before parsing. */
   admit(source: SipPeer): boolean;
+  /** SIP over TLS on its own port, with this certificate and key (PEM). */
+  tls?: { port: number; cert: Buffer; key: Buffer };
 }
 
 export interface SipTransportEvents {
@@ -39,6 +43,7 @@ export interface SipTransportEvents {
 export class SipTransport extends EventEmitter<SipTransportEvents> {
   private readonly udp: dgram.Socket;
   private readonly tcp: net.Server;
+  private readonly tls: tls.Server | undefined;
   private readonly streams = new Map<string, net.Socket>();
   private readonly perAddress = new Map<string, number>();
   private closed = false;
@@ -48,11 +53,17 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     this.udp = dgram.createSocket(net.isIPv6(options.address) ? 'udp6' : 'udp4');
     this.udp.on('message', (data, info) => this.onDatagram(data, { protocol: 'UDP', address: info.address, port: info.port }));
     this.udp.on('error', (error) => this.emit('error', error));
-    this.tcp = net.createServer((socket) => this.onStream(socket));
+    this.tcp = net.createServer((socket) => this.onStream(socket, 'TCP'));
     this.tcp.on('error', (error) => this.emit('error', error));
+    if (options.tls) {
+      // A TLS handshake that never completes is closed like an idle connection.
+      this.tls = tls.createServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: 10_000 }, (socket) => this.onStream(socket, 'TLS'));
+      this.tls.on('error', (error) => this.emit('error', error));
+      this.tls.on('tlsClientError', () => {});
+    }
   }
 
-  /** Binds UDP and TCP on the same port; rejects (and frees both) if either is taken. */
+  /** Binds UDP and TCP on the same port, and TLS on its own; rejects (and frees all) if any is taken. */
   static async listen(options: SipTransportOptions): Promise<SipTransport> {
     const transport = new SipTransport(options);
     try {
@@ -65,6 +76,12 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
         transport.tcp.once('error', reject);
         transport.tcp.listen(port, options.address, () => resolve());
       });
+      if (transport.tls && options.tls) {
+        await new Promise<void>((resolve, reject) => {
+          transport.tls!.once('error', reject);
+          transport.tls!.listen(options.tls!.port, options.address, () => resolve());
+        });
+      }
     } catch (error) {
       transport.close();
       throw error;
@@ -74,6 +91,16 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
 
   get port(): number {
     return this.udp.address().port;
+  }
+
+  /** The port of SIP over TLS, if it is on. */
+  get tlsPort(): number | undefined {
+    return (this.tls?.address() as net.AddressInfo | null)?.port;
+  }
+
+  /** The port a peer of this protocol reaches us on. */
+  portFor(protocol: SipPeer['protocol']): number {
+    return protocol === 'TLS' ? (this.tlsPort ?? this.port) : this.port;
   }
 
   /** A connection for the transaction layer: sends to `peer` over its protocol. */
@@ -93,6 +120,11 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
       stream.write(bytes);
       return;
     }
+    // Calls go out over UDP or TCP; TLS answers only on the caller's own connection.
+    if (peer.protocol === 'TLS') {
+      this.emit('error', new Error(`no TLS connection to ${keyOf(peer)}`));
+      return;
+    }
     const socket = net.connect({ host: peer.address, port: peer.port }, () => socket.write(bytes));
     this.track(socket, peer);
   }
@@ -106,6 +138,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
       // Never bound.
     }
     this.tcp.close();
+    this.tls?.close();
     for (const socket of this.streams.values()) socket.destroy();
   }
 
@@ -116,8 +149,8 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     if (message && wellFormed(message)) this.emit('message', message, source);
   }
 
-  private onStream(socket: net.Socket): void {
-    const source: SipPeer = { protocol: 'TCP', address: normalise(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
+  private onStream(socket: net.Socket, protocol: 'TCP' | 'TLS'): void {
+    const source: SipPeer = { protocol, address: normalise(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
     const count = this.perAddress.get(source.address) ?? 0;
     if (count >= TCP_CONNECTIONS_PER_ADDRESS || !this.options.admit(source)) {
       socket.destroy();
