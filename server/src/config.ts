@@ -82,6 +82,7 @@ export const ConfigSchema = Type.Object({
       description: 'Comma-separated user:password digest accounts (passwords of 12+ characters) that may call in from any network, e.g. a PBX outside PARLEY_SIP_ALLOWED_NETWORKS. Wrong answers count as wrong PINs.',
     }),
   ),
+  PARLEY_SIP_MEDIA_TIMEOUT_SECONDS: Type.Integer({ default: 60, minimum: 2, maximum: 3600, description: 'A phone that should be sending but sends no RTP for this long is hung up on (it went away without a BYE). Held calls are exempt.' }),
   PARLEY_SIP_MAX_CALLS: Type.Integer({ default: 50, minimum: 1, maximum: 10_000, description: 'Phone calls this node carries at once; more get 503.' }),
   PARLEY_SIP_TRUNK: Type.Optional(
     Type.String({ pattern: '^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$', description: 'host[:port] of the SIP trunk or PBX that dial-out goes through (its outbound proxy). Unset: SIP URIs are called directly and numbers cannot be.' }),

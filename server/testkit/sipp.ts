@@ -31,10 +31,12 @@ export interface RequestOptions {
   headers?: string[];
   /** The final answer expected; the scenario fails on any other. */
   expect: number;
+  /** After a 2xx: wait (at most 20 s) for the server's BYE, and answer it. */
+  awaitBye?: boolean;
 }
 
 /** One request and its expected final answer (an INVITE's answer is ACKed; a 2xx leaves the call up). */
-export function scenario({ user, method = 'INVITE', body, headers = [], expect }: RequestOptions): string {
+export function scenario({ user, method = 'INVITE', body, headers = [], expect, awaitBye = false }: RequestOptions): string {
   const content = body ?? (method === 'INVITE' ? SDP : '');
   const defaults = headers.some((header) => /^max-forwards:/i.test(header)) ? [] : ['Max-Forwards: 70'];
   const extra = [...defaults, ...headers, ...(content ? ['Content-Type: application/sdp'] : [])].join('\n');
@@ -54,6 +56,19 @@ Content-Length: 0
 
 ]]></send>`
       : '';
+  const bye = awaitBye
+    ? `<recv request="BYE" timeout="20000"/>
+<send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+
+]]></send>`
+    : '';
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="parley test">
 <send retrans="500"><![CDATA[
@@ -72,6 +87,7 @@ ${content}]]></send>
 <recv response="180" optional="true"/>
 <recv response="${expect}"/>
 ${ack}
+${bye}
 </scenario>
 `;
 }

@@ -29,6 +29,8 @@ export interface CallMedia {
   dtmfPayloadType: number | undefined;
   /** Whether the phone wants to hear us (not on hold). */
   receives: boolean;
+  /** Whether the phone says it sends (its RTP is expected). */
+  sends: boolean;
 }
 
 const MAX_SDP_BYTES = 4_096;
@@ -75,8 +77,9 @@ export function readCallSdp(sdp: string): CallMedia {
   const codec = CODECS[nameOf(chosen)!]!;
   const dtmf = payloads.find((pt) => nameOf(pt) === `TELEPHONE-EVENT/${codec.clockRate}`);
   const direction = audio.direction ?? session.direction ?? 'sendrecv';
-  const held = direction === 'sendonly' || direction === 'inactive' || address === '0.0.0.0';
-  return { address, port: audio.port, codec, payloadType: chosen, dtmfPayloadType: dtmf, receives: !held };
+  const receives = (direction === 'sendrecv' || direction === 'recvonly') && address !== '0.0.0.0';
+  const sends = direction === 'sendrecv' || direction === 'sendonly';
+  return { address, port: audio.port, codec, payloadType: chosen, dtmfPayloadType: dtmf, receives, sends };
 }
 
 export interface LocalMedia {
@@ -86,9 +89,10 @@ export interface LocalMedia {
   version: number;
 }
 
-/** Our answer: the chosen codec and telephone-events, sending and receiving unless the phone holds the call. */
+/** Our answer: the chosen codec and telephone-events, in the direction that mirrors the phone's (hold: we only receive). */
 export function writeAnswer(local: LocalMedia, chosen: CallMedia): string {
-  return write(local, [chosen.payloadType], chosen, chosen.receives ? 'sendrecv' : 'recvonly');
+  const direction = chosen.receives ? (chosen.sends ? 'sendrecv' : 'sendonly') : chosen.sends ? 'recvonly' : 'inactive';
+  return write(local, [chosen.payloadType], chosen, direction);
 }
 
 /** Our offer for a call we place: PCMU, PCMA and telephone-events. */
@@ -96,7 +100,7 @@ export function writeOffer(local: LocalMedia): string {
   return write(local, [0, 8], { dtmfPayloadType: 101 }, 'sendrecv');
 }
 
-function write(local: LocalMedia, payloadTypes: number[], media: Partial<CallMedia>, direction: 'sendrecv' | 'recvonly'): string {
+function write(local: LocalMedia, payloadTypes: number[], media: Partial<CallMedia>, direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive'): string {
   const rtp = payloadTypes.map((payload) => rtpMapOf(payload, media));
   const all = [...payloadTypes];
   if (media.dtmfPayloadType !== undefined) {

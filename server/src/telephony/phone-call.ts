@@ -21,6 +21,8 @@ const SILENCE: AudioLevel = { level: 127, voice: false };
 export interface PhoneCallEvents {
   /** A DTMF digit: 0-9, *, #. */
   digit: [digit: string];
+  /** The phone said it sends, yet nothing came for the media timeout: it is gone without a BYE. */
+  silent: [];
 }
 
 /** A packet of the phone's speech, parsed once, with its RFC 6464 audio level. */
@@ -36,19 +38,22 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
   /** Who waits for the prompts to finish playing. */
   private drained: (() => void)[] = [];
   private nextTickAt = 0;
-  private sending: boolean;
   private onSpeech: SpeechHandler | undefined;
+  /** When the phone's last packet came (or the call or its last offer began). */
+  private heardAt = performance.now();
+  private silenceReported = false;
 
   constructor(
     private readonly socket: RtpSocket,
     private media: CallMedia,
+    /** How long a sending phone may be silent before it counts as gone. */
+    private readonly mediaTimeoutMs: number,
   ) {
     super();
     this.mixer = new Mixer(media.codec.clockRate === 48000 ? 48000 : 8000);
     this.encoder = createEncoder(media.codec);
     this.decoder = createDecoder(media.codec);
     this.sender = new RtpStream({ ssrc: (Math.random() * 0x1_0000_0000) >>> 0, payloadType: media.payloadType, samplesPerFrame: frameSamples(media.codec.clockRate) });
-    this.sending = media.receives;
     socket.on('packet', (packet) => this.onPacket(packet));
   }
 
@@ -65,8 +70,8 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
   /** A new offer in the call: hold (stop sending), resume, or media moved. */
   update(media: CallMedia): void {
     if (media.address !== this.media.address || media.port !== this.media.port) this.socket.retarget(media);
-    this.media = { ...this.media, address: media.address, port: media.port, receives: media.receives };
-    this.sending = media.receives;
+    this.media = { ...this.media, address: media.address, port: media.port, receives: media.receives, sends: media.sends };
+    this.heardAt = performance.now();
   }
 
   /** Where the phone's speech goes once it is in the meeting (undefined: nowhere). */
@@ -111,6 +116,10 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
       // Far behind (a stalled process): skip ahead rather than burst.
       if (now - this.nextTickAt > 5 * FRAME_MS) this.nextTickAt = now;
       this.tick();
+      if (this.media.sends && !this.silenceReported && now - this.heardAt > this.mediaTimeoutMs) {
+        this.silenceReported = true;
+        this.emit('silent');
+      }
       if (this.timer) this.schedule();
     }, Math.max(0, this.nextTickAt - performance.now()));
   }
@@ -118,13 +127,14 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
   private tick(): void {
     const frame = this.mixer.tick();
     if (!this.mixer.promptPlaying) for (const resolve of this.drained.splice(0)) resolve();
-    if (this.sending) this.socket.send(this.sender.next(this.encoder.encode(frame)));
+    if (this.media.receives) this.socket.send(this.sender.next(this.encoder.encode(frame)));
     else this.sender.skip();
   }
 
   private onPacket(bytes: Buffer): void {
     const packet = parseRtp(bytes);
     if (!packet) return;
+    this.heardAt = performance.now();
     if (packet.payloadType === this.media.dtmfPayloadType) {
       const digit = this.dtmf.push(packet);
       if (digit !== undefined) this.emit('digit', digit);

@@ -168,7 +168,7 @@ export class Telephony implements PhoneBridge {
       socket.close();
       return undefined;
     }
-    const phone = new PhoneCall(socket, media);
+    const phone = new PhoneCall(socket, media, this.deps.config.PARLEY_SIP_MEDIA_TIMEOUT_SECONDS * 1000);
     const local = { address: this.publicAddress(), port: socket.port, version: 1 };
     const dialog = call.accept(writeAnswer(local, media));
     return this.track(dialog, phone, local);
@@ -189,6 +189,7 @@ export class Telephony implements PhoneBridge {
       }
     });
     dialog.on('info', (type, body) => phone.infoDigit(type, body));
+    phone.once('silent', () => void dialog.hangUp('no-media'));
     dialog.once('ended', (why) => {
       this.calls.delete(dialog);
       this.deps.logger.info({ callId: dialog.callId, why }, 'phone call ended');
@@ -269,7 +270,7 @@ export class Telephony implements PhoneBridge {
       throw error;
     }
     socket.retarget(media);
-    const answered = this.track(outgoing.dialog, new PhoneCall(socket, media), local);
+    const answered = this.track(outgoing.dialog, new PhoneCall(socket, media, this.deps.config.PARLEY_SIP_MEDIA_TIMEOUT_SECONDS * 1000), local);
     this.deps.logger.info({ roomId, target, hostPeerId }, 'a phone a host called answered');
     await this.enterMeeting(answered, roomId, callerOf(uri), true, peerId);
   }

@@ -173,3 +173,25 @@ describe('SIP over TLS', SERVER, () => {
     await waitUntil(async () => (await parley.meetings.list()).length, (live) => live === 0, 10_000, 'the phone to leave over TLS (BYE)');
   });
 });
+
+describe('a phone that goes away without a BYE', SERVER, () => {
+  let parley: Parley;
+
+  before(async () => {
+    parley = await startTestParley({
+      PARLEY_SIP_ENABLED: 'true',
+      PARLEY_SIP_PORT: '0',
+      PARLEY_SIP_LISTEN_IP: '127.0.0.1',
+      PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
+      PARLEY_SIP_MEDIA_TIMEOUT_SECONDS: '2',
+    });
+  }, HOOK);
+  after(() => parley?.close(), HOOK);
+
+  test('is hung up on (BYE) once its RTP has been missing for the media timeout, and leaves the lobby', SERVER, async () => {
+    const room = await createRoom(parley, { lobby: true });
+    // SIPp sends no RTP at all: it answers Parley's BYE, or fails after 20 s.
+    await runSipp(scenario({ user: room.dialIn!.pin, expect: 200, awaitBye: true }), { target: `127.0.0.1:${parley.telephony!.port}` });
+    await waitUntil(async () => (await parley.meetings.list()).flatMap((meeting) => meeting.roster.waiting()).length, (waiting) => waiting === 0, 10_000, 'the silent phone to leave the lobby');
+  });
+});

@@ -31,13 +31,19 @@ test("the phone's first codec Parley knows is taken, with its telephone-events",
   assert.equal(opus.dtmfPayloadType, undefined, 'no telephone-event offered, none assumed');
 });
 
-test('hold is sendonly, inactive or a 0.0.0.0 address; the answer then only receives', QUICK, () => {
-  for (const held of [offer('m=audio 4000 RTP/AVP 0', 'a=sendonly'), offer('m=audio 4000 RTP/AVP 0', 'a=inactive'), offer('m=audio 4000 RTP/AVP 0').replaceAll('10.0.0.5', '0.0.0.0')]) {
-    const media = readCallSdp(held);
-    assert.equal(media.receives, false);
-    assert.equal(sdpTransform.parse(writeAnswer({ address: '192.0.2.1', port: 32000, version: 2 }, media)).media[0]!.direction, 'recvonly');
+test("hold is sendonly, inactive or a 0.0.0.0 address; the answer mirrors the phone's direction", QUICK, () => {
+  const cases = [
+    { offer: offer('m=audio 4000 RTP/AVP 0', 'a=sendonly'), receives: false, sends: true, answer: 'recvonly' },
+    { offer: offer('m=audio 4000 RTP/AVP 0', 'a=inactive'), receives: false, sends: false, answer: 'inactive' },
+    { offer: offer('m=audio 4000 RTP/AVP 0').replaceAll('10.0.0.5', '0.0.0.0'), receives: false, sends: true, answer: 'recvonly' },
+    { offer: offer('m=audio 4000 RTP/AVP 0', 'a=recvonly'), receives: true, sends: false, answer: 'sendonly' },
+    { offer: offer('m=audio 4000 RTP/AVP 0', 'a=sendrecv'), receives: true, sends: true, answer: 'sendrecv' },
+  ];
+  for (const { offer: sdp, receives, sends, answer } of cases) {
+    const media = readCallSdp(sdp);
+    assert.deepEqual([media.receives, media.sends], [receives, sends], sdp);
+    assert.equal(sdpTransform.parse(writeAnswer({ address: '192.0.2.1', port: 32000, version: 2 }, media)).media[0]!.direction, answer);
   }
-  assert.equal(readCallSdp(offer('m=audio 4000 RTP/AVP 0', 'a=sendrecv')).receives, true);
 });
 
 test('our answer and offer parse back to what they promise', QUICK, () => {

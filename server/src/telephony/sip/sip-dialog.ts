@@ -26,7 +26,7 @@ export interface DialogHost {
   forget(dialog: SipDialog): void;
 }
 
-export type DialogEnd = 'bye' | 'cancelled' | 'no-ack' | 'local' | 'failed';
+export type DialogEnd = 'bye' | 'cancelled' | 'no-ack' | 'no-media' | 'local' | 'failed';
 
 export interface DialogEvents {
   /** A re-INVITE with this offer (answer it with `answer`). */
