@@ -140,6 +140,33 @@ describe('phones in a meeting', BROWSER, () => {
     assert.ok(Math.abs(peak - BROWSER_TONE_HZ) < 15, `the Opus phone heard a peak at ${peak.toFixed(1)} Hz, not the browser's ${BROWSER_TONE_HZ} Hz`);
   });
 
+  test('a killed worker: the phone stays in the call, is heard again and hears again', BROWSER, async () => {
+    const room = await createRoom(meeting.parley, { lobby: false });
+    const host = await openParticipant(meeting.browser, meeting.parley.url);
+    await joinMeeting(host.page, room.hostUrl, 'Hostess');
+    const phone = await startPhone({ playWav: phoneTone, record: true, user: '4930555999' });
+    await phone.dial(`sip:${room.dialIn!.pin}@${sipAddress()}`);
+    await phone.waitFor('CALL_ESTABLISHED', 20_000);
+    const before = await inboundTotals(host.page);
+    await waitUntil(() => inboundTotals(host.page), (now) => now.audioEnergy > before.audioEnergy + 0.5, 30_000, "the phone's tone to reach the browser");
+
+    const [pid] = meeting.parley.pool.pids();
+    process.kill(pid!, 'SIGKILL');
+    // What arrived over the dead worker stops growing; growth from here on is the phone heard again.
+    const afterKill = await inboundTotals(host.page);
+    await waitUntil(() => inboundTotals(host.page), (now) => now.audioEnergy > afterKill.audioEnergy + 0.5, 30_000, "the phone's tone to reach the browser again");
+    const heardBefore = await recordedSeconds(phone);
+    await waitUntil(() => recordedSeconds(phone), (seconds) => seconds >= heardBefore + 3, 30_000, 'three more seconds of the call');
+    await phone.hangup();
+    await phone.waitFor('CALL_CLOSED', 10_000);
+    assert.equal(phone.events.filter((event) => event.type === 'CALL_CLOSED').length, 1, 'the call lasted through the worker death');
+    // The last three seconds the phone heard, after the worker died, hold the browser's tone.
+    const heard = await readWav((await phone.recordings())[0]!.heard);
+    const tail = heard.samples.subarray(heard.samples.length - 3 * heard.sampleRate);
+    const peak = peakFrequency(tail, heard.sampleRate, loudestWindow(tail, heard.sampleRate));
+    assert.ok(Math.abs(peak - BROWSER_TONE_HZ) < 15, `after the worker died the phone heard a peak at ${peak.toFixed(1)} Hz, not the browser's ${BROWSER_TONE_HZ} Hz`);
+  });
+
   test('a caller of the general address keys the PIN in by DTMF and enters', BROWSER, async () => {
     const room = await createRoom(meeting.parley, { lobby: false });
     const host = await openParticipant(meeting.browser, meeting.parley.url);
