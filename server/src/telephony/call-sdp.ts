@@ -41,8 +41,8 @@ const CODECS: Record<string, PhoneCodec> = {
 };
 const STATIC_PAYLOAD_TYPES: Record<number, string> = { 0: 'PCMU/8000', 8: 'PCMA/8000' };
 
-/** What the phone's offer (or answer) asks for. */
-export function readCallSdp(sdp: string): CallMedia {
+/** What the phone's offer (or answer) asks for; `keep`: the call's codec, taken again when offered again (a re-INVITE). */
+export function readCallSdp(sdp: string, keep?: PhoneCodec['name']): CallMedia {
   if (sdp.length === 0) throw new SdpError(488, 'no SDP offer (late offer is not supported)');
   if (sdp.length > MAX_SDP_BYTES || !/^v=0\r?\n/.test(sdp)) throw new SdpError(400, 'malformed SDP');
   // sdp-transform skips what it does not understand; a line that is not `x=...` at all is malformed.
@@ -69,10 +69,11 @@ export function readCallSdp(sdp: string): CallMedia {
     const rtp = audio.rtp.find((entry) => entry.payload === pt);
     return rtp ? `${rtp.codec.toUpperCase()}/${rtp.rate ?? ''}` : STATIC_PAYLOAD_TYPES[pt];
   };
-  const chosen = payloads.find((pt) => {
+  const known = payloads.filter((pt) => {
     const name = nameOf(pt);
     return name !== undefined && CODECS[name] !== undefined;
   });
+  const chosen = known.find((pt) => CODECS[nameOf(pt)!]!.name === keep) ?? known[0];
   if (chosen === undefined) throw new SdpError(488, 'no common codec: Parley takes PCMU, PCMA or Opus');
   const codec = CODECS[nameOf(chosen)!]!;
   const dtmf = payloads.find((pt) => nameOf(pt) === `TELEPHONE-EVENT/${codec.clockRate}`);

@@ -61,16 +61,20 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
     return this.media.codec;
   }
 
+  get payloadType(): number {
+    return this.media.payloadType;
+  }
+
   /** Starts the 20 ms clock: from now on the phone hears the mix. */
   start(): void {
     this.nextTickAt = performance.now();
     this.schedule();
   }
 
-  /** A new offer in the call: hold (stop sending), resume, or media moved. */
+  /** A new offer in the call, with the same codec and payload type: hold (stop sending), resume, media moved, DTMF changed. */
   update(media: CallMedia): void {
     if (media.address !== this.media.address || media.port !== this.media.port) this.socket.retarget(media);
-    this.media = { ...this.media, address: media.address, port: media.port, receives: media.receives, sends: media.sends };
+    this.media = media;
     this.heardAt = performance.now();
   }
 

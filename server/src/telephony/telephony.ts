@@ -179,7 +179,9 @@ export class Telephony implements PhoneBridge {
     const answered: Answered = { dialog, phone, leave: () => {} };
     dialog.on('reinvite', (offer, transaction, request) => {
       try {
-        const media = readCallSdp(offer);
+        const media = readCallSdp(offer, phone.codec.name);
+        // The encoder, decoder and payload types are the call's: a new codec needs a new call.
+        if (media.codec.name !== phone.codec.name || media.payloadType !== phone.payloadType) throw new SdpError(488, 'the codec cannot change within a call');
         phone.update(media);
         local.version += 1;
         dialog.answer(transaction, request, writeAnswer(local, media));

@@ -33,7 +33,7 @@ describe('the SIP user agent under attack', SERVER, () => {
       PARLEY_SIP_LISTEN_IP: '127.0.0.1',
       PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
       // 127.0.0.9 plays an outside network.
-      PARLEY_SIP_ALLOWED_NETWORKS: '127.0.0.1/32,127.0.0.2/32,127.0.0.3/32,127.0.0.4/32,127.0.0.5/32',
+      PARLEY_SIP_ALLOWED_NETWORKS: '127.0.0.1/32,127.0.0.2/32,127.0.0.3/32,127.0.0.4/32,127.0.0.5/32,127.0.0.6/32',
     });
     target = `127.0.0.1:${parley.telephony!.port}`;
     const room = await createRoom(parley, { lobby: true });
@@ -75,6 +75,10 @@ describe('the SIP user agent under attack', SERVER, () => {
     assert.ok(meeting, 'the phone that called after the flood waits in the lobby');
   });
 
+  test('a re-INVITE that holds the call is answered recvonly, its resume sendrecv, and a codec change 488', SERVER, async () => {
+    await runSipp(holdScenario(pin), { target, from: '127.0.0.6' });
+  });
+
   test('a CANCEL racing the answer ends the call either way, and leaves nobody behind', SERVER, async () => {
     const xml = await readFile(new URL('../sip/cancel-race.xml', import.meta.url), 'utf8');
     await runSipp(xml, { target, service: pin, from: '127.0.0.5', calls: 10, rate: 5 });
@@ -82,6 +86,58 @@ describe('the SIP user agent under attack', SERVER, () => {
     assert.equal(room.filter((peer) => peer.phone).length, 1, 'only the earlier test\'s phone waits; every raced call left');
   });
 });
+
+/** A call that goes on hold, comes back, then asks for another codec, and ends; each answer's direction is checked. */
+function holdScenario(pin: string): string {
+  const sdp = (payload: string, direction: string) =>
+    `v=0\no=sipp 1 2 IN IP4 [local_ip]\ns=-\nc=IN IP4 [media_ip]\nt=0 0\nm=audio [media_port] RTP/AVP ${payload}\na=rtpmap:${payload} ${payload === '0' ? 'PCMU' : 'PCMA'}/8000\na=${direction}\n`;
+  const request = (method: string, seq: number, body?: string) => `<send retrans="500"><![CDATA[
+${method} sip:${pin}@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:4930555666@[local_ip]:[local_port]>;tag=[pid]hold[call_number]
+To: <sip:${pin}@[remote_ip]:[remote_port]>${seq > 1 ? '[peer_tag_param]' : ''}
+Call-ID: [call_id]
+CSeq: ${seq} ${method}
+Contact: <sip:caller@[local_ip]:[local_port]>
+Max-Forwards: 70
+${body ? 'Content-Type: application/sdp\n' : ''}Content-Length: [len]
+
+${body ?? ''}]]></send>`;
+  const ack = (seq: number) => `<send><![CDATA[
+ACK sip:${pin}@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:4930555666@[local_ip]:[local_port]>;tag=[pid]hold[call_number]
+To: <sip:${pin}@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: ${seq} ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>`;
+  const answered = (direction: string) => `<recv response="200" rrs="true"><action><ereg regexp="a=${direction}" search_in="body" check_it="true" assign_to="direction"/></action></recv>`;
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="hold and resume">
+${request('INVITE', 1, sdp('0', 'sendrecv'))}
+<recv response="100" optional="true"/>
+${answered('sendrecv')}
+${ack(1)}
+${request('INVITE', 2, sdp('0', 'sendonly'))}
+<recv response="100" optional="true"/>
+${answered('recvonly')}
+${ack(2)}
+${request('INVITE', 3, sdp('0', 'sendrecv'))}
+<recv response="100" optional="true"/>
+${answered('sendrecv')}
+${ack(3)}
+${request('INVITE', 4, sdp('8', 'sendrecv'))}
+<recv response="100" optional="true"/>
+<recv response="488"/>
+${ack(4)}
+${request('BYE', 5)}
+<recv response="200"/>
+</scenario>
+`;
+}
 
 describe('callers outside the allowed networks, with digest accounts', SERVER, () => {
   let parley: Parley;

@@ -46,6 +46,12 @@ test("hold is sendonly, inactive or a 0.0.0.0 address; the answer mirrors the ph
   }
 });
 
+test("a re-INVITE keeps the call's codec when it is offered again, in whatever order", QUICK, () => {
+  const again = readCallSdp(offer('m=audio 4000 RTP/AVP 8 0', 'a=sendonly'), 'PCMU');
+  assert.deepEqual([again.codec.name, again.payloadType, again.receives], ['PCMU', 0, false]);
+  assert.equal(readCallSdp(offer('m=audio 4000 RTP/AVP 8'), 'PCMU').codec.name, 'PCMA', 'without it, the first known codec (the caller refuses a change)');
+});
+
 test('our answer and offer parse back to what they promise', QUICK, () => {
   const media = readCallSdp(offer('m=audio 4000 RTP/AVP 0 101', 'a=rtpmap:101 telephone-event/8000'));
   const answer = readCallSdp(writeAnswer({ address: '192.0.2.1', port: 32000, version: 1 }, media));
