@@ -20,6 +20,7 @@ import path from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
 import { writeToneWav } from '../../server/testkit/audio-analysis.js';
 import { Baresip } from '../../server/testkit/baresip.js';
+import { SIP_ON } from '../../server/testkit/parley.js';
 import { freePort } from '../../server/testkit/ports.js';
 import { Bot } from '../load/bot.js';
 import { createLoadRoomWithPin } from '../load/run-load.js';
@@ -34,13 +35,7 @@ const rounds = Number(process.env['ROUNDS'] ?? 3);
 const CALL_BURST = 10;
 
 const sipPort = await freePort();
-const server = await startParleyServer({
-  PARLEY_SIP_ENABLED: 'true',
-  PARLEY_SIP_PORT: String(sipPort),
-  PARLEY_SIP_LISTEN_IP: '127.0.0.1',
-  PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
-  PARLEY_SIP_MAX_CALLS: String(calls + 10),
-});
+const server = await startParleyServer({ ...SIP_ON, PARLEY_SIP_PORT: String(sipPort), PARLEY_SIP_MAX_CALLS: String(calls + 10) });
 const [worker] = await descendantsNamed(server.pid, 'mediasoup-worker');
 if (!worker) throw new Error('no mediasoup worker under the Parley process');
 

@@ -10,6 +10,9 @@ import { withDeadline } from './wait.js';
 /** A worker spawn and a listen; slow only on a loaded machine. */
 const START_TIMEOUT_MS = 60_000;
 
+/** SIP on, on loopback and a port the OS picks: what a test that calls in adds to its overrides. */
+export const SIP_ON = { PARLEY_SIP_ENABLED: 'true', PARLEY_SIP_PORT: '0', PARLEY_SIP_LISTEN_IP: '127.0.0.1', PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1' } as const;
+
 export async function startTestParley(overrides: Record<string, string> = {}): Promise<Parley> {
   const config = loadConfig({
     PARLEY_HOST: '127.0.0.1',

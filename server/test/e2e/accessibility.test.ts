@@ -19,13 +19,13 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { joinMeeting, openParticipant } from '../../testkit/browser.js';
-import { createRoom } from '../../testkit/parley.js';
+import { createRoom, SIP_ON } from '../../testkit/parley.js';
 import { withDeadline } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { BROWSER } from '../helpers/timeouts.js';
 
 // SIP on: hosts' people panel then has the Phone section (dial-in and the call form), audited with the rest.
-const meeting = meetingFixture({ PARLEY_SIP_ENABLED: 'true', PARLEY_SIP_PORT: '0', PARLEY_SIP_LISTEN_IP: '127.0.0.1', PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1' });
+const meeting = meetingFixture(SIP_ON);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SIZES = { phone: { width: 390, height: 844 }, laptop: { width: 1280, height: 800 } } as const;
 const SHOTS = process.env['PARLEY_SCREENSHOTS'] === '1' ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url)) : undefined;

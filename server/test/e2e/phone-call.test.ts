@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { loudestWindow, peakFrequency, readWav, rms, writeToneWav } from '../../testkit/audio-analysis.js';
 import { Baresip } from '../../testkit/baresip.js';
 import { inboundTotals, joinMeeting, openParticipant } from '../../testkit/browser.js';
-import { createRoom } from '../../testkit/parley.js';
+import { createRoom, SIP_ON } from '../../testkit/parley.js';
 import { runSipp, scenario, sipFlood } from '../../testkit/sipp.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
@@ -38,10 +38,7 @@ before(async () => {
 }, HOOK);
 const meeting = meetingFixture(
   {
-    PARLEY_SIP_ENABLED: 'true',
-    PARLEY_SIP_PORT: '0',
-    PARLEY_SIP_LISTEN_IP: '127.0.0.1',
-    PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
+    ...SIP_ON,
     PARLEY_SIP_DIAL_OUT_ALLOW: 'sip:*@127.0.0.1:*',
   },
   [`--use-file-for-fake-audio-capture=${browserTone}`],

@@ -13,7 +13,7 @@ import { loudestWindow, peakFrequency, readWav, writeToneWav } from '../../testk
 import { Baresip } from '../../testkit/baresip.js';
 import { inboundTotals, joinMeeting, launchBrowser, openParticipant } from '../../testkit/browser.js';
 import { NodeProcess } from '../../testkit/node-process.js';
-import { createRoom } from '../../testkit/parley.js';
+import { createRoom, SIP_ON } from '../../testkit/parley.js';
 import { freePort } from '../../testkit/ports.js';
 import { TestRedis } from '../../testkit/redis.js';
 import { waitUntil } from '../../testkit/wait.js';
@@ -37,10 +37,9 @@ before(async () => {
   redis = await TestRedis.start();
   const shared = { PARLEY_REDIS_URL: redis.url, PARLEY_SECRET: 'phone-two-nodes-test-secret-of-32-chars!' };
   // Both nodes take calls (node A's page shows the PIN); the phone calls node B.
-  const sip = { PARLEY_SIP_ENABLED: 'true', PARLEY_SIP_LISTEN_IP: '127.0.0.1', PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1' };
   sipPortB = await freePort();
-  nodeA = await NodeProcess.start({ ...shared, ...sip, PARLEY_NODE_ID: 'node-a', PARLEY_SIP_PORT: String(await freePort()) });
-  nodeB = await NodeProcess.start({ ...shared, ...sip, PARLEY_NODE_ID: 'node-b', PARLEY_SIP_PORT: String(sipPortB) });
+  nodeA = await NodeProcess.start({ ...shared, ...SIP_ON, PARLEY_NODE_ID: 'node-a', PARLEY_SIP_PORT: String(await freePort()) });
+  nodeB = await NodeProcess.start({ ...shared, ...SIP_ON, PARLEY_NODE_ID: 'node-b', PARLEY_SIP_PORT: String(sipPortB) });
   browser = await launchBrowser([`--use-file-for-fake-audio-capture=${browserTone}`]);
 }, HOOK);
 

@@ -14,7 +14,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import type { Parley } from '../../src/server.js';
-import { createRoom, startTestParley } from '../../testkit/parley.js';
+import { createRoom, SIP_ON, startTestParley } from '../../testkit/parley.js';
 import { runTool } from '../../testkit/processes.js';
 import { Baresip } from '../../testkit/baresip.js';
 import { runSipp, scenario, sipFlood } from '../../testkit/sipp.js';
@@ -28,10 +28,7 @@ describe('the SIP user agent under attack', SERVER, () => {
 
   before(async () => {
     parley = await startTestParley({
-      PARLEY_SIP_ENABLED: 'true',
-      PARLEY_SIP_PORT: '0',
-      PARLEY_SIP_LISTEN_IP: '127.0.0.1',
-      PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
+      ...SIP_ON,
       // 127.0.0.9 plays an outside network.
       PARLEY_SIP_ALLOWED_NETWORKS: '127.0.0.1/32,127.0.0.2/32,127.0.0.3/32,127.0.0.4/32,127.0.0.5/32,127.0.0.6/32',
     });
@@ -147,10 +144,7 @@ describe('callers outside the allowed networks, with digest accounts', SERVER, (
 
   before(async () => {
     parley = await startTestParley({
-      PARLEY_SIP_ENABLED: 'true',
-      PARLEY_SIP_PORT: '0',
-      PARLEY_SIP_LISTEN_IP: '127.0.0.1',
-      PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
+      ...SIP_ON,
       // Nothing on this machine is in the allowed network: every caller must log in.
       PARLEY_SIP_ALLOWED_NETWORKS: '192.0.2.0/24',
       PARLEY_SIP_ACCOUNTS: 'branch-pbx:correct-horse-battery',
@@ -195,13 +189,10 @@ describe('SIP over TLS', SERVER, () => {
     const key = path.join(directory, 'key.pem');
     await runTool('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', certificate]);
     parley = await startTestParley({
-      PARLEY_SIP_ENABLED: 'true',
-      PARLEY_SIP_PORT: '0',
+      ...SIP_ON,
       PARLEY_SIP_TLS_PORT: '0',
       PARLEY_SIP_TLS_CERT_FILE: certificate,
       PARLEY_SIP_TLS_KEY_FILE: key,
-      PARLEY_SIP_LISTEN_IP: '127.0.0.1',
-      PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
     });
   }, HOOK);
   after(async () => {
@@ -235,10 +226,7 @@ describe('a phone that goes away without a BYE', SERVER, () => {
 
   before(async () => {
     parley = await startTestParley({
-      PARLEY_SIP_ENABLED: 'true',
-      PARLEY_SIP_PORT: '0',
-      PARLEY_SIP_LISTEN_IP: '127.0.0.1',
-      PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1',
+      ...SIP_ON,
       PARLEY_SIP_MEDIA_TIMEOUT_SECONDS: '2',
     });
   }, HOOK);
