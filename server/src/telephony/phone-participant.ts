@@ -45,7 +45,9 @@ export class PhoneParticipant implements Connection {
     private readonly hangUp: () => void,
     private readonly logger: FastifyBaseLogger,
   ) {
-    call.on('digit', (digit) => this.onDigit(digit));
+    call.on('digit', (digit) => {
+      this.onDigit(digit).catch((error: unknown) => this.logger.warn({ err: error }, 'a phone could not mute or unmute'));
+    });
   }
 
   notify = <M extends NotificationMethod>(method: M, data: NotificationData<M>): void => {

@@ -234,7 +234,7 @@ export class Telephony implements PhoneBridge {
     try {
       const meeting = await this.deps.meetings.attach(roomId, peer);
       participant.meeting = meeting;
-      answered.leave = () => void meeting.leave(peer);
+      answered.leave = () => void meeting.leave(peer).catch((error: unknown) => this.deps.logger.error({ err: error, roomId }, 'a phone could not leave its meeting'));
       if (dialog.ended) return answered.leave();
       const status = await meeting.joinByPhone(peer, `Phone ···${caller.slice(-4) || '?'}`, PHONE_CAPABILITIES, invited);
       if (status === 'waiting') void phone.say(this.prompts.lobby);

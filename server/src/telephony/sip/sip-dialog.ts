@@ -121,11 +121,11 @@ export class SipDialog extends EventEmitter<DialogEvents> {
     }
   }
 
-  /** Ends the call from our side with BYE (bounded by the transaction timeout). */
+  /** Ends the call from our side with BYE (bounded by the transaction timeout); never rejects: the call is over either way. */
   async hangUp(why: DialogEnd = 'local'): Promise<void> {
     if (this.isEnded) return;
     this.end(why);
-    await this.host.request(this.peer, this.inDialogRequest('BYE'));
+    await this.host.request(this.peer, this.inDialogRequest('BYE')).catch(() => undefined);
   }
 
   /** A new request in this dialog (BYE, re-INVITE). */
