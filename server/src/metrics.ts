@@ -21,6 +21,8 @@ export interface NodeLoad {
   rooms: number;
   peers: number;
   lobbyPeers: number;
+  /** Phone calls in a meeting or its lobby. */
+  phones: number;
   producers: number;
   consumers: number;
 }
@@ -73,6 +75,7 @@ export class Metrics {
     count('parley_rooms', 'Rooms with at least one peer on this node.', 'rooms');
     count('parley_peers', 'Peers in a meeting on this node.', 'peers');
     count('parley_lobby_peers', 'Peers waiting in a lobby on this node.', 'lobbyPeers');
+    count('parley_phone_peers', 'Phone calls in a meeting or its lobby on this node.', 'phones');
     count('parley_producers', 'Producers of peers on this node.', 'producers');
     count('parley_consumers', 'Consumers of peers on this node.', 'consumers');
     const perWorker = (name: string, help: string, measure: 'cpuSeconds' | 'maxRssBytes') =>

@@ -135,12 +135,13 @@ export async function startParley(config: Config, options: StartOptions = {}): P
 }
 
 async function nodeLoad(meetings: Meetings): Promise<NodeLoad> {
-  const load: NodeLoad = { rooms: 0, peers: 0, lobbyPeers: 0, producers: 0, consumers: 0 };
+  const load: NodeLoad = { rooms: 0, peers: 0, lobbyPeers: 0, phones: 0, producers: 0, consumers: 0 };
   for (const meeting of await meetings.list()) {
     const { producers, consumers } = meeting.media.counts();
     load.rooms++;
     load.peers += meeting.roster.joined().length;
     load.lobbyPeers += meeting.roster.waiting().length;
+    load.phones += meeting.roster.all().filter((peer) => peer.phone && peer.state !== 'closed').length;
     load.producers += producers;
     load.consumers += consumers;
   }

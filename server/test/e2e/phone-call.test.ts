@@ -87,6 +87,8 @@ describe('phones in a meeting', BROWSER, () => {
     await admit.click();
     const row = host.page.getByRole('list', { name: 'Participants' }).getByRole('listitem', { name: 'Phone ···5246' });
     await row.getByRole('img', { name: 'on the phone' }).waitFor();
+    const metrics = await (await fetch(`${meeting.parley.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    assert.match(metrics, /^parley_phone_peers 1$/m, 'the phone counts in /metrics');
 
     // The browser decodes the phone's PCMU, and it is not silence; the phone's level lights the speaking indicator.
     await waitUntil(() => inboundTotals(host.page), (now) => now.audioEnergy > before.audioEnergy + 0.5, 30_000, "the phone's tone to reach the browser");
