@@ -39,7 +39,8 @@ export interface DialogEvents {
 }
 
 export class SipDialog extends EventEmitter<DialogEvents> {
-  private localSeq = Math.floor(Math.random() * 10_000) + 1;
+  /** Our CSeq: each request we send in the dialog takes the next. */
+  private localSeq: number;
   private retransmit: NodeJS.Timeout | undefined;
   private ackDeadline: NodeJS.Timeout | undefined;
   private isEnded = false;
@@ -54,8 +55,11 @@ export class SipDialog extends EventEmitter<DialogEvents> {
     readonly remote: { uri: string; tag: string; target: string },
     /** Where in-dialog requests go: the address the call came from or went to. */
     readonly peer: SipPeer,
+    /** The CSeq our side last used: the INVITE's, for a call we placed. */
+    lastLocalSeq = Math.floor(Math.random() * 10_000),
   ) {
     super();
+    this.localSeq = lastLocalSeq;
   }
 
   get ended(): boolean {

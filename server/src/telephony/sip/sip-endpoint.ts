@@ -118,7 +118,8 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> implements Dial
     if (!response) throw new CallFailed(408, 'nobody answered');
     if (response.status >= 300) throw new CallFailed(response.status, response.reason);
     const remoteTarget = response.headers.contact?.[0]?.uri ?? target;
-    const dialog = new SipDialog(this, callId, local, { uri: target, tag: String(response.headers.to.params['tag'] ?? ''), target: remoteTarget }, peer);
+    const remote = { uri: target, tag: String(response.headers.to.params['tag'] ?? ''), target: remoteTarget };
+    const dialog = new SipDialog(this, callId, local, remote, peer, request.headers.cseq.seq);
     this.dialogs.set(callId, dialog);
     const ack: SipRequest = {
       method: 'ACK',
