@@ -59,7 +59,7 @@ export function initialMeetingState(displayName: string): MeetingState {
     peers: new Map(),
     lobby: [],
     self: { id: '', displayName, role: 'participant', handRaised: false, sending: [] },
-    room: { locked: false, lobby: true },
+    room: { locked: false, lobby: true, recording: false, streaming: false },
     chat: [],
     speakers: [],
     notice: undefined,

@@ -71,7 +71,7 @@ export class RoomLink {
   private repipe(router: types.Router): void {
     this.pipes.closeAll();
     this.pipes = this.pipesOn(router);
-    if (this.meeting.roster.joined().length > 0) this.pipeInAll();
+    if (this.meeting.wantsRemoteMedia()) this.pipeInAll();
   }
 
   static async open(meeting: Meeting, deps: RoomLinkDeps, onClosed: () => void): Promise<RoomLink> {
@@ -155,7 +155,7 @@ export class RoomLink {
         return meeting.remoteLobby(from, event.waiting);
       case 'producer':
         this.remoteProducers.set(event.producerId, { nodeId: from, peerId: event.peerId, source: event.source });
-        if (meeting.roster.joined().length > 0) this.pipeIn(event.producerId);
+        if (meeting.wantsRemoteMedia()) this.pipeIn(event.producerId);
         return;
       case 'producerPaused':
         meeting.media.setPipedPaused(event.producerId, event.paused).catch(() => {});
@@ -176,6 +176,11 @@ export class RoomLink {
           this.deps.logger.warn({ err: error, command: event.command }, 'host command from another node failed'),
         );
         return;
+      case 'stopEgress':
+        meeting.remoteStopEgress(event.kind).catch((error: unknown) => this.deps.logger.warn({ err: error, kind: event.kind }, 'could not stop a recording or stream'));
+        return;
+      case 'hostNotice':
+        return meeting.remoteHostNotice(event.notice);
       case 'nodeLeft':
         return this.nodeGone(from);
     }

@@ -151,7 +151,7 @@ export async function buildApp(
       schema: {
         params: Type.Object({ roomId: Type.String({ pattern: ROOM_ID_PATTERN }) }),
         response: {
-          200: Type.Object({ exists: Type.Literal(true), lobby: Type.Boolean(), passwordRequired: Type.Boolean() }),
+          200: Type.Object({ exists: Type.Literal(true), lobby: Type.Boolean(), passwordRequired: Type.Boolean(), recording: Type.Boolean() }),
           404: Type.Object({ exists: Type.Literal(false), error: Type.String() }),
           429: Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true }),
         },

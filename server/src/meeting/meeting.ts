@@ -15,13 +15,25 @@ import { checkPassword } from '../auth/room-password.js';
 import type { MediaRoom, ProducerEvent } from '../media/media-room.js';
 import { SignallingError } from '../protocol/errors.js';
 import { CHAT_BURST, CHAT_REFILL_MS } from '../protocol/limits.js';
-import type { ChatMessage, MediaSource, PeerInfo, Reaction, RequestData, ResponseData, Role, RoomSettings } from '../protocol/messages.js';
+import type {
+  ChatMessage,
+  MediaSource,
+  NotificationData,
+  PeerInfo,
+  Reaction,
+  RecordingInfo,
+  RequestData,
+  ResponseData,
+  Role,
+  RoomSettings,
+} from '../protocol/messages.js';
 import type { IceConfig } from '../rtc/ice-config.js';
 import type { Peer } from '../roster/peer.js';
 import type { RemotePeer, WaitingPeer } from '../roster/remote-peers.js';
 import { Roster } from '../roster/roster.js';
 import type { RoomRecord } from '../store/room-store.js';
 import { decideAdmission, type Admission, type AdmissionInput } from './admission.js';
+import type { Egress, EgressKind } from './egress.js';
 import { LobbyNotices } from './lobby-notices.js';
 import type { PhoneBridge } from './phone-bridge.js';
 import type { MeetingRecords } from './records.js';
@@ -48,12 +60,25 @@ export type MeetingEvent =
   | { type: 'reaction'; peerId: string; reaction: Reaction }
   | { type: 'room'; room: RoomSettings }
   | { type: 'ended'; reason: string }
+  /** A host here stops the recording or stream another node runs; the host role was checked here. */
+  | { type: 'stopEgress'; kind: EgressKind }
+  /** For every host: a recording is ready, or a recording or stream failed. */
+  | { type: 'hostNotice'; notice: HostNotice }
   /** A host here acts on someone another node serves; the host role was checked here. */
   | { type: 'command'; targetPeerId: string; command: HostCommand }
   /** Someone entered the meeting on this node (media from other nodes should flow here). */
   | { type: 'entered' }
   /** This node no longer serves the meeting. */
   | { type: 'closed' };
+
+export type HostNotice =
+  | { method: 'recordingReady'; data: NotificationData<'recordingReady'> }
+  | { method: 'egressFailed'; data: NotificationData<'egressFailed'> };
+
+/** The room as its people see it. */
+function roomState(record: RoomRecord): RoomSettings {
+  return { locked: record.locked, lobby: record.lobby, recording: record.recordingNode !== undefined, streaming: record.streamingNode !== undefined };
+}
 
 export interface MeetingDeps {
   records: MeetingRecords;
@@ -65,6 +90,8 @@ export interface MeetingDeps {
   logger: FastifyBaseLogger;
   /** Present when this server takes phone calls. */
   phones: PhoneBridge | undefined;
+  /** Present when this server records and streams. */
+  egress: Egress | undefined;
 }
 
 /** People from one address who may wait in one meeting's lobby at once. */
@@ -87,6 +114,8 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     this.emitEvent({ type: 'lobby', waiting: this.roster.localLobby() });
     this.roster.notifyHosts();
   }, LOBBY_NOTICE_MS);
+  /** What this node records or streams for the meeting: it stays open for it even with nobody here. */
+  private readonly egressRunning = new Set<EgressKind>();
   private isClosed = false;
 
   constructor(
@@ -283,7 +312,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       role,
       peers: this.roster.infos((other) => this.info(other), peer),
       chatHistory,
-      room: { locked: record.locked, lobby: record.lobby },
+      room: roomState(record),
       credential,
       ...(transports ? { transports } : {}),
       ...(role === 'host' ? this.dialIn(record) : {}),
@@ -388,7 +417,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       this.deps.logger.info({ peerId: peer.id }, 'peer left');
     }
     if (was === 'waiting') this.lobbyChanged();
-    if (this.roster.size === 0) this.close();
+    if (this.roster.size === 0 && this.egressRunning.size === 0) this.close();
     await this.deps.records.forgetBestEffort(peer.id, (error) => this.deps.logger.warn({ err: error }, 'could not drop a participant record'));
   }
 
@@ -476,11 +505,95 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   async updateSettings(actor: Peer, settings: Partial<RoomSettings>): Promise<void> {
     const record = await this.deps.records.settings(settings);
     if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
+    this.roomChanged(record);
+    if (settings.lobby === false) await this.admitAll(actor);
+  }
+
+  /** Everyone here and on other nodes learns the room's new state. */
+  private roomChanged(record: RoomRecord): void {
     this.record = record;
-    const room = { locked: record.locked, lobby: record.lobby };
+    const room = roomState(record);
     this.roster.broadcast('roomUpdated', { room });
     this.emitEvent({ type: 'room', room });
-    if (settings.lobby === false) await this.admitAll(actor);
+  }
+
+  // --- Recording and streaming -----------------------------------------------------
+
+  /** Records the meeting on this node: everyone sees that it is recorded, and newcomers learn it before they send. */
+  startRecording(options: { tracks: boolean }): Promise<void> {
+    return this.startEgress('recording', (egress) => egress.startRecording(this, options));
+  }
+
+  /** Streams the meeting live to `url` (RTMP or RTMPS) from this node. */
+  startStreaming(url: string): Promise<void> {
+    return this.startEgress('streaming', (egress) => egress.startStreaming(this, url));
+  }
+
+  /** Stops the recording or stream, here or on the node that runs it. */
+  async stopEgress(kind: EgressKind): Promise<void> {
+    const record = await this.deps.records.room();
+    if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
+    const node = kind === 'recording' ? record.recordingNode : record.streamingNode;
+    if (node === undefined) throw new SignallingError('invalid_state', kind === 'recording' ? 'this meeting is not being recorded' : 'this meeting is not being streamed');
+    if (node === this.deps.records.nodeId) await this.deps.egress?.stop(this.id, kind);
+    else this.emitEvent({ type: 'stopEgress', kind });
+  }
+
+  /** The meeting's finished recordings, for hosts. */
+  recordings(): Promise<RecordingInfo[]> {
+    return this.deps.egress?.recordings(this.id) ?? Promise.resolve([]);
+  }
+
+  /**
+   * A recording or stream of this node ended, by request or on its own
+   * (`failure` says why, for the hosts). The room is marked free again, and
+   * a meeting kept open only for it closes.
+   */
+  async egressEnded(kind: EgressKind, failure?: string): Promise<void> {
+    this.egressRunning.delete(kind);
+    try {
+      const record = await this.deps.records.releaseEgress(kind);
+      if (record && !this.isClosed) this.roomChanged(record);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, kind }, 'could not mark the end of a recording or stream');
+    }
+    if (failure) this.hostNotice({ method: 'egressFailed', data: { what: kind, reason: failure } });
+    if (this.roster.size === 0 && this.egressRunning.size === 0) this.close();
+  }
+
+  /** A recording of this meeting is ready: every host, here and elsewhere, gets its link. */
+  recordingReady(recording: RecordingInfo): void {
+    this.hostNotice({ method: 'recordingReady', data: { recording } });
+  }
+
+  /** Whether media from other nodes should come here: someone is here, or something records it. */
+  wantsRemoteMedia(): boolean {
+    return this.roster.joined().length > 0 || this.egressRunning.size > 0;
+  }
+
+  private async startEgress(kind: EgressKind, start: (egress: Egress) => Promise<void>): Promise<void> {
+    const { egress, records } = this.deps;
+    if (!egress) throw new SignallingError('forbidden', 'this server does not record or stream meetings');
+    const claimed = await records.claimEgress(kind);
+    if (claimed === undefined) throw new SignallingError('room_not_found', 'this meeting has ended');
+    if (!claimed) throw new SignallingError('invalid_state', kind === 'recording' ? 'this meeting is already being recorded' : 'this meeting is already being streamed');
+    this.egressRunning.add(kind);
+    try {
+      await start(egress);
+    } catch (error) {
+      this.egressRunning.delete(kind);
+      await records.releaseEgress(kind).catch(() => {});
+      throw error;
+    }
+    const record = await records.room();
+    if (record) this.roomChanged(record);
+    // Media of people on other nodes comes here from now on.
+    this.emitEvent({ type: 'entered' });
+  }
+
+  private hostNotice(notice: HostNotice, local = false): void {
+    for (const host of this.roster.joined().filter((peer) => peer.role === 'host')) host.notify(notice.method, notice.data as never);
+    if (!local) this.emitEvent({ type: 'hostNotice', notice });
   }
 
   /** Ends the meeting for everyone: its link stops working. Close the meeting once the host has the answer. */
@@ -538,8 +651,18 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   }
 
   remoteSettings(room: RoomSettings): void {
-    this.record = { ...this.record, ...room };
+    this.record = { ...this.record, locked: room.locked, lobby: room.lobby };
     this.roster.broadcast('roomUpdated', { room });
+  }
+
+  /** A host on another node stopped a recording or stream, which may be this node's. */
+  async remoteStopEgress(kind: EgressKind): Promise<void> {
+    if (this.egressRunning.has(kind)) await this.deps.egress?.stop(this.id, kind);
+  }
+
+  /** A notice for hosts from another node. */
+  remoteHostNotice(notice: HostNotice): void {
+    this.hostNotice(notice, true);
   }
 
   remoteChat(message: ChatMessage): void {
@@ -561,6 +684,17 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     for (const peerId of this.roster.remote.peersOn(nodeId)) this.remotePeerLeft(peerId);
     this.roster.remote.forgetLobby(nodeId);
     this.roster.notifyHosts();
+    this.releaseEgressOf(nodeId).catch((error: unknown) => this.deps.logger.warn({ err: error, nodeId }, 'could not end the recording of a lost node'));
+  }
+
+  /** What a lost node recorded or streamed has stopped; its files are repaired when it restarts. */
+  private async releaseEgressOf(nodeId: string): Promise<void> {
+    const record = await this.deps.records.room();
+    for (const kind of ['recording', 'streaming'] as const) {
+      if ((kind === 'recording' ? record?.recordingNode : record?.streamingNode) !== nodeId) continue;
+      const after = await this.deps.records.releaseEgress(kind, nodeId);
+      if (after && !this.isClosed) this.roomChanged(after);
+    }
   }
 
   /** Everything other nodes need to know about this node's people, as events. */

@@ -17,6 +17,7 @@ import type { Peer } from '../roster/peer.js';
 import { newDialInPin, newRoomId } from '../store/room-id.js';
 import { DialInPinTaken, type RoomStore } from '../store/room-store.js';
 import { Meeting } from './meeting.js';
+import type { Egress } from './egress.js';
 import type { PhoneBridge } from './phone-bridge.js';
 import { MeetingRecords } from './records.js';
 import { RoomLimits } from './room-limits.js';
@@ -42,6 +43,8 @@ export interface NewMeeting {
 export interface RoomDescription {
   lobby: boolean;
   passwordRequired: boolean;
+  /** Someone opening the link learns it before they send anything. */
+  recording: boolean;
 }
 
 type OpenHook = (meeting: Meeting) => Promise<void>;
@@ -52,12 +55,18 @@ export class Meetings {
   private readonly limits = new RoomLimits();
 
   private phones: PhoneBridge | undefined;
+  private egress: Egress | undefined;
 
   constructor(private readonly deps: MeetingsDeps) {}
 
   /** Meetings opened from now on offer dial-in to hosts and dial-out through `bridge`. */
   usePhoneBridge(bridge: PhoneBridge): void {
     this.phones = bridge;
+  }
+
+  /** Meetings opened from now on can be recorded and streamed through `egress`. */
+  useEgress(egress: Egress): void {
+    this.egress = egress;
   }
 
   /** Runs `hook` on every meeting that goes live on this node, before anyone joins it. */
@@ -100,7 +109,7 @@ export class Meetings {
   async describe(roomId: string): Promise<RoomDescription | undefined> {
     const record = await this.deps.store.getRoom(roomId);
     if (!record) return undefined;
-    return { lobby: record.lobby, passwordRequired: record.passwordHash !== undefined };
+    return { lobby: record.lobby, passwordRequired: record.passwordHash !== undefined, recording: record.recordingNode !== undefined };
   }
 
   /** Attaches a new connection's peer to a meeting, opening it on this node if needed. */
@@ -153,6 +162,7 @@ export class Meetings {
       limits: this.limits.of(roomId),
       logger: child,
       phones: this.phones,
+      egress: this.egress,
     });
     try {
       for (const hook of this.openHooks) await hook(meeting);

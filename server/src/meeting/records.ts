@@ -12,14 +12,14 @@
  *   dropped best-effort and expires with the room otherwise.
  */
 import type { ChatMessage, Role } from '../protocol/messages.js';
-import type { ParticipantRecord, RoomRecord, RoomSettings, RoomStore } from '../store/room-store.js';
+import type { EgressKind, ParticipantRecord, RoomRecord, RoomSettings, RoomStore } from '../store/room-store.js';
 import { CHAT_HISTORY_SIZE } from '../protocol/limits.js';
 
 export class MeetingRecords {
   constructor(
     private readonly store: RoomStore,
     readonly roomId: string,
-    private readonly nodeId: string,
+    readonly nodeId: string,
   ) {}
 
   /** Creates a meeting (HTTP API). */
@@ -60,6 +60,16 @@ export class MeetingRecords {
   /** The room's settings after the change; undefined if the meeting is gone. */
   settings(settings: Partial<RoomSettings>): Promise<RoomRecord | undefined> {
     return this.store.updateRoom(this.roomId, settings);
+  }
+
+  /** Marks a recording or stream as this node's: false if another node runs one (see RoomStore.claimEgress). */
+  claimEgress(kind: EgressKind): Promise<boolean | undefined> {
+    return this.store.claimEgress(this.roomId, kind, this.nodeId);
+  }
+
+  /** The recording or stream of `nodeId` (this node's by default) is over. */
+  releaseEgress(kind: EgressKind, nodeId = this.nodeId): Promise<RoomRecord | undefined> {
+    return this.store.releaseEgress(this.roomId, kind, nodeId);
   }
 
   chat(message: ChatMessage): Promise<void> {

@@ -76,8 +76,29 @@ export const Reaction = Type.Union([
 ]);
 export type Reaction = Static<typeof Reaction>;
 
-export const RoomSettings = strict({ locked: Type.Boolean(), lobby: Type.Boolean() });
+export const RoomSettings = strict({
+  locked: Type.Boolean(),
+  lobby: Type.Boolean(),
+  /** The meeting is being recorded: everyone sees it for as long as it lasts. */
+  recording: Type.Boolean(),
+  /** The meeting is being streamed live to an RTMP(S) destination. */
+  streaming: Type.Boolean(),
+});
 export type RoomSettings = Static<typeof RoomSettings>;
+
+/** Where a host streams the meeting: an RTMP or RTMPS URL with its stream key, e.g. rtmp://a.rtmp.youtube.com/live2/KEY. */
+export const StreamTarget = Type.String({ minLength: 10, maxLength: 1024, pattern: '^rtmps?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/[A-Za-z0-9._~!$&*+,;=:@%/?-]*$' });
+
+/** A finished recording, for hosts: a signed download link that stops working at `expiresAt`. */
+export const RecordingInfo = strict({
+  id: Id,
+  startedAt: Type.Integer({ minimum: 0 }),
+  durationSeconds: Type.Number({ minimum: 0 }),
+  sizeBytes: Type.Integer({ minimum: 0 }),
+  url: Type.String({ maxLength: 2048, pattern: '^(https?://[^\\s]+|/[^\\s]*)$' }),
+  expiresAt: Type.Integer({ minimum: 0 }),
+});
+export type RecordingInfo = Static<typeof RecordingInfo>;
 
 export const ChatMessage = strict({
   id: Id,
@@ -222,6 +243,18 @@ export const Requests = {
   setLobbyEnabled: { request: strict({ enabled: Type.Boolean() }), response: Empty },
   endMeeting: { request: Empty, response: Empty },
   /**
+   * Records the meeting into one file (cameras in a grid with names, a
+   * screen share as the main picture, everyone's audio mixed); with
+   * `tracks`, each person's audio and video also as separate files.
+   */
+  startRecording: { request: strict({ tracks: Type.Optional(Type.Boolean()) }), response: Empty },
+  stopRecording: { request: Empty, response: Empty },
+  /** The meeting's finished recordings, newest first, with fresh download links. */
+  listRecordings: { request: Empty, response: strict({ recordings: Type.Array(RecordingInfo, { maxItems: 100 }) }) },
+  /** Streams the composite picture and mixed sound to an RTMP(S) URL, reconnecting if it drops. */
+  startStreaming: { request: strict({ url: StreamTarget }), response: Empty },
+  stopStreaming: { request: Empty, response: Empty },
+  /**
    * Calls a phone into the meeting: a SIP URI or a telephone number, placed
    * through the server's trunk. Only destinations on the operator's
    * allow-list are called; the callee enters without the lobby.
@@ -276,6 +309,10 @@ export const Notifications = {
   /** To hosts: who is waiting in the lobby now. */
   lobbyChanged: strict({ waiting: Type.Array(WaitingPeer) }),
   roomUpdated: strict({ room: RoomSettings }),
+  /** To hosts: a recording of this meeting is ready to download. */
+  recordingReady: strict({ recording: RecordingInfo }),
+  /** To hosts: a recording or a live stream stopped because of a problem. */
+  egressFailed: strict({ what: Type.Union([Type.Literal('recording'), Type.Literal('streaming')]), reason: Reason }),
   /** You became a host; keep this credential to come back as one. */
   promoted: strict({ credential: Credential, dialIn: Type.Optional(DialIn) }),
   /** A host muted your mic, stopped your camera or ended your screen share. */

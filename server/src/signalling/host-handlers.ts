@@ -5,7 +5,19 @@ import type { RequestMethod } from '../protocol/messages.js';
 import { done, type Handler, type HandlerTable } from './handler.js';
 
 type TargetedMethod = 'admit' | 'deny' | 'promote' | 'muteParticipant' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'removeParticipant';
-type HostMethod = TargetedMethod | 'admitAll' | 'muteAll' | 'setRoomLocked' | 'setLobbyEnabled' | 'endMeeting' | 'dialOut';
+type HostMethod =
+  | TargetedMethod
+  | 'admitAll'
+  | 'muteAll'
+  | 'setRoomLocked'
+  | 'setLobbyEnabled'
+  | 'endMeeting'
+  | 'dialOut'
+  | 'startRecording'
+  | 'stopRecording'
+  | 'listRecordings'
+  | 'startStreaming'
+  | 'stopStreaming';
 
 function targeted<M extends TargetedMethod & RequestMethod>(command: HostCommand): Handler<M> {
   return {
@@ -66,6 +78,45 @@ export const hostHandlers: HandlerTable<HostMethod> = {
     hostOnly: true,
     async run(session, { target }) {
       return { data: { peerId: await (await session.attachedMeeting()).dialOut(session.peer, target) } };
+    },
+  },
+  startRecording: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session, { tracks }) {
+      await (await session.attachedMeeting()).startRecording({ tracks: tracks ?? false });
+      return done;
+    },
+  },
+  stopRecording: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session) {
+      await (await session.attachedMeeting()).stopEgress('recording');
+      return done;
+    },
+  },
+  listRecordings: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session) {
+      return { data: { recordings: await (await session.attachedMeeting()).recordings() } };
+    },
+  },
+  startStreaming: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session, { url }) {
+      await (await session.attachedMeeting()).startStreaming(url);
+      return done;
+    },
+  },
+  stopStreaming: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session) {
+      await (await session.attachedMeeting()).stopEgress('streaming');
+      return done;
     },
   },
   endMeeting: {

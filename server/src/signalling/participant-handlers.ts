@@ -20,6 +20,11 @@ type ParticipantMethod = Exclude<
   | 'setLobbyEnabled'
   | 'endMeeting'
   | 'dialOut'
+  | 'startRecording'
+  | 'stopRecording'
+  | 'listRecordings'
+  | 'startStreaming'
+  | 'stopStreaming'
 >;
 
 export const participantHandlers: HandlerTable<ParticipantMethod> = {

@@ -1,5 +1,14 @@
 import type { ChatMessage } from '../protocol/messages.js';
-import { DialInPinTaken, ROOM_TTL_SECONDS, type ParticipantRecord, type RoomRecord, type RoomSettings, type RoomStore } from './room-store.js';
+import {
+  DialInPinTaken,
+  EGRESS_FIELD,
+  ROOM_TTL_SECONDS,
+  type EgressKind,
+  type ParticipantRecord,
+  type RoomRecord,
+  type RoomSettings,
+  type RoomStore,
+} from './room-store.js';
 
 interface RoomEntry {
   room: RoomRecord;
@@ -54,6 +63,21 @@ export class MemoryRoomStore implements RoomStore {
     Object.assign(entry.room, settings);
     entry.touchedAt = Date.now();
     return { ...entry.room };
+  }
+
+  async claimEgress(roomId: string, kind: EgressKind, nodeId: string): Promise<boolean | undefined> {
+    const room = this.rooms.get(roomId)?.room;
+    if (!room) return undefined;
+    if (room[EGRESS_FIELD[kind]] !== undefined) return false;
+    room[EGRESS_FIELD[kind]] = nodeId;
+    return true;
+  }
+
+  async releaseEgress(roomId: string, kind: EgressKind, nodeId: string): Promise<RoomRecord | undefined> {
+    const room = this.rooms.get(roomId)?.room;
+    if (!room) return undefined;
+    if (room[EGRESS_FIELD[kind]] === nodeId) delete room[EGRESS_FIELD[kind]];
+    return { ...room };
   }
 
   async deleteRoom(roomId: string): Promise<void> {

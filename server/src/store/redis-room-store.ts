@@ -2,7 +2,8 @@
  * Room state in Redis, shared by every node of a deployment.
  *
  * Keys (PREFIX = "parley:"):
- *   room:{id}               hash  createdAt, lobby, locked
+ *   room:{id}               hash  createdAt, lobby, locked, passwordHash, dialInPin,
+ *                                 recordingNode, streamingNode (while one runs)
  *   room:{id}:participants  hash  peerId -> JSON participant
  *   room:{id}:revoked       set   revoked credential ids
  *   room:{id}:chat          list  JSON messages, newest last, trimmed
@@ -15,7 +16,9 @@ import { createClient, ErrorReply } from 'redis';
 import type { ChatMessage } from '../protocol/messages.js';
 import {
   DialInPinTaken,
+  EGRESS_FIELD,
   ROOM_TTL_SECONDS,
+  type EgressKind,
   StoreUnavailableError,
   type ParticipantRecord,
   type RoomRecord,
@@ -79,12 +82,31 @@ for i = 1, #ARGV - 1, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[1], ${ROOM_TTL_SECONDS})
 return redis.call('HGETALL', KEYS[1])`;
 
+// Marks an egress as running on a node unless one runs it: 1 claimed, 0 taken, -1 no room.
+const CLAIM_EGRESS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])`;
+
+// Clears the mark if the node holds it, and returns the whole hash.
+const RELEASE_EGRESS = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return redis.call('HGETALL', KEYS[1])`;
+
 function toRecord(id: string, hash: Record<string, string>): RoomRecord | undefined {
   if (!hash['createdAt']) return undefined;
   const record: RoomRecord = { id, createdAt: Number(hash['createdAt']), lobby: hash['lobby'] === '1', locked: hash['locked'] === '1' };
   if (hash['passwordHash']) record.passwordHash = hash['passwordHash'];
   if (hash['dialInPin']) record.dialInPin = hash['dialInPin'];
+  if (hash['recordingNode']) record.recordingNode = hash['recordingNode'];
+  if (hash['streamingNode']) record.streamingNode = hash['streamingNode'];
   return record;
+}
+
+/** A hash as HGETALL's flat list of fields and values. */
+function pairs(flat: string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  return hash;
 }
 
 export class RedisRoomStore implements RoomStore {
@@ -122,11 +144,20 @@ export class RedisRoomStore implements RoomStore {
     return this.reach(async () => {
       const fields = Object.entries(settings).flatMap(([name, value]) => [name, value ? '1' : '0']);
       const flat = (await this.client.eval(UPDATE_ROOM, { keys: [roomKey(roomId)], arguments: fields })) as string[] | null;
-      if (!flat) return undefined;
-      const hash: Record<string, string> = {};
-      for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
-      return toRecord(roomId, hash);
+      return flat ? toRecord(roomId, pairs(flat)) : undefined;
     });
+  }
+
+  async claimEgress(roomId: string, kind: EgressKind, nodeId: string): Promise<boolean | undefined> {
+    const claimed = await this.reach(() => this.client.eval(CLAIM_EGRESS, { keys: [roomKey(roomId)], arguments: [EGRESS_FIELD[kind], nodeId] }));
+    return claimed === -1 ? undefined : claimed === 1;
+  }
+
+  async releaseEgress(roomId: string, kind: EgressKind, nodeId: string): Promise<RoomRecord | undefined> {
+    const flat = (await this.reach(() =>
+      this.client.eval(RELEASE_EGRESS, { keys: [roomKey(roomId)], arguments: [EGRESS_FIELD[kind], nodeId] }),
+    )) as string[];
+    return toRecord(roomId, pairs(flat));
   }
 
   async deleteRoom(roomId: string): Promise<void> {

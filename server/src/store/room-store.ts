@@ -21,7 +21,15 @@ export interface RoomRecord extends RoomSettings {
   passwordHash?: string;
   /** The numeric PIN phones dial to reach this room; unique among live rooms. */
   dialInPin?: string;
+  /** The node recording this room, while one does. */
+  recordingNode?: string;
+  /** The node streaming this room live, while one does. */
+  streamingNode?: string;
 }
+
+/** What runs for a room on one node at a time: its recording and its live stream. */
+export type EgressKind = 'recording' | 'streaming';
+export const EGRESS_FIELD = { recording: 'recordingNode', streaming: 'streamingNode' } as const satisfies Record<EgressKind, keyof RoomRecord>;
 
 /** Someone in the meeting or in its lobby, and the node that serves them. */
 export interface ParticipantRecord {
@@ -53,6 +61,13 @@ export interface RoomStore {
   roomIdByPin(pin: string): Promise<string | undefined>;
   /** Changes settings; undefined if the room does not exist. */
   updateRoom(roomId: string, settings: Partial<RoomSettings>): Promise<RoomRecord | undefined>;
+  /**
+   * Marks `kind` as running on `nodeId` unless a node already runs it: true
+   * if this call claimed it, false if taken, undefined if there is no room.
+   */
+  claimEgress(roomId: string, kind: EgressKind, nodeId: string): Promise<boolean | undefined>;
+  /** Clears the mark if `nodeId` holds it; the room as it is afterwards. */
+  releaseEgress(roomId: string, kind: EgressKind, nodeId: string): Promise<RoomRecord | undefined>;
   /** Forgets the room and everything about it: its link stops working. */
   deleteRoom(roomId: string): Promise<void>;
   addParticipant(roomId: string, participant: ParticipantRecord): Promise<void>;

@@ -39,6 +39,20 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
       assert.equal(await store.getRoom('no-such-room'), undefined);
     });
 
+    test('a recording or a stream runs on one node at a time, and only that node ends it', SERVER, async () => {
+      const room = newRoom();
+      await store.createRoom(room);
+      assert.equal(await store.claimEgress(room.id, 'recording', 'node-a'), true);
+      assert.equal(await store.claimEgress(room.id, 'recording', 'node-b'), false, 'a second node cannot record too');
+      assert.equal(await store.claimEgress(room.id, 'streaming', 'node-b'), true, 'streaming is claimed apart');
+      assert.deepEqual(await store.getRoom(room.id), { ...room, recordingNode: 'node-a', streamingNode: 'node-b' });
+      assert.deepEqual(await store.releaseEgress(room.id, 'recording', 'node-b'), { ...room, recordingNode: 'node-a', streamingNode: 'node-b' }, 'not node-b\'s to end');
+      assert.deepEqual(await store.releaseEgress(room.id, 'recording', 'node-a'), { ...room, streamingNode: 'node-b' });
+      assert.equal(await store.claimEgress(room.id, 'recording', 'node-b'), true, 'free again');
+      assert.equal(await store.claimEgress('no-such-room', 'recording', 'node-a'), undefined);
+      assert.equal(await store.releaseEgress('no-such-room', 'recording', 'node-a'), undefined);
+    });
+
     test('participants and the lobby queue: who, where, in which role', SERVER, async () => {
       const room = newRoom();
       await store.createRoom(room);

@@ -107,6 +107,7 @@ export async function meetingFixture(settings: { lobby?: boolean; locked?: boole
     limits: (settings.limits ?? new RoomLimits()).of(id),
     logger: pino({ level: 'silent' }),
     phones: undefined,
+    egress: undefined,
   });
   const events: MeetingEvent[] = [];
   meeting.on('event', (event) => events.push(event));

@@ -36,7 +36,7 @@ const welcome = (overrides: Partial<NotificationData<'joined'>> = {}) =>
     role: 'participant',
     peers: [peer('p-bob', 'Bob'), peer('p-carol', 'Carol')],
     chatHistory: [message('m1', 'earlier')],
-    room: { locked: false, lobby: true },
+    room: { locked: false, lobby: true, recording: false, streaming: false },
     credential: 'credential',
     iceServers: [],
     iceTransportPolicy: 'all',
@@ -58,7 +58,7 @@ const reduce = (events: MeetingEvent[], state: MeetingState = initialMeetingStat
 test('the welcome sets the people, chat history, role and room', FAST, () => {
   const state = reduce([
     { type: 'local', method: 'identified', data: { peerId: 'p-alice' } },
-    welcome({ role: 'host', room: { locked: true, lobby: false } }),
+    welcome({ role: 'host', room: { locked: true, lobby: false, recording: false, streaming: false } }),
   ]);
   assert.deepEqual([...state.peers.keys()], ['p-bob', 'p-carol']);
   assert.deepEqual(state.chat.map((m) => m.text), ['earlier']);
@@ -104,7 +104,7 @@ test('self: promotion, a raised hand and what this tab sends', FAST, () => {
 test('room settings, chat and speakers follow their notifications', FAST, () => {
   const state = reduce([
     welcome(),
-    notification('roomUpdated', { room: { locked: true, lobby: true } }),
+    notification('roomUpdated', { room: { locked: true, lobby: true, recording: true, streaming: false } }),
     notification('chatMessage', { message: message('m2', 'hello') }),
     notification('speakers', { peerIds: ['p-carol', 'p-bob'] }),
   ]);
