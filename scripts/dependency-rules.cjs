@@ -3,23 +3,23 @@
  * it). A module may import only from its own layer's folder or from layers
  * below it; nothing may form a cycle.
  *
- *   foundation  protocol/, config.ts, metrics.ts
+ *   foundation  protocol/, config.ts, metrics.ts, audio/ (codecs, mixing)
  *   auth/, rtc/, store/
  *   media/
  *   roster/
  *   meeting/
- *   signalling/, telephony/, cluster/   (none imports another)
+ *   signalling/, telephony/, cluster/, recording/   (none imports another)
  *   http/
  *   server.ts, main.ts         (the composition root)
  */
 const src = 'server/src';
 const layers = [
-  ['protocol/', 'config\\.ts$', 'metrics\\.ts$'],
+  ['protocol/', 'config\\.ts$', 'metrics\\.ts$', 'audio/'],
   ['auth/', 'rtc/', 'store/'],
   ['media/'],
   ['roster/'],
   ['meeting/'],
-  ['signalling/', 'telephony/', 'cluster/'],
+  ['signalling/', 'telephony/', 'cluster/', 'recording/'],
   ['http/'],
   ['server\\.ts$', 'main\\.ts$'],
 ];
@@ -39,10 +39,10 @@ module.exports = {
     ...layerRules,
     {
       name: 'ways-in-apart',
-      comment: 'The WebSocket layer, the phone bridge and the cluster layer all sit on the meeting, never on each other.',
+      comment: 'The WebSocket layer, the phone bridge, the cluster layer and the recorder all sit on the meeting, never on each other.',
       severity: 'error',
-      from: { path: `^${src}/(signalling|telephony|cluster)/` },
-      to: { path: `^${src}/(signalling|telephony|cluster)/`, pathNot: `^${src}/$1/` },
+      from: { path: `^${src}/(signalling|telephony|cluster|recording)/` },
+      to: { path: `^${src}/(signalling|telephony|cluster|recording)/`, pathNot: `^${src}/$1/` },
     },
     {
       name: 'client-uses-only-the-protocol',

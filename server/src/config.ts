@@ -95,6 +95,17 @@ export const ConfigSchema = Type.Object({
       description: 'Comma-separated destinations hosts may call; * matches any run of characters, e.g. +4930*,sip:*@pbx.example.com. Unset: dial-out is off. Guards against toll fraud.',
     }),
   ),
+  PARLEY_RECORDING_ENABLED: Type.Boolean({ default: true, description: 'Hosts may record meetings and stream them live to RTMP(S) (needs ffmpeg on PATH; without it the server says so and offers neither).' }),
+  PARLEY_RECORDINGS_DIR: Type.String({
+    default: 'data/recordings',
+    minLength: 1,
+    maxLength: 1024,
+    pattern: "^[^'\\n]+$",
+    description: 'Where recordings are kept (relative to the working directory unless absolute): one directory per recording, with its MP4, and with per-track files when asked for. Several nodes should share it (a mounted volume), so that any node serves any download.',
+  }),
+  PARLEY_RECORDING_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 0, maximum: 36_500, description: 'Recordings older than this are deleted (checked hourly); 0 keeps them forever.' }),
+  PARLEY_RECORDING_LINK_TTL_HOURS: Type.Integer({ default: 24, minimum: 1, maximum: 24 * 30, description: 'How long a recording\'s download link works once handed out.' }),
+  PARLEY_RECORDING_MIN_FREE_MB: Type.Integer({ default: 1024, minimum: 0, maximum: 10_000_000, description: 'No recording starts when the recordings directory has less free space than this.' }),
 });
 
 export type Config = Static<typeof ConfigSchema> & { PARLEY_RTC_ANNOUNCED_ADDRESS: string };

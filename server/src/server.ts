@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
 import { Credentials } from './auth/credentials.js';
@@ -17,12 +17,14 @@ import { RoomLinks } from './cluster/room-links.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { registerInternalRoutes } from './http/internal-routes.js';
+import { registerRecordingRoutes } from './http/recording-routes.js';
 import { Meetings } from './meeting/meetings.js';
 import { SuspendedSessions } from './meeting/suspended-sessions.js';
 import { Metrics, type NodeLoad } from './metrics.js';
 import type { IceConfig } from './rtc/ice-config.js';
 import { WorkerPool } from './rtc/worker-pool.js';
 import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpoint.js';
+import { Recordings } from './recording/recordings.js';
 import { Telephony } from './telephony/telephony.js';
 import type { HandlerSession } from './signalling/handler.js';
 import { MemoryRoomStore } from './store/memory-room-store.js';
@@ -39,6 +41,8 @@ export interface Parley {
   signalling: SignallingEndpoint;
   /** The phone bridge, unless SIP is off or its port was taken. */
   telephony: Telephony | undefined;
+  /** Recording and live streaming, unless off or ffmpeg is missing. */
+  recordings: Recordings | undefined;
   /** The address the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   close(): Promise<void>;
@@ -62,10 +66,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     ? await RedisCluster.connect(config.PARLEY_REDIS_URL, nodeId, internalUrl, logger)
     : new SingleNode(nodeId, new MemoryRoomStore());
   const store = cluster.store;
-  const credentials = new Credentials(
-    config.PARLEY_SECRET ?? randomBytes(32).toString('base64url'),
-    config.PARLEY_CREDENTIAL_TTL_HOURS * 3600,
-  );
+  const secret = config.PARLEY_SECRET ?? randomBytes(32).toString('base64url');
+  const credentials = new Credentials(secret, config.PARLEY_CREDENTIAL_TTL_HOURS * 3600);
   if (!config.PARLEY_SECRET) {
     logger.warn('PARLEY_SECRET is not set: using a random one, so meeting links stop working when the server restarts');
   }
@@ -104,7 +106,13 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   );
   const telephony = await Telephony.start({ config, meetings, logger: app.log });
   if (telephony) meetings.usePhoneBridge(telephony);
+  const recordings = await startRecordings(config, secret, () => config.PARLEY_PUBLIC_URL ?? url, app.log);
+  if (recordings) {
+    meetings.useEgress(recordings);
+    registerRecordingRoutes(app, { dir: config.PARLEY_RECORDINGS_DIR, secret });
+  }
   url = await app.listen({ host: config.PARLEY_HOST, port: config.PARLEY_PORT });
+  recordings?.recover();
   await cluster.announce();
   const load = setInterval(() => cluster.setLoad(signalling.connections()), 2_000);
   load.unref();
@@ -119,11 +127,13 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     meetings,
     signalling,
     telephony,
+    recordings,
     url,
     /** Graceful stop: no new joins, everyone told (their pages reconnect elsewhere), then everything closed. */
     async close() {
       draining = true;
       clearInterval(load);
+      await recordings?.close();
       await meetings.closeAll('the server is shutting down');
       await telephony?.close();
       await signalling.close();
@@ -132,6 +142,25 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       await cluster.close();
     },
   };
+}
+
+/** Recording and streaming, when on and ffmpeg is there to do them. */
+async function startRecordings(config: Config, secret: string, publicBase: () => string, logger: FastifyBaseLogger): Promise<Recordings | undefined> {
+  if (!config.PARLEY_RECORDING_ENABLED) return undefined;
+  if (!(await Recordings.toolsPresent())) {
+    logger.warn('ffmpeg is not on PATH: meetings cannot be recorded or streamed (install ffmpeg, or set PARLEY_RECORDING_ENABLED=false to silence this)');
+    return undefined;
+  }
+  return new Recordings({
+    dir: config.PARLEY_RECORDINGS_DIR,
+    secret,
+    publicBase,
+    retentionDays: config.PARLEY_RECORDING_RETENTION_DAYS,
+    linkTtlHours: config.PARLEY_RECORDING_LINK_TTL_HOURS,
+    minFreeBytes: config.PARLEY_RECORDING_MIN_FREE_MB * 1024 * 1024,
+    logger: logger.child({ part: 'recording' }),
+    report: (event) => logger.info({ event: event.type, ...event.data }, 'recording or stream event'),
+  });
 }
 
 async function nodeLoad(meetings: Meetings): Promise<NodeLoad> {

@@ -13,6 +13,9 @@ const START_TIMEOUT_MS = 60_000;
 /** SIP on, on loopback and a port the OS picks: what a test that calls in adds to its overrides. */
 export const SIP_ON = { PARLEY_SIP_ENABLED: 'true', PARLEY_SIP_PORT: '0', PARLEY_SIP_LISTEN_IP: '127.0.0.1', PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1' } as const;
 
+/** Recording and streaming on, keeping recordings in `dir`: what a test that records adds to its overrides. */
+export const recordingOn = (dir: string) => ({ PARLEY_RECORDING_ENABLED: 'true', PARLEY_RECORDINGS_DIR: dir, PARLEY_RECORDING_MIN_FREE_MB: '0' }) as const;
+
 export async function startTestParley(overrides: Record<string, string> = {}): Promise<Parley> {
   const config = loadConfig({
     PARLEY_HOST: '127.0.0.1',
@@ -20,8 +23,9 @@ export async function startTestParley(overrides: Record<string, string> = {}): P
     PARLEY_RTC_LISTEN_IP: '127.0.0.1',
     PARLEY_RTC_ANNOUNCED_ADDRESS: '127.0.0.1',
     PARLEY_WORKERS: '1',
-    // Tests that call in turn SIP on, on a free port.
+    // Tests that call in turn SIP on, on a free port; tests that record turn recording on, in a directory of their own.
     PARLEY_SIP_ENABLED: 'false',
+    PARLEY_RECORDING_ENABLED: 'false',
     PARLEY_SECRET: 'test-secret-0123456789-abcdefghijklmnop',
     ...overrides,
   });

@@ -61,6 +61,8 @@ export interface MediaRoomEvents {
   primaryReplaced: [router: types.Router];
   /** A lost router could not be replaced: the room's media is gone. */
   failed: [];
+  /** A producer of a peer on another node is now piped in (see `inPrimary`). */
+  pipedAdded: [ProducerEvent];
 }
 
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
@@ -321,12 +323,24 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return undefined;
   }
 
+  /**
+   * Any producer of the room, this node's or piped in, made available in the
+   * first router (for the recorder's transports there); undefined if it is
+   * not (yet) here.
+   */
+  async inPrimary(producerId: string): Promise<types.Producer | undefined> {
+    const piped = this.piped.get(producerId)?.producer;
+    if (piped) return piped.closed ? undefined : piped;
+    return this.localProducer(producerId);
+  }
+
   /** A producer of a peer on another node, now piped into this router: every participant here receives it. */
   async addPiped(producer: types.Producer, peerId: string, source: MediaSource): Promise<void> {
     this.piped.set(producer.id, { producer, peerId, source });
     this.group.addProducer(producer, this.router);
     producer.observer.once('close', () => this.piped.delete(producer.id));
     if (source === 'mic') await this.listenTo(producer, peerId);
+    this.emit('pipedAdded', { peerId, producerId: producer.id, source });
     await Promise.all([...this.peers.values()].map((peer) => this.consume(peer, peerId, producer, source)));
   }
 

@@ -91,7 +91,7 @@ export interface MeetingDeps {
   /** Present when this server takes phone calls. */
   phones: PhoneBridge | undefined;
   /** Present when this server records and streams. */
-  egress: Egress | undefined;
+  egress: Egress<Meeting> | undefined;
 }
 
 /** People from one address who may wait in one meeting's lobby at once. */
@@ -566,12 +566,17 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     this.hostNotice({ method: 'recordingReady', data: { recording } });
   }
 
+  /** A recording of this meeting could not be finished: every host hears why. */
+  recordingFailed(reason: string): void {
+    this.hostNotice({ method: 'egressFailed', data: { what: 'recording', reason } });
+  }
+
   /** Whether media from other nodes should come here: someone is here, or something records it. */
   wantsRemoteMedia(): boolean {
     return this.roster.joined().length > 0 || this.egressRunning.size > 0;
   }
 
-  private async startEgress(kind: EgressKind, start: (egress: Egress) => Promise<void>): Promise<void> {
+  private async startEgress(kind: EgressKind, start: (egress: Egress<Meeting>) => Promise<void>): Promise<void> {
     const { egress, records } = this.deps;
     if (!egress) throw new SignallingError('forbidden', 'this server does not record or stream meetings');
     const claimed = await records.claimEgress(kind);

@@ -55,7 +55,7 @@ export class Meetings {
   private readonly limits = new RoomLimits();
 
   private phones: PhoneBridge | undefined;
-  private egress: Egress | undefined;
+  private egress: Egress<Meeting> | undefined;
 
   constructor(private readonly deps: MeetingsDeps) {}
 
@@ -65,7 +65,7 @@ export class Meetings {
   }
 
   /** Meetings opened from now on can be recorded and streamed through `egress`. */
-  useEgress(egress: Egress): void {
+  useEgress(egress: Egress<Meeting>): void {
     this.egress = egress;
   }
 

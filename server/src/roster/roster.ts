@@ -8,9 +8,13 @@ import type { NotificationData, NotificationMethod, PeerInfo } from '../protocol
 import type { Peer } from './peer.js';
 import { RemotePeers, type WaitingPeer } from './remote-peers.js';
 
+/** Hears every broadcast, as a participant would, without being one (the recorder). */
+export type RosterObserver = <M extends NotificationMethod>(method: M, data: NotificationData<M>) => void;
+
 export class Roster {
   readonly remote = new RemotePeers();
   private readonly local = new Map<string, Peer>();
+  private readonly observers = new Set<RosterObserver>();
 
   /** Peers attached on this node, in any state. */
   get size(): number {
@@ -74,6 +78,13 @@ export class Roster {
   /** Sends a notification to everyone in the meeting on this node (but `except`). */
   broadcast<M extends NotificationMethod>(method: M, data: NotificationData<M>, except?: Peer): void {
     for (const peer of this.joined(except)) peer.notify(method, data);
+    for (const observer of this.observers) observer(method, data);
+  }
+
+  /** `observer` hears every broadcast until the returned function is called. */
+  observe(observer: RosterObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Tells every host on this node who is waiting now. */

@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import sdpTransform from 'sdp-transform';
-import type { PhoneCodec } from './audio/codecs.js';
+import type { PhoneCodec } from '../audio/codecs.js';
 
 export class SdpError extends Error {
   constructor(

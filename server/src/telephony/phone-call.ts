@@ -6,11 +6,11 @@
  * 4733 in the RTP, or SIP INFO through `infoDigit`).
  */
 import { EventEmitter } from 'node:events';
-import { createDecoder, createEncoder, FRAME_MS, frameSamples, type AudioDecoder, type AudioEncoder, type PhoneCodec } from './audio/codecs.js';
-import { DtmfReceiver, parseDtmfInfo } from './audio/dtmf.js';
-import { audioLevel, type AudioLevel } from './audio/level.js';
-import { Mixer } from './audio/mixer.js';
-import { parseRtp, RtpStream, type RtpFields } from './audio/rtp.js';
+import { createDecoder, createEncoder, FRAME_MS, frameSamples, type AudioDecoder, type AudioEncoder, type PhoneCodec } from '../audio/codecs.js';
+import { DtmfReceiver, parseDtmfInfo } from '../audio/dtmf.js';
+import { audioLevel, type AudioLevel } from '../audio/level.js';
+import { Mixer } from '../audio/mixer.js';
+import { parseRtp, RtpStream, type RtpFields } from '../audio/rtp.js';
 import type { CallMedia } from './call-sdp.js';
 import { PROMPT_RATE } from './prompts.js';
 import type { RtpSocket } from './rtp-socket.js';

@@ -11,8 +11,8 @@ import type { Meeting } from '../meeting/meeting.js';
 import type { RtpParameters } from '../protocol/mediasoup-schemas.js';
 import type { NotificationData, NotificationMethod } from '../protocol/messages.js';
 import type { Connection, Peer } from '../roster/peer.js';
-import type { PhoneCodec } from './audio/codecs.js';
-import { rewriteRtp } from './audio/rtp.js';
+import type { PhoneCodec } from '../audio/codecs.js';
+import { rewriteRtp } from '../audio/rtp.js';
 import type { PhoneCall } from './phone-call.js';
 import type { Prompts } from './prompts.js';
 

@@ -1,5 +1,5 @@
 /**
- * The phone bridge's audio engine (server/src/telephony/audio/): tones sent
+ * The phone bridge's audio engine (server/src/audio/): tones sent
  * as RTP through the mixer come out at the right frequency and level, the
  * resampler keeps the band and stops aliases, lost packets are concealed,
  * a fast sender's clock is caught up with, and the RTP, RFC 6464 level,
@@ -10,14 +10,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import FFT from 'fft.js';
-import { createDecoder, createEncoder, frameSamples, OPUS, PCMA, PCMU, type PhoneCodec } from '../../src/telephony/audio/codecs.js';
-import { DtmfReceiver, parseDtmfInfo } from '../../src/telephony/audio/dtmf.js';
-import { JitterBuffer } from '../../src/telephony/audio/jitter-buffer.js';
-import { audioLevel } from '../../src/telephony/audio/level.js';
-import { Mixer } from '../../src/telephony/audio/mixer.js';
-import { OpusHandle } from '../../src/telephony/audio/opus-wasm.js';
-import { createResampler, type AudioRate } from '../../src/telephony/audio/resample.js';
-import { buildRtp, parseRtp, rewriteRtp, RtpStream } from '../../src/telephony/audio/rtp.js';
+import { createDecoder, createEncoder, frameSamples, OPUS, PCMA, PCMU, type PhoneCodec } from '../../src/audio/codecs.js';
+import { DtmfReceiver, parseDtmfInfo } from '../../src/audio/dtmf.js';
+import { JitterBuffer } from '../../src/audio/jitter-buffer.js';
+import { audioLevel } from '../../src/audio/level.js';
+import { Mixer } from '../../src/audio/mixer.js';
+import { OpusHandle } from '../../src/audio/opus-wasm.js';
+import { createResampler, type AudioRate } from '../../src/audio/resample.js';
+import { buildRtp, parseRtp, rewriteRtp, RtpStream } from '../../src/audio/rtp.js';
 import { QUICK } from '../helpers/timeouts.js';
 
 const PT = { PCMU: 0, PCMA: 8, opus: 111 } as const;

@@ -1,0 +1,237 @@
+/**
+ * A meeting streamed live to an RTMP(S) server: the same composite as a
+ * recording, rendered by one ffmpeg process while the meeting goes on.
+ *
+ * The sound never stops: this process decodes and mixes everyone's audio
+ * (audio/Mixer, with jitter buffers) on a steady 20 ms clock and pipes the
+ * PCM to ffmpeg, so muting and unmuting change nothing. Each camera or
+ * screen that sends reaches ffmpeg as whole frames in IVF over its own pipe.
+ * ffmpeg's overlay waits for every picture input, so the picture's inputs
+ * are fixed per run: when someone joins or leaves, turns a camera on or off
+ * (or a picture stops coming for 3 s), ffmpeg is started again with the new
+ * layout a moment later. When the RTMP server drops the connection, ffmpeg
+ * exits and is started again, waiting 1 s, then 2, 4, up to 15 s.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import { Mixer } from '../audio/mixer.js';
+import type { Meeting } from '../meeting/meeting.js';
+import { BACKGROUND, FRAME_RATE, pictureFilters } from './compose.js';
+import { ivfFrame, ivfHeader } from './containers.js';
+import { depacketizerFor, type FrameAssembler } from './depacketize.js';
+import { CANVAS, layoutSegments } from './layout.js';
+import type { MediaTap } from './media-tap.js';
+import { MeetingTaps } from './meeting-taps.js';
+import { audioCodec, rtpView } from './rtp-payload.js';
+
+const TICK_MS = 20;
+const RELAYOUT_DELAY_MS = 1_500;
+/** A picture silent this long is left out (its input would hold ffmpeg's overlay back). */
+const PICTURE_SILENT_MS = 3_000;
+const FIRST_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 15_000;
+/** A run this long resets the back-off. */
+const STABLE_RUN_MS = 30_000;
+/** Past this much audio waiting in ffmpeg's pipe, frames are dropped rather than queued. */
+const MAX_QUEUED_AUDIO_BYTES = 48_000 * 2;
+const FOREVER_MS = 1e12;
+
+/** A camera or screen in the current run: its pipe and its frames' clock (from its first keyframe). */
+interface PictureInput {
+  pipe: Writable;
+  firstTimestamp?: number;
+  firstAtMs?: number;
+}
+
+/** The stream's destination with its key hidden, for logs and webhooks: rtmps://host:port/… */
+export function redactTarget(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}/…`;
+}
+
+export class LiveStream {
+  readonly id = randomUUID();
+  private readonly taps: MeetingTaps;
+  private readonly mixer = new Mixer(48000);
+  /** When each picture tap last gave a frame (ms). */
+  private readonly lastFrame = new Map<MediaTap, number>();
+  private pictures = new Map<MediaTap, PictureInput>();
+  private child: ChildProcess | undefined;
+  private runStartedAt = 0;
+  private backoffMs = FIRST_BACKOFF_MS;
+  private relayoutTimer: NodeJS.Timeout | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private nextTickAt = 0;
+  private ticks = 0;
+  private workDir: string | undefined;
+  /** The current ffmpeg is being ended on purpose (a new layout): the next starts at once. */
+  private ending = false;
+  private stopped = false;
+
+  constructor(
+    meeting: Meeting,
+    private readonly url: string,
+    private readonly logger: FastifyBaseLogger,
+    private readonly hooks: { started: (streamId: string, target: string) => void },
+  ) {
+    this.taps = new MeetingTaps(meeting, logger);
+    this.taps.on('person', () => this.relayout());
+    this.taps.on('left', () => this.relayout());
+    this.taps.on('tap', (tap) => this.follow(tap));
+  }
+
+  start(): void {
+    this.taps.start();
+    this.nextTickAt = performance.now();
+    this.tick();
+    void this.run();
+    this.hooks.started(this.id, redactTarget(this.url));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.relayoutTimer);
+    clearTimeout(this.restartTimer);
+    clearTimeout(this.tickTimer);
+    this.taps.stop();
+    await this.endRun();
+    this.mixer.close();
+    if (this.workDir) await rm(this.workDir, { recursive: true, force: true });
+  }
+
+  private follow(tap: MediaTap): void {
+    if (tap.kind === 'audio') {
+      const codec = audioCodec(tap.codec.mimeType);
+      if (!codec) return;
+      this.mixer.addInput(tap.source.producerId, codec, tap.codec.payloadType);
+      tap.on('packet', (packet) => this.mixer.push(tap.source.producerId, packet, performance.now()));
+      tap.once('closed', () => this.mixer.removeInput(tap.source.producerId));
+      return;
+    }
+    // Frames are assembled even while the picture is not shown, so one that comes back is noticed.
+    const assembler = depacketizerFor(tap.codec.mimeType);
+    if (!assembler) return;
+    tap.on('packet', (packet) => this.picture(tap, assembler, packet));
+    tap.on('paused', () => this.relayout());
+    tap.once('closed', () => {
+      this.lastFrame.delete(tap);
+      this.relayout();
+    });
+  }
+
+  /** A video packet: now and then it completes a frame, which goes to ffmpeg if the picture is in this run. */
+  private picture(tap: MediaTap, assembler: FrameAssembler, packet: Buffer): void {
+    const view = rtpView(packet);
+    const frame = view && assembler.push(view);
+    if (!frame) return;
+    if (!this.showing(tap)) this.relayout();
+    this.lastFrame.set(tap, performance.now());
+    const input = this.pictures.get(tap);
+    // Each run's input starts at a keyframe (asked for when the run starts).
+    if (!input || (input.firstTimestamp === undefined && !frame.keyframe)) return;
+    input.firstTimestamp ??= frame.timestamp;
+    input.firstAtMs ??= performance.now() - this.runStartedAt;
+    const elapsed = ((frame.timestamp - input.firstTimestamp) >>> 0) / tap.codec.clockRate;
+    input.pipe.write(ivfFrame(frame.data, input.firstAtMs + elapsed * 1000));
+  }
+
+  /** A picture is shown when its producer sends and a frame came lately. */
+  private showing(tap: MediaTap): boolean {
+    const last = this.lastFrame.get(tap);
+    return !tap.closed && !tap.paused && last !== undefined && performance.now() - last < PICTURE_SILENT_MS;
+  }
+
+  /** The layout changed: ffmpeg starts again with the new one shortly (changes in between join the same restart). */
+  private relayout(): void {
+    if (this.stopped || this.relayoutTimer) return;
+    this.relayoutTimer = setTimeout(() => {
+      this.relayoutTimer = undefined;
+      void this.endRun();
+    }, RELAYOUT_DELAY_MS);
+  }
+
+  private async run(): Promise<void> {
+    if (this.stopped) return;
+    this.workDir ??= await mkdtemp(path.join(os.tmpdir(), 'parley-live-'));
+    const shown = this.taps.open().filter((tap) => tap.kind === 'video' && this.showing(tap));
+    const everyone: [number, number][] = [[0, FOREVER_MS]];
+    const people = [...this.taps.names].map(([peerId, name]) => ({ peerId, name, intervals: everyone }));
+    const videos = shown.map((tap) => ({ trackId: tap.source.producerId, peerId: tap.source.peerId, source: tap.source.source, intervals: everyone }));
+    const segments = layoutSegments(people, videos, FOREVER_MS);
+    const inputs = new Map(shown.map((tap, index) => [tap.source.producerId, `${index + 2}:v`]));
+    const { lines, picture } = await pictureFilters(segments, inputs, '0:v', this.workDir);
+    const script = path.join(this.workDir, 'graph.txt');
+    await writeFile(script, lines.join(';\n'));
+    if (this.stopped) return;
+    const args = ['-hide_banner', '-loglevel', 'error', '-nostats'];
+    args.push('-re', '-f', 'lavfi', '-i', `color=c=${BACKGROUND}:s=${CANVAS.width}x${CANVAS.height}:r=${FRAME_RATE}`);
+    args.push('-f', 's16le', '-ar', '48000', '-ac', '1', '-i', 'pipe:0');
+    shown.forEach((_, index) => args.push('-f', 'ivf', '-i', `pipe:${index + 3}`));
+    args.push('-filter_complex_script', script, '-map', `[${picture}]`, '-map', '1:a');
+    args.push('-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', String(FRAME_RATE * 2), '-b:v', '2500k', '-maxrate', '2500k', '-bufsize', '5000k');
+    args.push('-c:a', 'aac', '-b:a', '128k', '-ar', '44100', '-f', 'flv', '-flvflags', 'no_duration_filesize', this.url);
+    const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe', ...shown.map(() => 'pipe' as const)] });
+    this.child = child;
+    this.runStartedAt = performance.now();
+    this.pictures = new Map(
+      shown.map((tap, index) => {
+        const pipe = child.stdio[index + 3] as Writable;
+        pipe.on('error', () => {});
+        pipe.write(ivfHeader(tap.codec.mimeType.toLowerCase() === 'video/vp8' ? 'VP80' : 'H264', CANVAS.width, CANVAS.height));
+        tap.requestKeyFrame();
+        return [tap, { pipe }];
+      }),
+    );
+    child.stdin!.on('error', () => {});
+    let errors = '';
+    child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
+    child.once('close', (code) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.pictures = new Map();
+      const wanted = this.ending;
+      this.ending = false;
+      if (this.stopped) return;
+      if (performance.now() - this.runStartedAt > STABLE_RUN_MS) this.backoffMs = FIRST_BACKOFF_MS;
+      const delay = wanted ? 0 : this.backoffMs;
+      if (!wanted) {
+        this.logger.warn({ code, error: errors.trim().split('\n').at(-1), retryInMs: delay }, 'the live stream stopped; connecting again');
+        this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+      }
+      this.restartTimer = setTimeout(() => void this.run().catch((error: unknown) => this.logger.error({ err: error }, 'the live stream could not start')), delay);
+    });
+  }
+
+  /** Ends the current ffmpeg (it finishes its output), which starts the next run unless stopped. */
+  private async endRun(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    this.ending = true;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  /** The mixed sound, 20 ms at a time on a drift-free clock, to the running ffmpeg. */
+  private tick(): void {
+    if (this.stopped) return;
+    this.nextTickAt += TICK_MS;
+    const now = performance.now();
+    if (now - this.nextTickAt > 5 * TICK_MS) this.nextTickAt = now;
+    // Once a second: a shown picture that stopped coming holds ffmpeg back, so it leaves the layout.
+    if (++this.ticks % (1000 / TICK_MS) === 0 && [...this.pictures.keys()].some((tap) => !this.showing(tap))) this.relayout();
+    const frame = this.mixer.tick();
+    const stdin = this.child?.stdin;
+    if (stdin && stdin.writableLength < MAX_QUEUED_AUDIO_BYTES) stdin.write(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+    this.tickTimer = setTimeout(() => this.tick(), Math.max(0, this.nextTickAt - performance.now()));
+  }
+}
+

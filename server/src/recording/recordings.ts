@@ -1,0 +1,255 @@
+/**
+ * Recording and live streaming for this node's meetings (the meeting
+ * layer's `Egress`), and the store of finished recordings: one directory
+ * per recording under `<dir>/<room>/<recording>/`, finished one at a time
+ * after it stops, repaired when the server starts if a crash interrupted
+ * it, listed with signed links that expire, and deleted after the
+ * retention period.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, rmdir, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import { signPath } from '../auth/signed-links.js';
+import type { Egress, EgressKind } from '../meeting/egress.js';
+import type { Meeting } from '../meeting/meeting.js';
+import { SignallingError } from '../protocol/errors.js';
+import type { RecordingInfo } from '../protocol/messages.js';
+import { finishRecording, INFO_FILE, OUTPUT_FILE, type RecordingSummary } from './finish-recording.js';
+import { LiveStream } from './live-stream.js';
+import { RoomRecorder } from './room-recorder.js';
+import { TIMELINE_FILE } from './timeline.js';
+
+/** What operators hear about (webhooks): the recording and stream events. */
+export type EgressEvent =
+  | { type: 'recording.started'; data: { roomId: string; recordingId: string; layout: 'composite' | 'composite+tracks' } }
+  | { type: 'recording.finished'; data: { roomId: string; recordingId: string; url: string; durationSeconds: number; sizeBytes: number; expiresAt: string } }
+  | { type: 'recording.failed'; data: { roomId: string; recordingId: string; reason: string } }
+  | { type: 'stream.started'; data: { roomId: string; streamId: string; target: string } }
+  | { type: 'stream.stopped'; data: { roomId: string; streamId: string; reason: string } };
+
+export interface RecordingsOptions {
+  dir: string;
+  /** Signs download links. */
+  secret: string;
+  /** The base of absolute links (webhooks), e.g. https://meet.example.com */
+  publicBase: () => string;
+  retentionDays: number;
+  linkTtlHours: number;
+  /** Below this much free space, no recording starts. */
+  minFreeBytes: number;
+  logger: FastifyBaseLogger;
+  report: (event: EgressEvent) => void;
+}
+
+const SWEEP_INTERVAL_MS = 3_600_000;
+
+interface Running {
+  meeting: Meeting;
+  recorder?: RoomRecorder;
+  stream?: LiveStream;
+}
+
+export class Recordings implements Egress<Meeting> {
+  private readonly running = new Map<string, Running>();
+  /** Finishing runs one recording at a time: it is ffmpeg's heaviest work. */
+  private finishing: Promise<void> = Promise.resolve();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly options: RecordingsOptions) {
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  /** Whether ffmpeg, which composes and streams, can be run. */
+  static toolsPresent(): Promise<boolean> {
+    return new Promise((resolve) => execFile('ffmpeg', ['-hide_banner', '-version'], (error) => resolve(!error)));
+  }
+
+  /** Finishes the recordings a crash interrupted, and deletes those past retention. Runs in the background. */
+  recover(): void {
+    void this.sweep();
+    void this.unfinished().then((dirs) => {
+      for (const dir of dirs) {
+        this.options.logger.warn({ dir }, 'repairing a recording that a crash interrupted');
+        this.finish(dir, undefined);
+      }
+    });
+  }
+
+  async startRecording(meeting: Meeting, { tracks }: { tracks: boolean }): Promise<void> {
+    await this.assertSpace();
+    const id = randomUUID();
+    const dir = path.join(this.options.dir, meeting.id, id);
+    const entry = this.entry(meeting);
+    const recorder = await RoomRecorder.start(meeting, dir, id, tracks, this.options.logger.child({ recordingId: id }), (reason) => {
+      void this.stopRecording(meeting.id, reason);
+    });
+    entry.recorder = recorder;
+    this.options.report({ type: 'recording.started', data: { roomId: meeting.id, recordingId: id, layout: tracks ? 'composite+tracks' : 'composite' } });
+    this.options.logger.info({ roomId: meeting.id, recordingId: id }, 'recording started');
+  }
+
+  async startStreaming(meeting: Meeting, url: string): Promise<void> {
+    const entry = this.entry(meeting);
+    const stream = new LiveStream(meeting, url, this.options.logger.child({ stream: 'rtmp' }), {
+      started: (streamId, target) => this.options.report({ type: 'stream.started', data: { roomId: meeting.id, streamId, target } }),
+    });
+    entry.stream = stream;
+    stream.start();
+  }
+
+  async stop(roomId: string, kind: EgressKind): Promise<void> {
+    if (kind === 'recording') await this.stopRecording(roomId);
+    else await this.stopStreaming(roomId);
+  }
+
+  async recordings(roomId: string): Promise<RecordingInfo[]> {
+    const roomDir = path.join(this.options.dir, roomId);
+    const ids = await readdir(roomDir).catch(() => []);
+    const summaries = await Promise.all(ids.map((id) => this.summary(path.join(roomDir, id))));
+    return summaries
+      .filter((summary): summary is RecordingSummary => summary !== undefined)
+      .sort((a, b) => b.startedAt - a.startedAt)
+      .slice(0, 100)
+      .map((summary) => this.describe(summary, false));
+  }
+
+  /** Stops everything, waiting for captures to close (finishing goes on in the background of a next start). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.running.keys()].map((roomId) => Promise.all([this.stopRecording(roomId), this.stopStreaming(roomId)])));
+  }
+
+  private entry(meeting: Meeting): Running {
+    let entry = this.running.get(meeting.id);
+    if (!entry) {
+      entry = { meeting };
+      this.running.set(meeting.id, entry);
+      // A meeting that closes on this node takes its recording and stream with it.
+      meeting.on('event', (event) => {
+        if (event.type !== 'closed') return;
+        void this.stopRecording(meeting.id);
+        void this.stopStreaming(meeting.id);
+      });
+    }
+    return entry;
+  }
+
+  private async stopRecording(roomId: string, failure?: string): Promise<void> {
+    const entry = this.running.get(roomId);
+    const recorder = entry?.recorder;
+    if (!entry || !recorder) return;
+    delete entry.recorder;
+    this.forgetIfIdle(roomId, entry);
+    await recorder.stop();
+    await entry.meeting.egressEnded('recording', failure);
+    this.options.logger.info({ roomId, recordingId: recorder.id }, 'recording stopped; finishing it');
+    this.finish(recorder.dir, entry.meeting);
+  }
+
+  private async stopStreaming(roomId: string): Promise<void> {
+    const entry = this.running.get(roomId);
+    const stream = entry?.stream;
+    if (!entry || !stream) return;
+    delete entry.stream;
+    this.forgetIfIdle(roomId, entry);
+    await stream.stop();
+    this.options.report({ type: 'stream.stopped', data: { roomId, streamId: stream.id, reason: 'stopped' } });
+    await entry.meeting.egressEnded('streaming');
+  }
+
+  private forgetIfIdle(roomId: string, entry: Running): void {
+    if (!entry.recorder && !entry.stream) this.running.delete(roomId);
+  }
+
+  /** Queues a stopped (or interrupted) recording for finishing; its hosts and the operator hear how it went. */
+  private finish(dir: string, meeting: Meeting | undefined): void {
+    const { logger, report } = this.options;
+    this.finishing = this.finishing.then(async () => {
+      let lastLogged = 0;
+      try {
+        const summary = await finishRecording(dir, (fraction) => {
+          if (fraction - lastLogged < 0.25) return;
+          lastLogged = fraction;
+          logger.info({ dir, done: `${Math.round(fraction * 100)} %` }, 'finishing a recording');
+        });
+        const info = this.describe(summary, true);
+        report({
+          type: 'recording.finished',
+          data: { roomId: summary.roomId, recordingId: summary.id, url: info.url, durationSeconds: summary.durationSeconds, sizeBytes: summary.sizeBytes, expiresAt: new Date(info.expiresAt).toISOString() },
+        });
+        if (meeting && !meeting.closed) meeting.recordingReady(this.describe(summary, false));
+        logger.info({ dir, seconds: summary.durationSeconds, bytes: summary.sizeBytes, repaired: summary.repaired }, 'recording ready');
+      } catch (error) {
+        logger.error({ err: error, dir }, 'a recording could not be finished');
+        const id = path.basename(dir);
+        const roomId = path.basename(path.dirname(dir));
+        report({ type: 'recording.failed', data: { roomId, recordingId: id, reason: 'the recording could not be finished; its raw files are kept on the server' } });
+        if (meeting && !meeting.closed) meeting.recordingFailed('the recording could not be finished; its raw files are kept on the server');
+      }
+    });
+  }
+
+  /** A recording as hosts see it: `absolute` links for webhooks, root-relative ones for the page. */
+  private describe(summary: RecordingSummary, absolute: boolean): RecordingInfo {
+    const expiresAt = Date.now() + this.options.linkTtlHours * 3_600_000;
+    const link = signPath(this.options.secret, `/recordings/${summary.roomId}/${summary.id}/${OUTPUT_FILE}`, expiresAt);
+    return {
+      id: summary.id,
+      startedAt: summary.startedAt,
+      durationSeconds: summary.durationSeconds,
+      sizeBytes: summary.sizeBytes,
+      url: absolute ? new URL(link, this.options.publicBase()).toString() : link,
+      expiresAt: Math.floor(expiresAt / 1000) * 1000,
+    };
+  }
+
+  private async summary(dir: string): Promise<RecordingSummary | undefined> {
+    try {
+      return JSON.parse(await readFile(path.join(dir, INFO_FILE), 'utf8')) as RecordingSummary;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Recording directories with a timeline but no summary, and not running: a crash interrupted them. */
+  private async unfinished(): Promise<string[]> {
+    const running = new Set([...this.running.values()].map((entry) => entry.recorder?.dir));
+    const found: string[] = [];
+    for (const room of await readdir(this.options.dir).catch(() => [])) {
+      for (const id of await readdir(path.join(this.options.dir, room)).catch(() => [])) {
+        const dir = path.join(this.options.dir, room, id);
+        if (!running.has(dir) && existsSync(path.join(dir, TIMELINE_FILE)) && !existsSync(path.join(dir, INFO_FILE))) found.push(dir);
+      }
+    }
+    return found;
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.options.retentionDays <= 0) return;
+    const cutoff = Date.now() - this.options.retentionDays * 86_400_000;
+    for (const room of await readdir(this.options.dir).catch(() => [])) {
+      for (const id of await readdir(path.join(this.options.dir, room)).catch(() => [])) {
+        const summary = await this.summary(path.join(this.options.dir, room, id));
+        if (summary && summary.startedAt < cutoff) {
+          await rm(path.join(this.options.dir, room, id), { recursive: true, force: true });
+          this.options.logger.info({ roomId: room, recordingId: id }, 'recording deleted after the retention period');
+        }
+      }
+      // The room's directory goes with its last recording.
+      await rmdir(path.join(this.options.dir, room)).catch(() => {});
+    }
+  }
+
+  private async assertSpace(): Promise<void> {
+    const { dir, minFreeBytes } = this.options;
+    await mkdir(dir, { recursive: true });
+    const free = await statfs(dir).then((info) => info.bavail * info.bsize, () => undefined);
+    if (free !== undefined && free < minFreeBytes) {
+      throw new SignallingError('unavailable', 'the server is low on disk space for recordings; ask its operator to free some');
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * A meeting recorded without a browser in the loop: three people in real
+ * Chromium, one sharing a screen for part of it and one leaving midway. The
+ * file is checked with ffprobe and ffmpeg as a viewer would see it: its
+ * length, one video and one audio stream, cameras that are not black, sound,
+ * and the picture's layout changing when the share starts.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { joinMeeting, openParticipant } from '../../testkit/browser.js';
+import { audioSamples, brightness, difference, frameAt, probe } from '../../testkit/media-probe.js';
+import { createRoom, recordingOn } from '../../testkit/parley.js';
+import { rms } from '../../testkit/audio-analysis.js';
+import { sleep, waitUntil } from '../../testkit/wait.js';
+import { meetingFixture } from '../helpers/meeting-fixture.js';
+import { BROWSER } from '../helpers/timeouts.js';
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-recordings-'));
+const meeting = meetingFixture(recordingOn(dir));
+after(() => rm(dir, { recursive: true, force: true }));
+
+/** Seconds since the recording started, by the test's clock. */
+const since = (start: number) => (Date.now() - start) / 1000;
+
+test('a 20-second, three-person meeting with a screen share and a departure becomes one playable file', BROWSER, async () => {
+  const room = await createRoom(meeting.parley, { lobby: false });
+  const host = await openParticipant(meeting.browser, meeting.parley.url);
+  const bob = await openParticipant(meeting.browser, meeting.parley.url);
+  const carol = await openParticipant(meeting.browser, meeting.parley.url);
+  await joinMeeting(host.page, room.hostUrl, 'Hostess');
+  await joinMeeting(bob.page, room.url, 'Bob');
+  await joinMeeting(carol.page, room.url, 'Carol');
+  // Everyone sends before the recording starts.
+  for (const page of [host.page, bob.page, carol.page]) await page.getByRole('group', { name: 'Carol' }).or(page.getByRole('group', { name: 'Carol (you)' })).first().waitFor();
+
+  const live = (await meeting.parley.meetings.list()).find((candidate) => candidate.id === room.id)!;
+  const started = Date.now();
+  await live.startRecording({ tracks: true });
+  await sleep(6_000);
+  const shareAt = since(started);
+  await bob.page.getByRole('button', { name: 'Share screen' }).click();
+  await bob.page.getByRole('button', { name: 'Stop sharing' }).waitFor();
+  await sleep(5_000);
+  const carolLeftAt = since(started);
+  await carol.context.close();
+  await sleep(20_000 - since(started) * 1000);
+  await live.stopEgress('recording');
+  const recorded = since(started);
+
+  const [recording] = await waitUntil(() => meeting.parley.recordings!.recordings(room.id), (list) => list.length === 1, 120_000, 'the recording to be finished');
+  const file = path.join(dir, room.id, recording!.id, 'recording.mp4');
+  const { durationSeconds, streams } = await probe(file);
+  assert.ok(Math.abs(durationSeconds - recorded) < 1, `the file lasts ${durationSeconds} s, the recording ran ${recorded} s`);
+  assert.deepEqual(streams.map((stream) => stream.type).sort(), ['audio', 'video']);
+  assert.deepEqual(streams.find((stream) => stream.type === 'video'), { type: 'video', codec: 'h264', width: 1280, height: 720 });
+
+  // Three cameras in a grid (two on top, one centred below), none of them black.
+  const grid = await frameAt(file, shareAt - 1.5);
+  const tiles = [
+    { x: 80, y: 40, width: 480, height: 280 },
+    { x: 720, y: 40, width: 480, height: 280 },
+    { x: 400, y: 400, width: 480, height: 280 },
+  ];
+  for (const tile of tiles) assert.ok(brightness(grid, tile) > 80, `a camera tile is dark: ${JSON.stringify(tile)} at ${brightness(grid, tile)}`);
+
+  // The share takes the main area; the cameras move to a column on the right (Bob's may be catching up after its
+  // sender, now also sending a screen, dropped a simulcast layer).
+  const shared = await frameAt(file, shareAt + 3);
+  const main = { x: 20, y: 20, width: 900, height: 680 };
+  assert.ok(difference(grid, shared, main) > 20, `the main area did not change when the share started (${difference(grid, shared, main)})`);
+  const column = [0, 1, 2].map((row) => brightness(shared, { x: 980, y: row * 180 + 30, width: 280, height: 120 }));
+  assert.ok(column.filter((level) => level > 80).length >= 2, `the cameras in the column are dark (${column.join(', ')})`);
+  assert.ok(brightness(shared, { x: 980, y: 560, width: 280, height: 140 }) < 60, 'nothing below the three cameras');
+
+  // Carol left: her tile goes, the others stay.
+  const afterCarol = await frameAt(file, carolLeftAt + 2);
+  assert.ok(brightness(afterCarol, { x: 980, y: 2 * 180 + 30, width: 280, height: 120 }) < 60, "Carol's tile stayed after she left");
+  assert.ok(brightness(afterCarol, { x: 980, y: 30, width: 280, height: 120 }) > 80, "the host's camera went dark when Carol left");
+
+  const sound = await audioSamples(file, 1, recorded - 1);
+  assert.ok(rms(sound) > 0.01, `the recording is silent (RMS ${rms(sound)})`);
+  for (const participant of [host, bob]) await participant.context.close();
+});
