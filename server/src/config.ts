@@ -3,6 +3,7 @@
  * schema's descriptions and defaults are the configuration reference.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -57,6 +58,21 @@ export const ConfigSchema = Type.Object({
   ),
   PARLEY_INTERNAL_URL: Type.Optional(
     Type.String({ pattern: '^https?://[^\\s/]+/?$', description: 'Base URL other nodes use to reach this node (node-to-node media set-up). Default: http://PARLEY_RTC_ANNOUNCED_ADDRESS:PARLEY_PORT.' }),
+  ),
+  PARLEY_DATA_DIR: Type.String({
+    default: 'data',
+    minLength: 1,
+    maxLength: 4096,
+    description: 'Directory for what Parley keeps on disk (webhook events not yet delivered), relative to the working directory unless absolute. Each node needs its own.',
+  }),
+  PARLEY_WEBHOOK_URLS: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s,/]+[^\\s,]*(,https?://[^\\s,/]+[^\\s,]*)*$',
+      description: 'Comma-separated URLs that receive signed webhook events (room, participant, recording and stream events) by POST, in order, retried for up to 24 h (docs/webhooks.md). Needs PARLEY_WEBHOOK_SECRET.',
+    }),
+  ),
+  PARLEY_WEBHOOK_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: 'Secret that signs webhook deliveries (Parley-Signature header; at least 32 characters). Receivers check each delivery with it.' }),
   ),
   PARLEY_ROOM_PEERS_PER_ROUTER: Type.Integer({ default: 100, minimum: 1, maximum: 10_000, description: 'Peers of one room served by one router (worker) before newcomers go to a router on another worker, piped together.' }),
   PARLEY_MAX_PEERS_PER_ROOM: Type.Integer({ default: 50, minimum: 1, maximum: 1000, description: 'Participants allowed in one room.' }),
@@ -155,9 +171,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('PARLEY_TURN_URLS and PARLEY_TURN_SECRET go together');
     } else if (config.PARLEY_FORCE_RELAY && !config.PARLEY_TURN_URLS) {
       problems.push('PARLEY_FORCE_RELAY needs PARLEY_TURN_URLS and PARLEY_TURN_SECRET');
+    } else if (config.PARLEY_WEBHOOK_URLS && !config.PARLEY_WEBHOOK_SECRET) {
+      problems.push('PARLEY_WEBHOOK_SECRET is required with PARLEY_WEBHOOK_URLS: receivers check every delivery with it (32+ characters, e.g. openssl rand -hex 32)');
     } else {
       return {
         ...config,
+        PARLEY_DATA_DIR: path.resolve(config.PARLEY_DATA_DIR),
         PARLEY_RTC_ANNOUNCED_ADDRESS: config.PARLEY_RTC_ANNOUNCED_ADDRESS ?? firstExternalIpv4() ?? '127.0.0.1',
       };
     }
