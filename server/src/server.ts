@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { FastifyInstance } from 'fastify';
+import path from 'node:path';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
 import { Credentials } from './auth/credentials.js';
@@ -19,6 +20,7 @@ import { buildApp } from './http/app.js';
 import { registerInternalRoutes } from './http/internal-routes.js';
 import { Meetings } from './meeting/meetings.js';
 import { SuspendedSessions } from './meeting/suspended-sessions.js';
+import { WebhookReporter } from './meeting/webhook-reporter.js';
 import { Metrics, type NodeLoad } from './metrics.js';
 import type { IceConfig } from './rtc/ice-config.js';
 import { WorkerPool } from './rtc/worker-pool.js';
@@ -27,6 +29,7 @@ import { Telephony } from './telephony/telephony.js';
 import type { HandlerSession } from './signalling/handler.js';
 import { MemoryRoomStore } from './store/memory-room-store.js';
 import type { RoomStore } from './store/room-store.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -39,6 +42,8 @@ export interface Parley {
   signalling: SignallingEndpoint;
   /** The phone bridge, unless SIP is off or its port was taken. */
   telephony: Telephony | undefined;
+  /** Signed webhooks, when PARLEY_WEBHOOK_URLS is set: `send` reports an event (docs/webhooks.md). */
+  webhooks: Webhooks | undefined;
   /** The address the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   close(): Promise<void>;
@@ -81,6 +86,9 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   let draining = false;
   const metrics = new Metrics(() => nodeLoad(meetings), () => workerUsage(pool));
   const app = await buildApp({ config, meetings, pool: () => pool, draining: () => draining, metrics }, logger);
+  const webhooks = config.PARLEY_WEBHOOK_URLS ? startWebhooks(config, nodeId, app.log, metrics) : undefined;
+  const reporter = webhooks && new WebhookReporter({ webhooks, store, nodeId, logger: app.log });
+  if (reporter) meetings.onOpen(async (meeting) => reporter.follow(meeting));
   if (cluster.shared) {
     const links = new RoomLinks({ cluster, config, secret: config.PARLEY_SECRET!, logger: app.log });
     meetings.onOpen((meeting) => links.open(meeting));
@@ -119,12 +127,17 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     meetings,
     signalling,
     telephony,
+    webhooks,
     url,
     /** Graceful stop: no new joins, everyone told (their pages reconnect elsewhere), then everything closed. */
     async close() {
       draining = true;
       clearInterval(load);
       await meetings.closeAll('the server is shutting down');
+      // What is not delivered in time stays spooled for the next start.
+      await reporter?.settled();
+      await webhooks?.flush(WEBHOOK_FLUSH_MS);
+      webhooks?.close();
       await telephony?.close();
       await signalling.close();
       await app.close();
@@ -132,6 +145,20 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       await cluster.close();
     },
   };
+}
+
+/** How long a graceful stop waits for webhook receivers. */
+const WEBHOOK_FLUSH_MS = 3_000;
+
+function startWebhooks(config: Config, nodeId: string, logger: FastifyBaseLogger, metrics: Metrics): Webhooks {
+  return new Webhooks({
+    urls: [...new Set(config.PARLEY_WEBHOOK_URLS!.split(','))],
+    secret: config.PARLEY_WEBHOOK_SECRET!,
+    nodeId,
+    spoolDir: path.join(config.PARLEY_DATA_DIR, 'webhooks'),
+    logger,
+    onLost: (reason) => metrics.webhookEventsLost.inc({ reason }),
+  });
 }
 
 async function nodeLoad(meetings: Meetings): Promise<NodeLoad> {
