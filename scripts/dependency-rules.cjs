@@ -4,7 +4,7 @@
  * below it; nothing may form a cycle.
  *
  *   foundation  protocol/, config.ts, metrics.ts, audio/ (codecs, mixing)
- *   auth/, rtc/, store/
+ *   auth/, rtc/, store/, webhooks/
  *   media/
  *   roster/
  *   meeting/
@@ -15,7 +15,7 @@
 const src = 'server/src';
 const layers = [
   ['protocol/', 'config\\.ts$', 'metrics\\.ts$', 'audio/'],
-  ['auth/', 'rtc/', 'store/'],
+  ['auth/', 'rtc/', 'store/', 'webhooks/'],
   ['media/'],
   ['roster/'],
   ['meeting/'],
@@ -43,6 +43,13 @@ module.exports = {
       severity: 'error',
       from: { path: `^${src}/(signalling|telephony|cluster|recording)/` },
       to: { path: `^${src}/(signalling|telephony|cluster|recording)/`, pathNot: `^${src}/$1/` },
+    },
+    {
+      name: 'webhooks-on-the-foundation',
+      comment: 'Webhooks only deliver events: any layer may report through them, and they know nothing of meetings, media or rooms.',
+      severity: 'error',
+      from: { path: `^${src}/webhooks/` },
+      to: { path: `^${src}/`, pathNot: `^${src}/(webhooks/|${layers[0].join('|')})` },
     },
     {
       name: 'client-uses-only-the-protocol',

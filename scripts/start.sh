@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
 ensure_node
-ensure_packages "${BUILD_PACKAGES[@]}" curl espeak-ng ffmpeg
+ensure_packages "${BUILD_PACKAGES[@]}" curl espeak-ng ffmpeg fonts-dejavu-core
 ensure_worker
 ensure_node_modules
 build_parley

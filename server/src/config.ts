@@ -3,6 +3,7 @@
  * schema's descriptions and defaults are the configuration reference.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -58,6 +59,21 @@ export const ConfigSchema = Type.Object({
   PARLEY_INTERNAL_URL: Type.Optional(
     Type.String({ pattern: '^https?://[^\\s/]+/?$', description: 'Base URL other nodes use to reach this node (node-to-node media set-up). Default: http://PARLEY_RTC_ANNOUNCED_ADDRESS:PARLEY_PORT.' }),
   ),
+  PARLEY_DATA_DIR: Type.String({
+    default: 'data',
+    minLength: 1,
+    maxLength: 4096,
+    description: 'Directory for what Parley keeps on disk, relative to the working directory unless absolute: webhook events not yet delivered (each node needs its own), and recordings unless PARLEY_RECORDINGS_DIR is set.',
+  }),
+  PARLEY_WEBHOOK_URLS: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s,/]+[^\\s,]*(,https?://[^\\s,/]+[^\\s,]*)*$',
+      description: 'Comma-separated URLs that receive signed webhook events (room, participant, recording and stream events) by POST, in order, retried for up to 24 h (docs/webhooks.md). Needs PARLEY_WEBHOOK_SECRET.',
+    }),
+  ),
+  PARLEY_WEBHOOK_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: 'Secret that signs webhook deliveries (Parley-Signature header; at least 32 characters). Receivers check each delivery with it.' }),
+  ),
   PARLEY_ROOM_PEERS_PER_ROUTER: Type.Integer({ default: 100, minimum: 1, maximum: 10_000, description: 'Peers of one room served by one router (worker) before newcomers go to a router on another worker, piped together.' }),
   PARLEY_MAX_PEERS_PER_ROOM: Type.Integer({ default: 50, minimum: 1, maximum: 1000, description: 'Participants allowed in one room.' }),
   PARLEY_SIP_ENABLED: Type.Boolean({ default: true, description: 'Take phone calls over SIP (UDP and TCP on PARLEY_SIP_PORT). If the port is taken, the server runs without SIP and says so.' }),
@@ -96,13 +112,14 @@ export const ConfigSchema = Type.Object({
     }),
   ),
   PARLEY_RECORDING_ENABLED: Type.Boolean({ default: true, description: 'Hosts may record meetings and stream them live to RTMP(S) (needs ffmpeg on PATH; without it the server says so and offers neither).' }),
-  PARLEY_RECORDINGS_DIR: Type.String({
-    default: 'data/recordings',
-    minLength: 1,
-    maxLength: 1024,
-    pattern: "^[^'\\n]+$",
-    description: 'Where recordings are kept (relative to the working directory unless absolute): one directory per recording, with its MP4, and with per-track files when asked for. Several nodes should share it (a mounted volume), so that any node serves any download.',
-  }),
+  PARLEY_RECORDINGS_DIR: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      pattern: "^[^'\\n]+$",
+      description: 'Where recordings are kept (relative to the working directory unless absolute): one directory per recording, with its MP4, and with per-track files when asked for. Default: PARLEY_DATA_DIR/recordings. Several nodes should share it (a mounted volume), so that any node serves any download.',
+    }),
+  ),
   PARLEY_RECORDING_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 0, maximum: 36_500, description: 'Recordings older than this are deleted (checked hourly); 0 keeps them forever.' }),
   PARLEY_RECORDING_LINK_TTL_HOURS: Type.Integer({ default: 24, minimum: 1, maximum: 24 * 30, description: 'How long a recording\'s download link works once handed out.' }),
   PARLEY_RECORDING_MIN_FREE_MB: Type.Integer({ default: 1024, minimum: 0, maximum: 10_000_000, description: 'No recording starts when the recordings directory has less free space than this.' }),
@@ -166,9 +183,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('PARLEY_TURN_URLS and PARLEY_TURN_SECRET go together');
     } else if (config.PARLEY_FORCE_RELAY && !config.PARLEY_TURN_URLS) {
       problems.push('PARLEY_FORCE_RELAY needs PARLEY_TURN_URLS and PARLEY_TURN_SECRET');
+    } else if (config.PARLEY_WEBHOOK_URLS && !config.PARLEY_WEBHOOK_SECRET) {
+      problems.push('PARLEY_WEBHOOK_SECRET is required with PARLEY_WEBHOOK_URLS: receivers check every delivery with it (32+ characters, e.g. openssl rand -hex 32)');
     } else {
       return {
         ...config,
+        PARLEY_DATA_DIR: path.resolve(config.PARLEY_DATA_DIR),
         PARLEY_RTC_ANNOUNCED_ADDRESS: config.PARLEY_RTC_ANNOUNCED_ADDRESS ?? firstExternalIpv4() ?? '127.0.0.1',
       };
     }

@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics (prom-client), served at GET /metrics. Gauges are read
- * from the live state when scraped; the histograms and the error counter are
- * fed as things happen.
+ * from the live state when scraped; the histograms and the counters are fed
+ * as things happen.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -58,6 +58,12 @@ export class Metrics {
     name: 'parley_signalling_errors_total',
     help: 'Signalling requests answered with an error, by error code.',
     labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly webhookEventsLost = new Counter({
+    name: 'parley_webhook_events_lost_total',
+    help: 'Webhook events given up for one URL, by reason: rejected (a 4xx answer), expired (still failing after 24 h) or overflow (dropped from a full queue).',
+    labelNames: ['reason'],
     registers: [this.registry],
   });
 

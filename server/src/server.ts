@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
@@ -14,12 +15,13 @@ import { turnCredentials } from './auth/turn-credentials.js';
 import { SingleNode, type Cluster } from './cluster/cluster.js';
 import { RedisCluster } from './cluster/redis-cluster.js';
 import { RoomLinks } from './cluster/room-links.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { registerInternalRoutes } from './http/internal-routes.js';
 import { registerRecordingRoutes } from './http/recording-routes.js';
 import { Meetings } from './meeting/meetings.js';
 import { SuspendedSessions } from './meeting/suspended-sessions.js';
+import { WebhookReporter } from './meeting/webhook-reporter.js';
 import { Metrics, type NodeLoad } from './metrics.js';
 import type { IceConfig } from './rtc/ice-config.js';
 import { WorkerPool } from './rtc/worker-pool.js';
@@ -29,6 +31,7 @@ import { Telephony } from './telephony/telephony.js';
 import type { HandlerSession } from './signalling/handler.js';
 import { MemoryRoomStore } from './store/memory-room-store.js';
 import type { RoomStore } from './store/room-store.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -43,6 +46,8 @@ export interface Parley {
   telephony: Telephony | undefined;
   /** Recording and live streaming, unless off or ffmpeg is missing. */
   recordings: Recordings | undefined;
+  /** Signed webhooks, when PARLEY_WEBHOOK_URLS is set: `send` reports an event (docs/webhooks.md). */
+  webhooks: Webhooks | undefined;
   /** The address the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   close(): Promise<void>;
@@ -83,6 +88,9 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   let draining = false;
   const metrics = new Metrics(() => nodeLoad(meetings), () => workerUsage(pool));
   const app = await buildApp({ config, meetings, pool: () => pool, draining: () => draining, metrics }, logger);
+  const webhooks = config.PARLEY_WEBHOOK_URLS ? startWebhooks(config, nodeId, app.log, metrics) : undefined;
+  const reporter = webhooks && new WebhookReporter({ webhooks, store, nodeId, logger: app.log });
+  if (reporter) meetings.onOpen(async (meeting) => reporter.follow(meeting));
   if (cluster.shared) {
     const links = new RoomLinks({ cluster, config, secret: config.PARLEY_SECRET!, logger: app.log });
     meetings.onOpen((meeting) => links.open(meeting));
@@ -106,10 +114,11 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   );
   const telephony = await Telephony.start({ config, meetings, logger: app.log });
   if (telephony) meetings.usePhoneBridge(telephony);
-  const recordings = await startRecordings(config, secret, () => config.PARLEY_PUBLIC_URL ?? url, app.log);
+  const recordingsDir = config.PARLEY_RECORDINGS_DIR ?? path.join(config.PARLEY_DATA_DIR, 'recordings');
+  const recordings = await startRecordings(config, recordingsDir, secret, () => config.PARLEY_PUBLIC_URL ?? url, webhooks, app.log);
   if (recordings) {
     meetings.useEgress(recordings);
-    registerRecordingRoutes(app, { dir: config.PARLEY_RECORDINGS_DIR, secret });
+    registerRecordingRoutes(app, { dir: recordingsDir, secret });
   }
   url = await app.listen({ host: config.PARLEY_HOST, port: config.PARLEY_PORT });
   recordings?.recover();
@@ -128,6 +137,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     signalling,
     telephony,
     recordings,
+    webhooks,
     url,
     /** Graceful stop: no new joins, everyone told (their pages reconnect elsewhere), then everything closed. */
     async close() {
@@ -135,6 +145,10 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       clearInterval(load);
       await recordings?.close();
       await meetings.closeAll('the server is shutting down');
+      // What is not delivered in time stays spooled for the next start.
+      await reporter?.settled();
+      await webhooks?.flush(WEBHOOK_FLUSH_MS);
+      webhooks?.close();
       await telephony?.close();
       await signalling.close();
       await app.close();
@@ -145,21 +159,44 @@ export async function startParley(config: Config, options: StartOptions = {}): P
 }
 
 /** Recording and streaming, when on and ffmpeg is there to do them. */
-async function startRecordings(config: Config, secret: string, publicBase: () => string, logger: FastifyBaseLogger): Promise<Recordings | undefined> {
+async function startRecordings(
+  config: Config,
+  dir: string,
+  secret: string,
+  publicBase: () => string,
+  webhooks: Webhooks | undefined,
+  logger: FastifyBaseLogger,
+): Promise<Recordings | undefined> {
   if (!config.PARLEY_RECORDING_ENABLED) return undefined;
+  // ffmpeg's filter graphs name files in single quotes.
+  if (dir.includes("'")) throw new ConfigError(`the recordings directory may not contain a quote: ${dir}`);
   if (!(await Recordings.toolsPresent())) {
     logger.warn('ffmpeg is not on PATH: meetings cannot be recorded or streamed (install ffmpeg, or set PARLEY_RECORDING_ENABLED=false to silence this)');
     return undefined;
   }
   return new Recordings({
-    dir: config.PARLEY_RECORDINGS_DIR,
+    dir,
     secret,
     publicBase,
     retentionDays: config.PARLEY_RECORDING_RETENTION_DAYS,
     linkTtlHours: config.PARLEY_RECORDING_LINK_TTL_HOURS,
     minFreeBytes: config.PARLEY_RECORDING_MIN_FREE_MB * 1024 * 1024,
     logger: logger.child({ part: 'recording' }),
-    report: (event) => logger.info({ event: event.type, ...event.data }, 'recording or stream event'),
+    report: (event) => webhooks?.send(event),
+  });
+}
+
+/** How long a graceful stop waits for webhook receivers. */
+const WEBHOOK_FLUSH_MS = 3_000;
+
+function startWebhooks(config: Config, nodeId: string, logger: FastifyBaseLogger, metrics: Metrics): Webhooks {
+  return new Webhooks({
+    urls: [...new Set(config.PARLEY_WEBHOOK_URLS!.split(','))],
+    secret: config.PARLEY_WEBHOOK_SECRET!,
+    nodeId,
+    spoolDir: path.join(config.PARLEY_DATA_DIR, 'webhooks'),
+    logger,
+    onLost: (reason) => metrics.webhookEventsLost.inc({ reason }),
   });
 }
 

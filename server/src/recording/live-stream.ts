@@ -26,6 +26,7 @@ import { ivfFrame, ivfHeader } from './containers.js';
 import { depacketizerFor, type FrameAssembler } from './depacketize.js';
 import { CANVAS, layoutSegments } from './layout.js';
 import type { MediaTap } from './media-tap.js';
+import { redactStreamTarget } from '../webhooks/events.js';
 import { MeetingTaps } from './meeting-taps.js';
 import { audioCodec, rtpView } from './rtp-payload.js';
 
@@ -46,12 +47,6 @@ interface PictureInput {
   pipe: Writable;
   firstTimestamp?: number;
   firstAtMs?: number;
-}
-
-/** The stream's destination with its key hidden, for logs and webhooks: rtmps://host:port/… */
-export function redactTarget(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.protocol}//${parsed.host}/…`;
 }
 
 export class LiveStream {
@@ -91,7 +86,7 @@ export class LiveStream {
     this.nextTickAt = performance.now();
     this.tick();
     void this.run();
-    this.hooks.started(this.id, redactTarget(this.url));
+    this.hooks.started(this.id, redactStreamTarget(this.url));
   }
 
   async stop(): Promise<void> {

@@ -17,18 +17,11 @@ import type { Egress, EgressKind } from '../meeting/egress.js';
 import type { Meeting } from '../meeting/meeting.js';
 import { SignallingError } from '../protocol/errors.js';
 import type { RecordingInfo } from '../protocol/messages.js';
+import type { WebhookEvent } from '../webhooks/events.js';
 import { finishRecording, INFO_FILE, OUTPUT_FILE, type RecordingSummary } from './finish-recording.js';
 import { LiveStream } from './live-stream.js';
 import { RoomRecorder } from './room-recorder.js';
 import { TIMELINE_FILE } from './timeline.js';
-
-/** What operators hear about (webhooks): the recording and stream events. */
-export type EgressEvent =
-  | { type: 'recording.started'; data: { roomId: string; recordingId: string; layout: 'composite' | 'composite+tracks' } }
-  | { type: 'recording.finished'; data: { roomId: string; recordingId: string; url: string; durationSeconds: number; sizeBytes: number; expiresAt: string } }
-  | { type: 'recording.failed'; data: { roomId: string; recordingId: string; reason: string } }
-  | { type: 'stream.started'; data: { roomId: string; streamId: string; target: string } }
-  | { type: 'stream.stopped'; data: { roomId: string; streamId: string; reason: string } };
 
 export interface RecordingsOptions {
   dir: string;
@@ -41,7 +34,8 @@ export interface RecordingsOptions {
   /** Below this much free space, no recording starts. */
   minFreeBytes: number;
   logger: FastifyBaseLogger;
-  report: (event: EgressEvent) => void;
+  /** Operators hear of recordings and streams through webhooks. */
+  report: (event: WebhookEvent) => void;
 }
 
 const SWEEP_INTERVAL_MS = 3_600_000;

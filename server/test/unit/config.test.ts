@@ -48,3 +48,14 @@ test('settings that only work together are checked together', QUICK, () => {
   assert.throws(() => loadConfig({ PARLEY_FORCE_RELAY: 'true' }), /needs PARLEY_TURN_URLS/);
   assert.throws(() => loadConfig({ PARLEY_API_KEYS: 'short' }), /PARLEY_API_KEYS/);
 });
+
+test('webhook URLs need a signing secret of 32+ characters, and the data directory is made absolute', QUICK, () => {
+  const urls = 'https://hooks.example.org/parley,http://10.0.0.5:9000/in?token=x';
+  assert.throws(() => loadConfig({ PARLEY_WEBHOOK_URLS: urls }), /PARLEY_WEBHOOK_SECRET is required with PARLEY_WEBHOOK_URLS/);
+  assert.throws(() => loadConfig({ PARLEY_WEBHOOK_URLS: urls, PARLEY_WEBHOOK_SECRET: 'short' }), /PARLEY_WEBHOOK_SECRET="short"/);
+  assert.throws(() => loadConfig({ PARLEY_WEBHOOK_URLS: 'ftp://hooks.example.org', PARLEY_WEBHOOK_SECRET: 'x'.repeat(32) }), /PARLEY_WEBHOOK_URLS="ftp/);
+  const config = loadConfig({ PARLEY_WEBHOOK_URLS: urls, PARLEY_WEBHOOK_SECRET: 'x'.repeat(32) });
+  assert.equal(config.PARLEY_WEBHOOK_URLS, urls);
+  assert.equal(config.PARLEY_DATA_DIR, `${process.cwd()}/data`);
+  assert.equal(loadConfig({ PARLEY_DATA_DIR: '/var/lib/parley' }).PARLEY_DATA_DIR, '/var/lib/parley');
+});
