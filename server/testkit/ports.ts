@@ -30,3 +30,14 @@ export async function udpPortBound(port: number): Promise<boolean> {
   // Each line: "sl local_address rem_address ..."; local_address is ADDR:PORT in hex.
   return table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(suffix));
 }
+
+/** Whether some socket in this network namespace listens on TCP `port` (from /proc/net/tcp), without connecting to it. */
+export async function tcpPortListening(port: number): Promise<boolean> {
+  const table = await readFile('/proc/net/tcp', 'utf8').catch(() => '');
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  // State 0A is LISTEN.
+  return table.split('\n').some((line) => {
+    const fields = line.trim().split(/\s+/);
+    return fields[1]?.endsWith(suffix) && fields[3] === '0A';
+  });
+}

@@ -1,6 +1,7 @@
 /**
  * A meeting streamed live to an RTMP(S) server: the same composite as a
- * recording, rendered by one ffmpeg process while the meeting goes on.
+ * recording, rendered by an ffmpeg "composer" while the meeting goes on and
+ * handed as MPEG-TS to the RtmpPublisher, which keeps the connection.
  *
  * The sound never stops: this process decodes and mixes everyone's audio
  * (audio/Mixer, with jitter buffers) on a steady 20 ms clock and pipes the
@@ -8,9 +9,9 @@
  * screen that sends reaches ffmpeg as whole frames in IVF over its own pipe.
  * ffmpeg's overlay waits for every picture input, so the picture's inputs
  * are fixed per run: when someone joins or leaves, turns a camera on or off
- * (or a picture stops coming for 3 s), ffmpeg is started again with the new
- * layout a moment later. When the RTMP server drops the connection, ffmpeg
- * exits and is started again, waiting 1 s, then 2, 4, up to 15 s.
+ * (or a picture stops coming for 3 s), the composer is started again with the
+ * new layout a moment later, its timestamps going on from the last run's
+ * (viewers see the picture pause for about a second, the connection stays).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,19 +26,18 @@ import { BACKGROUND, FRAME_RATE, pictureFilters } from './compose.js';
 import { ivfFrame, ivfHeader } from './containers.js';
 import { depacketizerFor, type FrameAssembler } from './depacketize.js';
 import { CANVAS, layoutSegments } from './layout.js';
-import type { MediaTap } from './media-tap.js';
+import { isRtcp, type MediaTap } from './media-tap.js';
 import { redactStreamTarget } from '../webhooks/events.js';
 import { MeetingTaps } from './meeting-taps.js';
+import { RtmpPublisher } from './rtmp-publisher.js';
 import { audioCodec, rtpView } from './rtp-payload.js';
 
 const TICK_MS = 20;
 const RELAYOUT_DELAY_MS = 1_500;
 /** A picture silent this long is left out (its input would hold ffmpeg's overlay back). */
 const PICTURE_SILENT_MS = 3_000;
-const FIRST_BACKOFF_MS = 1_000;
-const MAX_BACKOFF_MS = 15_000;
-/** A run this long resets the back-off. */
-const STABLE_RUN_MS = 30_000;
+/** A composer that fails (it should not) is started again after this long. */
+const COMPOSER_RETRY_MS = 2_000;
 /** Past this much audio waiting in ffmpeg's pipe, frames are dropped rather than queued. */
 const MAX_QUEUED_AUDIO_BYTES = 48_000 * 2;
 const FOREVER_MS = 1e12;
@@ -58,7 +58,8 @@ export class LiveStream {
   private pictures = new Map<MediaTap, PictureInput>();
   private child: ChildProcess | undefined;
   private runStartedAt = 0;
-  private backoffMs = FIRST_BACKOFF_MS;
+  private streamStartedAt = 0;
+  private readonly publisher: RtmpPublisher;
   private relayoutTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -75,6 +76,7 @@ export class LiveStream {
     private readonly logger: FastifyBaseLogger,
     private readonly hooks: { started: (streamId: string, target: string) => void },
   ) {
+    this.publisher = new RtmpPublisher(url, logger);
     this.taps = new MeetingTaps(meeting, logger);
     this.taps.on('person', () => this.relayout());
     this.taps.on('left', () => this.relayout());
@@ -83,6 +85,8 @@ export class LiveStream {
 
   start(): void {
     this.taps.start();
+    this.publisher.start();
+    this.streamStartedAt = performance.now();
     this.nextTickAt = performance.now();
     this.tick();
     void this.run();
@@ -96,6 +100,7 @@ export class LiveStream {
     clearTimeout(this.tickTimer);
     this.taps.stop();
     await this.endRun();
+    await this.publisher.stop();
     this.mixer.close();
     if (this.workDir) await rm(this.workDir, { recursive: true, force: true });
   }
@@ -122,6 +127,7 @@ export class LiveStream {
 
   /** A video packet: now and then it completes a frame, which goes to ffmpeg if the picture is in this run. */
   private picture(tap: MediaTap, assembler: FrameAssembler, packet: Buffer): void {
+    if (isRtcp(packet)) return;
     const view = rtpView(packet);
     const frame = view && assembler.push(view);
     if (!frame) return;
@@ -166,12 +172,16 @@ export class LiveStream {
     if (this.stopped) return;
     const args = ['-hide_banner', '-loglevel', 'error', '-nostats'];
     args.push('-re', '-f', 'lavfi', '-i', `color=c=${BACKGROUND}:s=${CANVAS.width}x${CANVAS.height}:r=${FRAME_RATE}`);
-    args.push('-f', 's16le', '-ar', '48000', '-ac', '1', '-i', 'pipe:0');
-    shown.forEach((_, index) => args.push('-f', 'ivf', '-i', `pipe:${index + 3}`));
+    // Inputs wait while ffmpeg opens the others (each picture's first keyframe): their queues hold that long.
+    args.push('-thread_queue_size', '512', '-f', 's16le', '-ar', '48000', '-ac', '1', '-i', 'pipe:0');
+    shown.forEach((_, index) => args.push('-thread_queue_size', '512', '-f', 'ivf', '-i', `pipe:${index + 3}`));
     args.push('-filter_complex_script', script, '-map', `[${picture}]`, '-map', '1:a');
     args.push('-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', String(FRAME_RATE * 2), '-b:v', '2500k', '-maxrate', '2500k', '-bufsize', '5000k');
-    args.push('-c:a', 'aac', '-b:a', '128k', '-ar', '44100', '-f', 'flv', '-flvflags', 'no_duration_filesize', this.url);
-    const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe', ...shown.map(() => 'pipe' as const)] });
+    args.push('-c:a', 'aac', '-b:a', '128k', '-ar', '44100');
+    // This run's timestamps go on from where the stream is, so the publisher's output never goes back in time.
+    args.push('-output_ts_offset', ((performance.now() - this.streamStartedAt) / 1000).toFixed(3), '-f', 'mpegts', 'pipe:1');
+    const child = spawn('ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe', ...shown.map(() => 'pipe' as const)] });
+    child.stdout!.on('data', (chunk: Buffer) => this.publisher.write(chunk));
     this.child = child;
     this.runStartedAt = performance.now();
     this.pictures = new Map(
@@ -193,12 +203,8 @@ export class LiveStream {
       const wanted = this.ending;
       this.ending = false;
       if (this.stopped) return;
-      if (performance.now() - this.runStartedAt > STABLE_RUN_MS) this.backoffMs = FIRST_BACKOFF_MS;
-      const delay = wanted ? 0 : this.backoffMs;
-      if (!wanted) {
-        this.logger.warn({ code, error: errors.trim().split('\n').at(-1), retryInMs: delay }, 'the live stream stopped; connecting again');
-        this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
-      }
+      if (!wanted) this.logger.error({ code, error: errors.trim().split('\n').at(-1) }, 'the live stream\'s composer failed; starting it again');
+      const delay = wanted ? 0 : COMPOSER_RETRY_MS;
       this.restartTimer = setTimeout(() => void this.run().catch((error: unknown) => this.logger.error({ err: error }, 'the live stream could not start')), delay);
     });
   }
