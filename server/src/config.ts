@@ -29,7 +29,7 @@ export const ConfigSchema = Type.Object({
     description: 'production refuses to start without a strong PARLEY_SECRET.',
   }),
   PARLEY_API_KEYS: Type.Optional(
-    Type.String({ pattern: '^[A-Za-z0-9_-]{24,}(,[A-Za-z0-9_-]{24,})*$', description: 'Comma-separated keys (24+ characters each) that POST /api/rooms requires as "Authorization: Bearer KEY". Unset: anyone who reaches the server may create rooms (open mode).' }),
+    Type.String({ pattern: '^[A-Za-z0-9_-]{24,}(,[A-Za-z0-9_-]{24,})*$', description: 'Comma-separated keys (24+ characters each) that the HTTP API requires as "Authorization: Bearer KEY": for POST /api/rooms, and for the management API (listing rooms and people, removing, ending, recording, streaming), which is off without keys. Unset: anyone who reaches the server may create rooms (open mode).' }),
   ),
   PARLEY_ALLOWED_ORIGINS: Type.Optional(
     Type.String({ pattern: '^https?://[^\\s,]+(,https?://[^\\s,]+)*$', description: 'Comma-separated further origins (scheme://host[:port]) whose pages may open the signalling WebSocket and create rooms with POST /api/rooms. Pages of this server\'s own origin (scheme, host and port as addressed, or PARLEY_PUBLIC_URL) always may; requests without Origin (curl, servers) are not affected.' }),

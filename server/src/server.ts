@@ -18,6 +18,7 @@ import { RoomLinks } from './cluster/room-links.js';
 import { ConfigError, type Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { registerInternalRoutes } from './http/internal-routes.js';
+import { MeetingControl } from './http/meeting-control.js';
 import { registerRecordingRoutes } from './http/recording-routes.js';
 import { Meetings } from './meeting/meetings.js';
 import { SuspendedSessions } from './meeting/suspended-sessions.js';
@@ -87,14 +88,15 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   const meetings = new Meetings({ store, credentials, ice, pool, config, nodeId, logger });
   let draining = false;
   const metrics = new Metrics(() => nodeLoad(meetings), () => workerUsage(pool));
-  const app = await buildApp({ config, meetings, pool: () => pool, draining: () => draining, metrics }, logger);
+  const control = new MeetingControl({ meetings, store, cluster, secret: config.PARLEY_SECRET, logger });
+  const app = await buildApp({ config, meetings, pool: () => pool, draining: () => draining, metrics, control }, logger);
   const webhooks = config.PARLEY_WEBHOOK_URLS ? startWebhooks(config, nodeId, app.log, metrics) : undefined;
   const reporter = webhooks && new WebhookReporter({ webhooks, store, nodeId, logger: app.log });
   if (reporter) meetings.onOpen(async (meeting) => reporter.follow(meeting));
   if (cluster.shared) {
     const links = new RoomLinks({ cluster, config, secret: config.PARLEY_SECRET!, logger: app.log });
     meetings.onOpen((meeting) => links.open(meeting));
-    registerInternalRoutes(app, links, config.PARLEY_SECRET!);
+    registerInternalRoutes(app, links, control, config.PARLEY_SECRET!);
   }
   const suspended = new SuspendedSessions<HandlerSession>({
     perAddress: config.PARLEY_MAX_CONNECTIONS_PER_IP,

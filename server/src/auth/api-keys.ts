@@ -21,10 +21,15 @@ export class ApiKeys {
 
   /** Whether an Authorization header carries a valid key (always true in open mode). */
   allows(authorization: string | undefined): boolean {
-    if (this.open) return true;
+    return this.open || this.keyIndex(authorization) !== undefined;
+  }
+
+  /** Which configured key an Authorization header carries (its position in the list), if any. */
+  keyIndex(authorization: string | undefined): number | undefined {
     const match = /^Bearer ([A-Za-z0-9_-]+)$/.exec(authorization ?? '');
-    if (!match) return false;
+    if (!match) return undefined;
     const given = digest(match[1]!);
-    return this.digests.some((known) => timingSafeEqual(known, given));
+    const index = this.digests.findIndex((known) => timingSafeEqual(known, given));
+    return index === -1 ? undefined : index;
   }
 }

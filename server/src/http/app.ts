@@ -1,7 +1,10 @@
 /**
- * The HTTP side: the room API, the health check and the browser client.
- * Every body and parameter is checked against a schema by Fastify.
+ * The HTTP side: the room API, the management API, the health check and
+ * the browser client. Every body and parameter is checked against a schema
+ * by Fastify, and the same schemas make the OpenAPI document served at
+ * /docs/openapi.json.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -15,9 +18,15 @@ import type { Metrics } from '../metrics.js';
 import { ROOM_ID_PATTERN } from '../store/room-id.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
 import { clientAddress, originAllowed } from '../auth/request-info.js';
+import { API_KEY_SCHEME, registerAdminRoutes } from './admin-routes.js';
+import type { MeetingControl } from './meeting-control.js';
+import { registerOpenApi } from './openapi.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
-const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/client');
+/** The project root, from server/src/http (tsx) or dist/server/http (built) alike. */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const CLIENT_DIR = path.join(ROOT, 'dist/client');
+const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
 /**
  * How long a connection may take: to send anything at all, and to send
@@ -34,6 +43,12 @@ export const HTTP_TIMEOUTS = {
   CONNECTIONS_CHECK_MS: 1_000,
 } as const;
 
+/** What the rate limiter answers past a limit. */
+const TOO_MANY = Type.Object(
+  { error: Type.String({ description: 'Too Many Requests.' }), message: Type.String({ description: 'When to try again.' }) },
+  { additionalProperties: true, description: 'Too many requests from this address; Retry-After says when to try again.' },
+);
+
 /** Room creation per client address (the rate limiter's window). */
 export const ROOM_CREATION_LIMIT = { max: 20, timeWindow: '1 minute' } as const;
 
@@ -47,6 +62,8 @@ export interface AppDeps {
   /** True once the server is shutting down: it takes no new meetings. */
   draining: () => boolean;
   metrics: Metrics;
+  /** The management API's reach into meetings, here or on other nodes. */
+  control: MeetingControl;
 }
 
 /**
@@ -56,7 +73,7 @@ export interface AppDeps {
  * unlimited.
  */
 export async function buildApp(
-  { config, meetings, pool, draining, metrics }: AppDeps,
+  { config, meetings, pool, draining, metrics, control }: AppDeps,
   logger: FastifyBaseLogger,
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -81,6 +98,8 @@ export async function buildApp(
   await app.register(rateLimit, { global: false, keyGenerator: (request) => clientAddress(request.raw, trustProxy) });
 
   await app.register(fastifyStatic, { root: CLIENT_DIR, index: false, wildcard: false, prefix: '/' });
+  // Before the routes it describes: it collects them as they are declared.
+  await registerOpenApi(app, version);
 
   app.post(
     '/api/rooms',
@@ -105,6 +124,11 @@ export async function buildApp(
         }
       },
       schema: {
+        operationId: 'createRoom',
+        tags: ['rooms'],
+        summary: 'Creates a meeting and answers with its links. Needs an API key when PARLEY_API_KEYS is set; open otherwise. The body may be left out.',
+        // An empty requirement: a server without PARLEY_API_KEYS takes requests without a key.
+        security: [{ [API_KEY_SCHEME]: [] }, {}],
         body: Type.Object(
           {
             lobby: Type.Optional(Type.Boolean({ description: 'Newcomers wait until a host admits them (default true).' })),
@@ -115,20 +139,26 @@ export async function buildApp(
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({
-            id: Type.String(),
-            url: Type.String({ description: 'The participant link to share.' }),
-            hostUrl: Type.String({ description: 'The link for the host; it carries the host credential. Keep it private.' }),
-            dialIn: Type.Optional(
-              Type.Object({
-                pin: Type.String({ description: 'The 9-digit PIN phones key in or dial. For hosts: it lets anyone with a phone in (through the lobby, if on).' }),
-                uri: Type.String({ description: 'The SIP URI that reaches the meeting directly, e.g. sip:123456789@pbx.example.com.' }),
-              }),
-            ),
-          }),
-          401: Type.Object({ error: Type.String() }),
-          403: Type.Object({ error: Type.String() }),
-          429: Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true }),
+          201: Type.Object(
+            {
+              id: Type.String({ description: 'The meeting.' }),
+              url: Type.String({ description: 'The participant link to share.' }),
+              hostUrl: Type.String({ description: 'The link for the host; it carries the host credential. Keep it private.' }),
+              dialIn: Type.Optional(
+                Type.Object(
+                  {
+                    pin: Type.String({ description: 'The 9-digit PIN phones key in or dial. For hosts: it lets anyone with a phone in (through the lobby, if on).' }),
+                    uri: Type.String({ description: 'The SIP URI that reaches the meeting directly, e.g. sip:123456789@pbx.example.com.' }),
+                  },
+                  { description: 'How phones reach the meeting, when this server takes phone calls.' },
+                ),
+              ),
+            },
+            { description: 'The meeting was created.' },
+          ),
+          401: Type.Object({ error: Type.String({ description: 'What went wrong.' }) }, { description: 'API keys are configured and the request carries none of them.' }),
+          403: Type.Object({ error: Type.String({ description: 'What went wrong.' }) }, { description: 'A browser page of another origin asked.' }),
+          429: TOO_MANY,
         },
       },
     },
@@ -149,11 +179,26 @@ export async function buildApp(
     {
       config: { rateLimit: ROOM_LOOKUP_LIMIT },
       schema: {
-        params: Type.Object({ roomId: Type.String({ pattern: ROOM_ID_PATTERN }) }),
+        operationId: 'lookUpRoom',
+        tags: ['rooms'],
+        summary: 'What a meeting link’s page may know before it turns on the camera; needs no key.',
+        security: [],
+        params: Type.Object({ roomId: Type.String({ pattern: ROOM_ID_PATTERN, description: 'The meeting, as in its link /r/ROOM_ID.' }) }),
         response: {
-          200: Type.Object({ exists: Type.Literal(true), lobby: Type.Boolean(), passwordRequired: Type.Boolean(), recording: Type.Boolean() }),
-          404: Type.Object({ exists: Type.Literal(false), error: Type.String() }),
-          429: Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true }),
+          200: Type.Object(
+            {
+              exists: Type.Literal(true, { description: 'Always true here.' }),
+              lobby: Type.Boolean({ description: 'Newcomers wait in the lobby.' }),
+              passwordRequired: Type.Boolean({ description: 'Newcomers must give the meeting password.' }),
+              recording: Type.Boolean({ description: 'The meeting is being recorded.' }),
+            },
+            { description: 'The meeting exists.' },
+          ),
+          404: Type.Object(
+            { exists: Type.Literal(false, { description: 'Always false here.' }), error: Type.String({ description: 'What went wrong.' }) },
+            { description: 'No such meeting: it has ended or expired, or never existed.' },
+          ),
+          429: TOO_MANY,
         },
       },
     },
@@ -165,6 +210,8 @@ export async function buildApp(
       return { exists: true, ...room };
     },
   );
+
+  await registerAdminRoutes(app, { control, apiKeys, trustProxy });
 
   const sendClient = (_request: unknown, reply: { sendFile(file: string): unknown }) => reply.sendFile('index.html');
   app.get('/', sendClient);

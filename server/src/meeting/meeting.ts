@@ -436,11 +436,27 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
    * meeting's creator.
    */
   async command(actor: Peer, targetPeerId: string, command: HostCommand): Promise<void> {
-    const local = this.roster.get(targetPeerId);
-    const targetIsOwner = local?.owner ?? this.roster.remote.get(targetPeerId)?.owner ?? false;
+    const targetIsOwner = this.roster.get(targetPeerId)?.owner ?? this.roster.remote.get(targetPeerId)?.owner ?? false;
     if (command === 'remove' && targetIsOwner && !actor.owner) {
       throw new SignallingError('forbidden', 'only the person who started this meeting can remove its creator');
     }
+    return this.dispatch(targetPeerId, command);
+  }
+
+  /**
+   * The operator (the HTTP API, with an API key) removes someone: a host's
+   * remove for a person in the meeting, a deny for one in the lobby, here or
+   * on the node that serves them. The operator stands above every host, so
+   * the meeting's creator may be removed too.
+   */
+  removeByServer(targetPeerId: string): Promise<void> {
+    const waiting = this.roster.get(targetPeerId)?.state === 'waiting' || this.roster.remote.isWaiting(targetPeerId);
+    return this.dispatch(targetPeerId, waiting ? 'deny' : 'remove');
+  }
+
+  /** Runs a command whose actor was allowed it: on this node's peer, or through the node that serves them. */
+  private async dispatch(targetPeerId: string, command: HostCommand): Promise<void> {
+    const local = this.roster.get(targetPeerId);
     if (local && local.state !== 'closed') return this.runCommand(local, command);
     const remoteJoined = this.roster.remote.has(targetPeerId);
     const remoteWaiting = this.roster.remote.isWaiting(targetPeerId);
@@ -602,9 +618,8 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   }
 
   /** Ends the meeting for everyone: its link stops working. Close the meeting once the host has the answer. */
-  async end(): Promise<string> {
+  async end(reason = 'The host ended the meeting.'): Promise<string> {
     await this.deps.records.end();
-    const reason = 'The host ended the meeting.';
     this.emitEvent({ type: 'ended', reason });
     return reason;
   }

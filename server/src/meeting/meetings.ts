@@ -11,6 +11,7 @@ import { hashPassword } from '../auth/room-password.js';
 import type { Config } from '../config.js';
 import { MediaRoom } from '../media/media-room.js';
 import { SignallingError } from '../protocol/errors.js';
+import type { RecordingInfo } from '../protocol/messages.js';
 import type { IceConfig } from '../rtc/ice-config.js';
 import type { WorkerPool } from '../rtc/worker-pool.js';
 import type { Peer } from '../roster/peer.js';
@@ -50,7 +51,7 @@ export interface RoomDescription {
 type OpenHook = (meeting: Meeting) => Promise<void>;
 
 export class Meetings {
-  private readonly live = new Map<string, Promise<Meeting>>();
+  private readonly byRoom = new Map<string, Promise<Meeting>>();
   private readonly openHooks: OpenHook[] = [];
   private readonly limits = new RoomLimits();
 
@@ -124,8 +125,24 @@ export class Meetings {
     return meeting;
   }
 
+  /** The meeting of `roomId` if it is live on this node; never opens one. */
+  async live(roomId: string): Promise<Meeting | undefined> {
+    const meeting = await this.byRoom.get(roomId)?.catch(() => undefined);
+    return meeting && !meeting.closed ? meeting : undefined;
+  }
+
+  /** Ends a meeting that no node serves (nobody is in it anywhere): its link stops working. */
+  endUnattended(roomId: string): Promise<void> {
+    return new MeetingRecords(this.deps.store, roomId, this.deps.nodeId).end();
+  }
+
+  /** A room's finished recordings as this node's recorder knows them, with no meeting live. */
+  recordings(roomId: string): Promise<RecordingInfo[]> {
+    return this.egress?.recordings(roomId) ?? Promise.resolve([]);
+  }
+
   async list(): Promise<Meeting[]> {
-    const settled = await Promise.all([...this.live.values()].map((pending) => pending.catch(() => undefined)));
+    const settled = await Promise.all([...this.byRoom.values()].map((pending) => pending.catch(() => undefined)));
     return settled.filter((meeting): meeting is Meeting => meeting !== undefined);
   }
 
@@ -134,11 +151,11 @@ export class Meetings {
   }
 
   private open(roomId: string): Promise<Meeting> {
-    let pending = this.live.get(roomId);
+    let pending = this.byRoom.get(roomId);
     if (!pending) {
       pending = this.start(roomId);
-      this.live.set(roomId, pending);
-      const forget = () => this.live.get(roomId) === pending && this.live.delete(roomId);
+      this.byRoom.set(roomId, pending);
+      const forget = () => this.byRoom.get(roomId) === pending && this.byRoom.delete(roomId);
       pending.then(
         (meeting) => meeting.on('event', (event) => event.type === 'closed' && forget()),
         forget,

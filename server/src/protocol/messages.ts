@@ -8,7 +8,7 @@
  *                 | { type: 'response', id, ok: false, error: { code, message } }
  *                 | { type: 'notification', method, data }
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ErrorCodes } from './errors.js';
 import { MAX_CHAT_LENGTH, MAX_CREDENTIAL_LENGTH, MAX_DISPLAY_NAME_LENGTH, MAX_ID_LENGTH } from './limits.js';
 import { BYTE_STRING_PATTERN, CHAT_TEXT_PATTERN, DISPLAY_NAME_PATTERN, ID_PATTERN, PLAIN_TEXT_PATTERN } from './grammar.js';
@@ -87,16 +87,21 @@ export const RoomSettings = strict({
 export type RoomSettings = Static<typeof RoomSettings>;
 
 /** Where a host streams the meeting: an RTMP or RTMPS URL with its stream key, e.g. rtmp://a.rtmp.youtube.com/live2/KEY. */
-export const StreamTarget = Type.String({ minLength: 10, maxLength: 1024, pattern: '^rtmps?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/[A-Za-z0-9._~!$&*+,;=:@%/?-]*$' });
+export const StreamTarget = Type.String({
+  minLength: 10,
+  maxLength: 1024,
+  pattern: '^rtmps?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/[A-Za-z0-9._~!$&*+,;=:@%/?-]*$',
+  description: 'An RTMP or RTMPS URL with its stream key, e.g. rtmp://a.rtmp.youtube.com/live2/KEY.',
+});
 
 /** A finished recording, for hosts: a signed download link that stops working at `expiresAt`. */
 export const RecordingInfo = strict({
-  id: Id,
-  startedAt: Type.Integer({ minimum: 0 }),
-  durationSeconds: Type.Number({ minimum: 0 }),
-  sizeBytes: Type.Integer({ minimum: 0 }),
-  url: Type.String({ maxLength: 2048, pattern: '^(https?://[^\\s]+|/[^\\s]*)$' }),
-  expiresAt: Type.Integer({ minimum: 0 }),
+  id: CloneType(Id, { description: 'The recording.' }),
+  startedAt: Type.Integer({ minimum: 0, description: 'When the recording started, in milliseconds since 1970.' }),
+  durationSeconds: Type.Number({ minimum: 0, description: 'How long it lasts.' }),
+  sizeBytes: Type.Integer({ minimum: 0, description: 'The size of the file.' }),
+  url: Type.String({ maxLength: 2048, pattern: '^(https?://[^\\s]+|/[^\\s]*)$', description: 'A signed download link, absolute or relative to this server.' }),
+  expiresAt: Type.Integer({ minimum: 0, description: 'When the link stops working, in milliseconds since 1970.' }),
 });
 export type RecordingInfo = Static<typeof RecordingInfo>;
 

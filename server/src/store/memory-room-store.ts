@@ -5,6 +5,7 @@ import {
   ROOM_TTL_SECONDS,
   type EgressKind,
   type ParticipantRecord,
+  type RoomListing,
   type RoomRecord,
   type RoomSettings,
   type RoomStore,
@@ -55,6 +56,14 @@ export class MemoryRoomStore implements RoomStore {
   async getRoom(roomId: string): Promise<RoomRecord | undefined> {
     const entry = this.rooms.get(roomId);
     return entry && { ...entry.room };
+  }
+
+  async listRooms(): Promise<RoomListing[]> {
+    this.sweep();
+    const count = (entry: RoomEntry, state: ParticipantRecord['state']) => [...entry.participants.values()].filter((p) => p.state === state).length;
+    return [...this.rooms.values()]
+      .map((entry) => ({ room: { ...entry.room }, joined: count(entry, 'joined'), waiting: count(entry, 'waiting') }))
+      .sort((a, b) => a.room.createdAt - b.room.createdAt);
   }
 
   async updateRoom(roomId: string, settings: Partial<RoomSettings>): Promise<RoomRecord | undefined> {

@@ -8,9 +8,18 @@
  *   room:{id}:revoked       set   revoked credential ids
  *   room:{id}:chat          list  JSON messages, newest last, trimmed
  *   pin:{pin}               string  the id of the room with this dial-in PIN
+ *   rooms                   zset  room ids, scored by when the room's key expires (ms)
  * Every key of a room expires ROOM_TTL_SECONDS after its last change, and
  * goes at once when the meeting ends. Changes that belong together run in
  * MULTI or a Lua script.
+ *
+ * Listing rooms reads the `rooms` index rather than SCANning the keyspace:
+ * a SCAN walks every key of every room (four each, plus PINs, nodes and
+ * whatever else shares the Redis) in many round trips, while the index is
+ * one ZRANGE. The scripts that set a room's expiry (create, update, a
+ * participant in) move its score with it, DELETE_ROOM removes it, and
+ * entries whose time has passed are pruned when rooms are created or listed,
+ * so the index never outgrows the rooms alive within the last TTL.
  */
 import { createClient, ErrorReply } from 'redis';
 import type { ChatMessage } from '../protocol/messages.js';
@@ -21,6 +30,7 @@ import {
   type EgressKind,
   StoreUnavailableError,
   type ParticipantRecord,
+  type RoomListing,
   type RoomRecord,
   type RoomSettings,
   type RoomStore,
@@ -29,6 +39,7 @@ import {
 export type RedisClient = ReturnType<typeof createClient>;
 
 const PREFIX = 'parley:';
+const ROOMS_KEY = `${PREFIX}rooms`;
 
 const roomKey = (id: string) => `${PREFIX}room:${id}`;
 const pinKey = (pin: string) => `${PREFIX}pin:${pin}`;
@@ -39,12 +50,18 @@ const pinKey = (pin: string) => `${PREFIX}pin:${pin}`;
  */
 const PIN_TTL_SECONDS = ROOM_TTL_SECONDS;
 
-// A participant in: every key of the room lives on, the PIN's among them.
-const ADD_PARTICIPANT = `
+/** Lua: milliseconds on Redis's clock, and when a room touched now expires (its score in the rooms index). */
+const CLOCK = `
+local function nowMs() local t = redis.call('TIME') return t[1] * 1000 + math.floor(t[2] / 1000) end
+local function expiresAt() return nowMs() + ${ROOM_TTL_SECONDS * 1000} end`;
+
+// A participant in: every key of the room lives on, the PIN's and the index entry among them.
+const ADD_PARTICIPANT = `${CLOCK}
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ${ROOM_TTL_SECONDS}) end
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ${ROOM_TTL_SECONDS}) end
 local pin = redis.call('HGET', KEYS[1], 'dialInPin')
 if pin then redis.call('EXPIRE', ARGV[3] .. pin, ${PIN_TTL_SECONDS}) end
+redis.call('ZADD', KEYS[5], 'XX', expiresAt(), ARGV[4])
 return 1`;
 const keysOf = (id: string) => ({
   room: roomKey(id),
@@ -53,8 +70,8 @@ const keysOf = (id: string) => ({
   chat: `${roomKey(id)}:chat`,
 });
 
-// Creates the room unless its id (0) or its PIN (-1) is taken.
-const CREATE_ROOM = `
+// Creates the room unless its id (0) or its PIN (-1) is taken, and lists it in the index (pruned of expired rooms).
+const CREATE_ROOM = `${CLOCK}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if ARGV[5] ~= '' then
   if redis.call('SET', KEYS[2], ARGV[6], 'NX', 'EX', ${PIN_TTL_SECONDS}) == false then return -1 end
@@ -63,24 +80,33 @@ end
 redis.call('HSET', KEYS[1], 'createdAt', ARGV[1], 'lobby', ARGV[2], 'locked', ARGV[3])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'passwordHash', ARGV[4]) end
 redis.call('EXPIRE', KEYS[1], ${ROOM_TTL_SECONDS})
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', nowMs())
+redis.call('ZADD', KEYS[3], expiresAt(), ARGV[6])
 return 1`;
 
-// Forgets the room, and its PIN if the PIN is still the room's.
+// Forgets the room's four keys and its index entry, and its PIN if the PIN is still the room's.
 const DELETE_ROOM = `
 local pin = redis.call('HGET', KEYS[1], 'dialInPin')
 if pin then
   local pinKey = ARGV[1] .. pin
   if redis.call('GET', pinKey) == ARGV[2] then redis.call('DEL', pinKey) end
 end
-redis.call('DEL', unpack(KEYS))
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('ZREM', KEYS[5], ARGV[2])
 return 1`;
 
-// Updates settings only if the room exists, and returns the whole hash.
-const UPDATE_ROOM = `
+// Updates settings (ARGV[2..] in pairs) only if the room (id ARGV[1]) exists, and returns the whole hash.
+const UPDATE_ROOM = `${CLOCK}
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
-for i = 1, #ARGV - 1, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+for i = 2, #ARGV - 1, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[1], ${ROOM_TTL_SECONDS})
+redis.call('ZADD', KEYS[2], 'XX', expiresAt(), ARGV[1])
 return redis.call('HGETALL', KEYS[1])`;
+
+// Prunes the index of rooms whose time has passed and returns the rest.
+const LIVE_ROOM_IDS = `${CLOCK}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowMs())
+return redis.call('ZRANGE', KEYS[1], 0, -1)`;
 
 // Marks an egress as running on a node unless one runs it: 1 claimed, 0 taken, -1 no room.
 const CLAIM_EGRESS = `
@@ -124,7 +150,7 @@ export class RedisRoomStore implements RoomStore {
   async createRoom(room: RoomRecord): Promise<void> {
     const created = await this.reach(() =>
       this.client.eval(CREATE_ROOM, {
-        keys: [roomKey(room.id), pinKey(room.dialInPin ?? '')],
+        keys: [roomKey(room.id), pinKey(room.dialInPin ?? ''), ROOMS_KEY],
         arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0', room.passwordHash ?? '', room.dialInPin ?? '', room.id],
       }),
     );
@@ -140,10 +166,32 @@ export class RedisRoomStore implements RoomStore {
     return this.reach(async () => toRecord(roomId, await this.client.hGetAll(roomKey(roomId))));
   }
 
+  async listRooms(): Promise<RoomListing[]> {
+    return this.reach(async () => {
+      const ids = (await this.client.eval(LIVE_ROOM_IDS, { keys: [ROOMS_KEY] })) as string[];
+      // Issued together, so the client sends them in one pipeline.
+      const read = await Promise.all(ids.map((id) => Promise.all([this.client.hGetAll(roomKey(id)), this.client.hVals(keysOf(id).participants)])));
+      const listings: RoomListing[] = [];
+      const gone: string[] = [];
+      for (const [index, [hash, participants]] of read.entries()) {
+        const room = toRecord(ids[index]!, hash);
+        if (!room) {
+          gone.push(ids[index]!);
+          continue;
+        }
+        const states = participants.map((entry) => (JSON.parse(entry) as ParticipantRecord).state);
+        listings.push({ room, joined: states.filter((state) => state === 'joined').length, waiting: states.filter((state) => state === 'waiting').length });
+      }
+      // A room whose key went another way (evicted, deleted by hand) leaves the index too.
+      if (gone.length) await this.client.zRem(ROOMS_KEY, gone);
+      return listings.sort((a, b) => a.room.createdAt - b.room.createdAt);
+    });
+  }
+
   async updateRoom(roomId: string, settings: Partial<RoomSettings>): Promise<RoomRecord | undefined> {
     return this.reach(async () => {
       const fields = Object.entries(settings).flatMap(([name, value]) => [name, value ? '1' : '0']);
-      const flat = (await this.client.eval(UPDATE_ROOM, { keys: [roomKey(roomId)], arguments: fields })) as string[] | null;
+      const flat = (await this.client.eval(UPDATE_ROOM, { keys: [roomKey(roomId), ROOMS_KEY], arguments: [roomId, ...fields] })) as string[] | null;
       return flat ? toRecord(roomId, pairs(flat)) : undefined;
     });
   }
@@ -161,7 +209,7 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async deleteRoom(roomId: string): Promise<void> {
-    await this.reach(() => this.client.eval(DELETE_ROOM, { keys: Object.values(keysOf(roomId)), arguments: [`${PREFIX}pin:`, roomId] }));
+    await this.reach(() => this.client.eval(DELETE_ROOM, { keys: [...Object.values(keysOf(roomId)), ROOMS_KEY], arguments: [`${PREFIX}pin:`, roomId] }));
   }
 
   async addParticipant(roomId: string, participant: ParticipantRecord): Promise<void> {
@@ -169,8 +217,8 @@ export class RedisRoomStore implements RoomStore {
       const keys = keysOf(roomId);
       // Revocations and chat live as long as the room, however long ago they were made.
       await this.client.eval(ADD_PARTICIPANT, {
-        keys: [keys.room, keys.participants, keys.revoked, keys.chat],
-        arguments: [participant.peerId, JSON.stringify(participant), `${PREFIX}pin:`],
+        keys: [keys.room, keys.participants, keys.revoked, keys.chat, ROOMS_KEY],
+        arguments: [participant.peerId, JSON.stringify(participant), `${PREFIX}pin:`, roomId],
       });
     });
   }

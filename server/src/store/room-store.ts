@@ -41,6 +41,15 @@ export interface ParticipantRecord {
   joinedAt: number;
 }
 
+/** A live room as the management API lists it: its record and how many people it has. */
+export interface RoomListing {
+  room: RoomRecord;
+  /** People in the meeting, on any node. */
+  joined: number;
+  /** People in its lobby, on any node. */
+  waiting: number;
+}
+
 /** The shared room state cannot be reached right now (Redis is down); the request may be retried. */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -57,6 +66,8 @@ export interface RoomStore {
   /** Throws if the id is taken, and DialInPinTaken if another room has the PIN. */
   createRoom(room: RoomRecord): Promise<void>;
   getRoom(roomId: string): Promise<RoomRecord | undefined>;
+  /** Every room that has neither ended nor expired, oldest first. */
+  listRooms(): Promise<RoomListing[]>;
   /** The room whose dial-in PIN this is, while it exists. */
   roomIdByPin(pin: string): Promise<string | undefined>;
   /** Changes settings; undefined if the room does not exist. */

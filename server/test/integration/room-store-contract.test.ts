@@ -96,6 +96,27 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
       assert.equal(await store.isCredentialRevoked(room.id, 'cred-1'), false);
     });
 
+    test('the rooms listed are the live ones, oldest first, with their people counted by state', SERVER, async () => {
+      const older = { ...newRoom(), createdAt: 1_000 };
+      const newer = { ...newRoom(), createdAt: 2_000, locked: true };
+      const ended = newRoom();
+      await store.createRoom(newer);
+      await store.createRoom(older);
+      await store.createRoom(ended);
+      await store.addParticipant(newer.id, person('a'));
+      await store.addParticipant(newer.id, person('b'));
+      await store.addParticipant(newer.id, person('c', 'waiting'));
+      await store.claimEgress(newer.id, 'recording', 'node-a');
+      await store.deleteRoom(ended.id);
+      const mine = (await store.listRooms()).filter(({ room }) => [older.id, newer.id, ended.id].includes(room.id));
+      assert.deepEqual(mine, [
+        { room: older, joined: 0, waiting: 0 },
+        { room: { ...newer, recordingNode: 'node-a' }, joined: 2, waiting: 1 },
+      ]);
+      await store.addParticipant(ended.id, person('late')).catch(() => {});
+      assert.equal((await store.listRooms()).some(({ room }) => room.id === ended.id), false, 'someone recorded in an ended room does not bring it back');
+    });
+
     test('a dial-in PIN finds its room, belongs to one room, and goes with it', SERVER, async () => {
       const pin = String(100_000_000 + ((process.pid * 7919 + counter) % 899_999_999));
       const room = { ...newRoom(), dialInPin: pin };
@@ -147,5 +168,41 @@ contract('RedisRoomStore', async () => new RedisRoomStore(client), (store) => {
     await client.expire(`parley:pin:${room.dialInPin}`, 60);
     await store().addParticipant(room.id, person('b'));
     assert.ok((await client.ttl(`parley:pin:${room.dialInPin}`)) > ROOM_TTL_SECONDS - 60, 'the PIN was renewed');
+  });
+
+  test('the rooms index is scored by each room\'s expiry, follows it, and is pruned when read', SERVER, async () => {
+    const score = async (id: string) => (await client.zScore('parley:rooms', id)) ?? undefined;
+    const expiresAtMs = async (id: string) => Date.now() + (await client.pTTL(`parley:room:${id}`));
+    const room = newRoom();
+    await store().createRoom(room);
+    const near = (actual: number | undefined, expected: number, what: string) =>
+      assert.ok(actual !== undefined && Math.abs(actual - expected) < 5_000, `${what}: score ${actual}, key expires at ${expected}`);
+    near(await score(room.id), await expiresAtMs(room.id), 'created');
+    for (const [what, renew] of [
+      ['a settings change', () => store().updateRoom(room.id, { locked: true })],
+      ['someone entering', () => store().addParticipant(room.id, person('a'))],
+    ] as const) {
+      await client.pExpire(`parley:room:${room.id}`, 60_000);
+      await client.zAdd('parley:rooms', { score: Date.now() + 60_000, value: room.id });
+      await renew();
+      near(await score(room.id), await expiresAtMs(room.id), `after ${what}`);
+      assert.ok((await score(room.id))! > Date.now() + (ROOM_TTL_SECONDS - 60) * 1000, `${what} renews the entry`);
+    }
+
+    // An entry whose time has passed, and one whose room key went behind the store's back, are dropped on the next read.
+    const lapsed = newRoom();
+    const vanished = newRoom();
+    await store().createRoom(lapsed);
+    await store().createRoom(vanished);
+    await client.zAdd('parley:rooms', { score: Date.now() - 1_000, value: lapsed.id });
+    await client.del(`parley:room:${vanished.id}`);
+    const listed = (await store().listRooms()).map((listing) => listing.room.id);
+    assert.ok(listed.includes(room.id));
+    assert.ok(!listed.includes(lapsed.id) && !listed.includes(vanished.id), 'neither is listed');
+    assert.equal(await score(lapsed.id), undefined, 'the lapsed entry was pruned');
+    assert.equal(await score(vanished.id), undefined, 'the vanished room left the index');
+
+    await store().deleteRoom(room.id);
+    assert.equal(await score(room.id), undefined, 'an ended room leaves the index at once');
   });
 });

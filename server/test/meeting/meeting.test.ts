@@ -178,6 +178,33 @@ test('only the meeting’s creator may remove the creator; a promoted host may n
   await assert.rejects(f.meeting.command(other, 'creator-elsewhere', 'remove'), code('forbidden'), 'also when another node serves the creator');
 });
 
+test('the operator removes anyone, the creator too; turns away someone in the lobby; and reaches people on other nodes', FAST, async () => {
+  const f = await meetingFixture();
+  const creator = new TestPeer('creator');
+  await f.join(creator, { credential: await f.credentials.issue(f.meeting.id, 'host', undefined, true) });
+  const knocker = new TestPeer('knocker');
+  await f.join(knocker);
+  await f.meeting.removeByServer('creator');
+  assert.deepEqual(creator.got('sessionClosed'), [{ reason: 'A host removed you from the meeting.', cause: 'removed' }]);
+  assert.equal(await f.store.isCredentialRevoked(f.meeting.id, creator.credentialId), true, 'their link no longer lets them in');
+  await f.meeting.removeByServer('knocker');
+  assert.equal(knocker.got('denied').length, 1, 'someone in the lobby is turned away');
+  assert.equal(await f.store.isCredentialRevoked(f.meeting.id, knocker.credentialId), true);
+
+  f.meeting.remotePeer({ info: { id: 'remote-1', displayName: 'Rita', role: 'host', handRaised: false, producers: [] }, nodeId: 'B', credentialId: 'c-r', owner: true });
+  f.meeting.remoteLobby('B', [{ peerId: 'remote-2', displayName: 'Ray' }]);
+  await f.meeting.removeByServer('remote-1');
+  await f.meeting.removeByServer('remote-2');
+  assert.deepEqual(
+    f.events.filter((event) => event.type === 'command'),
+    [
+      { type: 'command', targetPeerId: 'remote-1', command: 'remove' },
+      { type: 'command', targetPeerId: 'remote-2', command: 'deny' },
+    ],
+  );
+  await assert.rejects(f.meeting.removeByServer('nobody'), code('not_found'));
+});
+
 test('one address may have only a few people waiting in one lobby', FAST, async () => {
   const f = await meetingFixture();
   for (let index = 0; index < 3; index++) await f.join(new TestPeer(`squatter-${index}`, '10.0.0.5'));
