@@ -3,7 +3,8 @@
  * lobby, the meeting, reconnecting and ended. The meeting screen itself is
  * built once per session (views/meeting-view.ts); around it this adds the
  * flows of a call: toasts, the knock at the lobby, a host's leave dialog,
- * the request to unmute, device switching and keyboard shortcuts.
+ * the question to a newcomer whether to stay in a recorded meeting, the
+ * request to unmute, device switching and keyboard shortcuts.
  */
 import type { MediaSource } from '@protocol/messages';
 import { CallConnection } from './connection/call-connection.js';
@@ -29,9 +30,11 @@ export interface CallOptions {
   media: Promise<MediaStream | undefined>;
   off: ReadonlySet<MediaSource>;
   password?: string;
+  /** The pre-join page said that the meeting is being recorded. */
+  toldOfRecording: boolean;
 }
 
-export function showCall(roomId: string, { displayName, media, off, password }: CallOptions, warmUp?: WarmUp): void {
+export function showCall(roomId: string, { displayName, media, off, password, toldOfRecording }: CallOptions, warmUp?: WarmUp): void {
   let stream: MediaStream | undefined;
   let shown: CallState | undefined;
   const localMedia = media.then((started) => {
@@ -46,6 +49,8 @@ export function showCall(roomId: string, { displayName, media, off, password }: 
   let meeting: MeetingView | undefined;
   let stopFollowing: (() => void) | undefined;
   let removeShortcuts: (() => void) | undefined;
+  /** Withdraws the question about a recorded meeting when the call ends before it is answered. */
+  let recordedQuestion: AbortController | undefined;
   const joining = h('p', { role: 'status', class: 'call-status' });
   const joiningCard = h('section', { class: 'card' }, h('h1', {}, t.app.name), joining);
 
@@ -72,6 +77,7 @@ export function showCall(roomId: string, { displayName, media, off, password }: 
         if (state.mode === 'resume' && meeting?.root.isConnected) return meeting.report(t.call.resuming);
         return showStatusCard(t.call.reconnecting(state.reason));
       case 'ended':
+        recordedQuestion?.abort();
         closeMeeting();
         removeShortcuts?.();
         removeShortcuts = undefined;
@@ -131,7 +137,7 @@ export function showCall(roomId: string, { displayName, media, off, password }: 
           displayName,
           stream: () => stream,
           leave: () => void leave(session),
-          extras: [hostTools.muteAll, devicesButton(() => stream, switchDevice), shortcutHelpButton()],
+          extras: [...hostTools.items, devicesButton(() => stream, switchDevice), shortcutHelpButton()],
         });
         const unsubscribe = session.store.subscribe((state) => {
           knock.render(state);
@@ -152,11 +158,24 @@ export function showCall(roomId: string, { displayName, media, off, password }: 
           ],
         });
       },
+      askToContinueRecorded: async () => {
+        recordedQuestion = new AbortController();
+        // Escape, like the button, leaves: nothing is sent without a choice to continue.
+        const choice = await ask({
+          title: t.call.recordedTitle,
+          text: t.call.recordedText,
+          choices: [{ value: 'continue', label: t.call.recordedContinue }],
+          cancel: t.call.leaveMeeting,
+          signal: recordedQuestion.signal,
+        });
+        return choice === 'continue';
+      },
       reaction: ({ peerId, reaction }) => meeting?.showReaction(peerId, reaction),
       trackAdded: (remote) => meeting?.trackAdded(remote),
       trackPaused: (remote) => meeting?.trackPaused(remote),
       trackRemoved: (remote) => meeting?.trackRemoved(remote),
     },
+    toldOfRecording,
     warmUp,
   );
   connection.join(password);

@@ -2,7 +2,8 @@
  * Before joining. First the meeting is looked up (GET /api/rooms/:id): an
  * ended or unknown link says so at once, and the camera is never turned on.
  * Then a name, a preview of the camera with a microphone level meter,
- * toggles for both, and the choice of camera, microphone and speaker.
+ * toggles for both, the choice of camera, microphone and speaker, and, by
+ * the Join button, whether the meeting is being recorded.
  * Denied permissions are explained; joining without media stays possible.
  */
 import type { MediaSource } from '@protocol/messages';
@@ -31,11 +32,14 @@ export interface PrejoinResult {
   off: ReadonlySet<MediaSource>;
   /** Given here when the meeting asks for one. */
   password?: string;
+  /** This page said that the meeting is being recorded. */
+  toldOfRecording: boolean;
 }
 
 interface RoomInfo {
   lobby: boolean;
   passwordRequired: boolean;
+  recording: boolean;
 }
 
 const NAME_KEY = 'parley.displayName';
@@ -76,6 +80,7 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
   });
   const passwordInput = h('input', { id: 'prejoin-password', type: 'password', maxlength: '128', autocomplete: 'off' });
   const askPassword = Boolean(room?.passwordRequired) && !hasCredential;
+  const toldOfRecording = room?.recording === true;
   const preview = h('video', { autoplay: true, muted: true, playsinline: true, 'aria-label': t.prejoin.preview });
   const cameraSelect = h('select', { id: 'camera-select' });
   const micSelect = h('select', { id: 'mic-select' });
@@ -172,8 +177,11 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
     micSelect,
     speakerField,
     room?.lobby && !hasCredential ? h('p', { class: 'hint' }, t.prejoin.lobbyHint) : null,
+    toldOfRecording ? h('p', { class: 'recorded-notice', id: 'recorded-notice' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t.prejoin.recorded) : null,
     joinButton,
   );
+  // Whoever reaches Join by keyboard or screen reader hears it there too.
+  if (toldOfRecording) joinButton.setAttribute('aria-describedby', 'recorded-notice');
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const displayName = nameInput.value.trim();
@@ -191,7 +199,7 @@ function showForm(roomId: string, room: RoomInfo | undefined, onJoin: (result: P
       return stream;
     });
     const password = askPassword && passwordInput.value ? passwordInput.value : undefined;
-    onJoin({ displayName, media, off, ...(password ? { password } : {}) });
+    onJoin({ displayName, media, off, toldOfRecording, ...(password ? { password } : {}) });
   });
   nameInput.addEventListener('input', () => nameInput.setCustomValidity(''));
   cameraToggle.addEventListener('click', () => {

@@ -1,8 +1,10 @@
 /**
  * The call's state machine. It enters the meeting (through a password and
- * the lobby if need be), routes what the server says to the session's media
- * and meeting store, and after a lost connection follows the one retry
- * policy (retry-policy.ts): resume the session, then rejoin, then give up.
+ * the lobby if need be, and, into a meeting that records, past the
+ * person's consent before anything is sent: recording-notice.ts), routes
+ * what the server says to the session's media and meeting store, and after
+ * a lost connection follows the one retry policy (retry-policy.ts): resume
+ * the session, then rejoin, then give up.
  */
 import type { MediaSource, NotificationData, ServerNotification } from '@protocol/messages';
 import { saveCredential, savedCredential } from '../credential-store.js';
@@ -11,6 +13,7 @@ import { plainError } from '../plain-errors.js';
 import { ConnectionError, RequestError, SignallingClient } from '../signalling-client.js';
 import { t } from '../strings/index.js';
 import type { CallState, EndKind } from './call-state.js';
+import { RecordingNotice } from './recording-notice.js';
 import { nextRetry } from './retry-policy.js';
 import { Session, type Meeting } from './session.js';
 import { connect, type Connected, type WarmUp } from './warm-up.js';
@@ -23,6 +26,8 @@ export interface ConnectionEvents extends TrackEvents {
   unmuteRequested(meeting: Meeting): void;
   /** Someone in the meeting reacted (this person included). */
   reaction(data: NotificationData<'reaction'>): void;
+  /** The meeting records and this person was not told before joining: true to continue (and send), false to leave. */
+  askToContinueRecorded(): Promise<boolean>;
 }
 
 export interface LocalMedia {
@@ -52,15 +57,20 @@ export class CallConnection {
   private session: Session | undefined;
   private recovery: Recovery | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly recordingNotice: RecordingNotice;
 
   constructor(
     private readonly roomId: string,
     private readonly displayName: string,
     private readonly local: LocalMedia,
     private readonly events: ConnectionEvents,
+    /** The pre-join page said that the meeting is being recorded. */
+    toldOfRecording: boolean,
     /** Started on the pre-join page; the first attempt takes its connection. */
     private warmUp?: WarmUp,
-  ) {}
+  ) {
+    this.recordingNotice = new RecordingNotice(toldOfRecording, () => events.askToContinueRecorded());
+  }
 
   /** Enters the meeting, with a password when the room asked for one. */
   join(password?: string): void {
@@ -126,7 +136,7 @@ export class CallConnection {
       const ice = { iceServers: welcome.iceServers, iceTransportPolicy: welcome.iceTransportPolicy };
       await session.media.start({
         ice,
-        tracks: this.local.tracks(),
+        tracks: this.tracksToSend(session, welcome.room.recording),
         off: this.local.off,
         transports: welcome.transports,
         othersSending: welcome.peers.some((peer) => peer.producers.length > 0),
@@ -151,6 +161,22 @@ export class CallConnection {
       if (error instanceof ConnectionError) return this.end('unreachable', message);
       this.end('failed', message);
     }
+  }
+
+  /**
+   * The camera and microphone to send: at once, unless the meeting records
+   * and this person was not told; then only once they choose to continue.
+   * Choosing to leave leaves, and nothing is sent.
+   */
+  private tracksToSend(session: Session, recording: boolean): Promise<MediaStreamTrack[]> {
+    const maySend = this.recordingNotice.maySend(recording);
+    if (maySend === true) return this.local.tracks();
+    return maySend.then((proceed) => {
+      if (this.session !== session) return [];
+      if (proceed) return this.local.tracks();
+      this.leave('left');
+      return [];
+    });
   }
 
   /** The warm connection from the pre-join page if it is still open, else a new one. */
@@ -214,6 +240,10 @@ export class CallConnection {
       case 'promoted':
         saveCredential(this.roomId, notification.data.credential);
         break;
+      case 'roomUpdated':
+        // In the meeting, a recording that starts is announced and shown: this person has been told.
+        if (notification.data.room.recording && this.state.kind === 'in-call') this.recordingNotice.markTold();
+        break;
       case 'mediaStoppedByHost':
         await session.media.stoppedByHost(notification.data);
         break;
@@ -238,7 +268,8 @@ export class CallConnection {
     // A session being resumed gets the reset with its held notifications: its state stays 'reconnecting'.
     if (this.state.kind === 'in-call') this.setState({ kind: 'in-call', mediaReady: false });
     try {
-      await session.resetMedia(this.local.tracks(), off);
+      // A reset while the person is still being asked about a recording sends nothing before they answer either.
+      await session.resetMedia(this.tracksToSend(session, session.store.state.room.recording), off);
     } catch (error) {
       if (this.session !== session) return;
       console.warn('media reset failed; rejoining', error);

@@ -3,9 +3,11 @@
  * module turns them into signalling requests; the server authorises every
  * one of them.
  */
+import type { ErrorCode } from '@protocol/errors';
 import type { FirstMediaStages, Reaction, RequestData, RequestMethod, ResponseData } from '@protocol/messages';
 import { plainError, sentence } from '../plain-errors.js';
 import { RequestError } from '../signalling-client.js';
+import type { EgressKind } from './state.js';
 import type { MeetingStore } from './store.js';
 
 export type Request = <M extends RequestMethod>(method: M, data: RequestData<M>) => Promise<ResponseData<M>>;
@@ -32,10 +34,33 @@ export interface MeetingActions {
   reportTimeToFirstMedia(milliseconds: number, stages: FirstMediaStages): Promise<void>;
   /** Calls a phone (a checked target: see dial-target.ts); how it goes is in the state's `dialOut`, so this never throws. */
   dialOut(target: string): Promise<void>;
+  /**
+   * Records the meeting; with `tracks`, each person's audio and video are
+   * also kept apart. This and the three below never throw: how the request
+   * goes is in the state's `egress`, whether it runs in its `room`.
+   */
+  startRecording(tracks: boolean): Promise<void>;
+  stopRecording(): Promise<void>;
+  /** Streams the meeting live to an RTMP(S) URL (a checked one: see stream-target.ts). */
+  startStreaming(url: string): Promise<void>;
+  stopStreaming(): Promise<void>;
+  /** Fetches the finished recordings into the state's `recordings`; a refusal goes to `egress.recording`. Never throws. */
+  listRecordings(): Promise<void>;
 }
+
+type EgressMethod = 'startRecording' | 'stopRecording' | 'startStreaming' | 'stopStreaming';
 
 export function meetingActions(request: Request, store: MeetingStore): MeetingActions {
   const send = async <M extends RequestMethod>(method: M, data: RequestData<M>) => void (await request(method, data));
+  const egress = async <M extends EgressMethod>(what: EgressKind, method: M, data: RequestData<M>) => {
+    store.dispatch({ type: 'local', method: 'egressAsked', data: { what } });
+    try {
+      await request(method, data);
+      store.dispatch({ type: 'local', method: 'egressAnswered', data: { what } });
+    } catch (error) {
+      store.dispatch({ type: 'local', method: 'egressRefused', data: { what, message: refusal(method, error, EGRESS_REFUSALS) } });
+    }
+  };
   return {
     admit: (peerId) => send('admit', { peerId }),
     deny: (peerId) => send('deny', { peerId }),
@@ -63,18 +88,37 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
         const { peerId } = await request('dialOut', { target });
         store.dispatch({ type: 'local', method: 'dialOutPlaced', data: { target, peerId } });
       } catch (error) {
-        store.dispatch({ type: 'local', method: 'dialOutRefused', data: { target, message: dialOutRefusal(error) } });
+        store.dispatch({ type: 'local', method: 'dialOutRefused', data: { target, message: refusal('dialOut', error, DIAL_OUT_REFUSALS) } });
+      }
+    },
+    startRecording: (tracks) => egress('recording', 'startRecording', { tracks }),
+    stopRecording: () => egress('recording', 'stopRecording', {}),
+    startStreaming: (url) => egress('streaming', 'startStreaming', { url }),
+    stopStreaming: () => egress('streaming', 'stopStreaming', {}),
+    listRecordings: async () => {
+      try {
+        const { recordings } = await request('listRecordings', {});
+        store.dispatch({ type: 'local', method: 'recordingsListed', data: { recordings } });
+      } catch (error) {
+        store.dispatch({ type: 'local', method: 'egressRefused', data: { what: 'recording', message: refusal('listRecordings', error, EGRESS_REFUSALS) } });
       }
     },
   };
 }
 
+/** A refused destination (off the allow-list, or no dial-out here) comes as `forbidden` with the server's own sentence. */
+const DIAL_OUT_REFUSALS: readonly ErrorCode[] = ['forbidden'];
+/** No recorder here (`forbidden`), already recorded or not recorded (`invalid_state`): the server says so for hosts. */
+const EGRESS_REFUSALS: readonly ErrorCode[] = ['forbidden', 'invalid_state'];
+
 /**
- * Why the server would not call: a refused destination (off the allow-list,
- * or no dial-out here) comes as `forbidden` with the server's own sentence.
+ * Why the server would not do a host's request: its own sentence when it
+ * refused with one of `spoken` (a reason written for hosts), unless that
+ * names the request (the handler table's protocol text); else plain words.
  */
-function dialOutRefusal(error: unknown): string {
-  return error instanceof RequestError && error.body.code === 'forbidden' ? sentence(error.body.message) : plainError(error);
+function refusal(method: RequestMethod, error: unknown, spoken: readonly ErrorCode[]): string {
+  if (!(error instanceof RequestError) || !spoken.includes(error.body.code) || error.body.message.includes(method)) return plainError(error);
+  return sentence(error.body.message);
 }
 
 /** What the people panel may do: the host's actions on people and the lobby, and calling a phone. */
@@ -82,3 +126,6 @@ export type PeopleActions = Pick<
   MeetingActions,
   'admit' | 'deny' | 'admitAll' | 'mute' | 'muteAll' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'promote' | 'remove' | 'dialOut'
 >;
+
+/** What the recording and live-stream dialog may do. */
+export type EgressAction = 'startRecording' | 'stopRecording' | 'startStreaming' | 'stopStreaming' | 'listRecordings';

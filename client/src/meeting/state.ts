@@ -2,7 +2,7 @@
  * The meeting as this tab sees it, one slice per entity. Each slice is
  * replaced, never mutated, so a view can tell what changed by reference.
  */
-import type { ChatMessage, MediaSource, NotificationData, PeerInfo, Role, RoomSettings } from '@protocol/messages';
+import type { ChatMessage, MediaSource, NotificationData, PeerInfo, RecordingInfo, Role, RoomSettings } from '@protocol/messages';
 
 export interface SelfState {
   /** Empty until the join answer names this peer. */
@@ -31,12 +31,30 @@ export type DialOutStatus =
   | { kind: 'answered'; target: string }
   | { kind: 'failed'; target: string; message: string };
 
+/** What leaves the server for the meeting: its recording, or its live stream. */
+export type EgressKind = NotificationData<'egressFailed'>['what'];
+
 /**
- * Something the server did to this tab that the person should read about
- * (the view words it): made a host, or one of their media stopped by a
- * host. The serial makes the same notice twice show twice.
+ * This host's latest request to start or stop a recording or stream: out
+ * (`asking`), answered (`idle`), or refused (`message`: the server's
+ * refusal in words for the person); or what runs stopped on its own
+ * (`reason`, the server's, told to every host).
  */
-export type Notice = { serial: number } & ({ kind: 'promoted' } | { kind: 'stopped-by-host'; source: MediaSource });
+export type EgressRequest = { kind: 'idle' } | { kind: 'asking' } | { kind: 'refused'; message: string } | { kind: 'stopped'; reason: string };
+
+/**
+ * Something that happened that the person should read about (the view
+ * words it): made a host, one of their media stopped by a host, the
+ * recording or live stream started or stopped (`started` names only what
+ * changed), or, for hosts, one of them failed. The serial makes the same
+ * notice twice show twice.
+ */
+export type Notice = { serial: number } & (
+  | { kind: 'promoted' }
+  | { kind: 'stopped-by-host'; source: MediaSource }
+  | { kind: 'egress'; started: Partial<Record<EgressKind, boolean>> }
+  | { kind: 'egress-failed'; what: EgressKind; reason: string }
+);
 
 export interface MeetingState {
   /** Everyone else in the meeting, in the order they arrived, keyed by peer id. */
@@ -52,6 +70,10 @@ export interface MeetingState {
   /** Hosts only, and only when the server takes phone calls. */
   dialIn: DialIn | undefined;
   dialOut: DialOutStatus;
+  /** This host's requests about the recording and the live stream (whether they run is in `room`). */
+  egress: Readonly<Record<EgressKind, EgressRequest>>;
+  /** The meeting's finished recordings, newest first (hosts only); undefined until listed. */
+  recordings: readonly RecordingInfo[] | undefined;
 }
 
 export function initialMeetingState(displayName: string): MeetingState {
@@ -65,5 +87,7 @@ export function initialMeetingState(displayName: string): MeetingState {
     notice: undefined,
     dialIn: undefined,
     dialOut: { kind: 'idle' },
+    egress: { recording: { kind: 'idle' }, streaming: { kind: 'idle' } },
+    recordings: undefined,
   };
 }

@@ -29,6 +29,7 @@ export const en = {
     nameMissing: 'Please enter your name.',
     password: 'Meeting password',
     lobbyHint: 'After you join, a host lets you in; you wait in the lobby until then.',
+    recorded: 'This meeting is being recorded.',
     join: 'Join',
   },
   devices: {
@@ -91,6 +92,10 @@ export const en = {
     unmuteAsked: 'A host asks you to unmute your microphone.',
     unmuteNow: 'Unmute now',
     stayMuted: 'Stay muted',
+    /** Asked of someone who enters a meeting that records without having been told so on the pre-join page. */
+    recordedTitle: 'This meeting is being recorded',
+    recordedText: 'Your camera and microphone are not sent until you continue. Once you do, what you say and show may be in the recording.',
+    recordedContinue: 'Continue',
   },
   meeting: {
     heading: 'Meeting',
@@ -106,6 +111,19 @@ export const en = {
     micStopped: 'A host muted your microphone.',
     cameraStopped: 'A host turned off your camera.',
     screenStopped: 'A host stopped your screen share.',
+    recordingStarted: 'Recording started.',
+    recordingStopped: 'Recording stopped.',
+    streamingStarted: 'Live stream started.',
+    streamingStopped: 'Live stream stopped.',
+    recordingFailed: (reason: string) => `The recording stopped. ${reason}`,
+    streamingFailed: (reason: string) => `The live stream stopped. ${reason}`,
+  },
+  /** The top bar's badges while the meeting is recorded or streamed: a short word, and the full sentence as its name. */
+  badges: {
+    recording: 'Recording',
+    recordingName: 'This meeting is being recorded',
+    live: 'Live',
+    liveName: 'This meeting is being streamed live',
   },
   controls: {
     bar: 'Call controls',
@@ -189,6 +207,31 @@ export const en = {
     empty: 'Enter a phone number or a SIP address.',
     badSip: 'A SIP address looks like sip:name@example.com or sip:name@10.0.0.5:5060: a name of letters, digits and . _ ~ + - and a host.',
     badNumber: 'A phone number has 3 to 20 digits, with + in front for an international number, like +4930123456.',
+  },
+  recording: {
+    /** The hosts' disclosure that holds the recording and the live stream. */
+    section: 'Recording and live stream',
+    heading: 'Recording',
+    start: 'Start recording',
+    stop: 'Stop recording',
+    tracks: "Also save each person's audio and video separately",
+    list: 'Finished recordings',
+    none: 'No finished recordings yet.',
+    /** A finished recording: when it started, how long, how large ("14:05, 3 min 12 s, 24 MB"). */
+    item: (start: string, duration: string, size: string) => `${start}, ${duration}, ${size}`,
+    download: (start: string, duration: string, size: string) => `Download recording from ${start}, ${duration}, ${size}`,
+    seconds: (seconds: number) => `${seconds} s`,
+    minutes: (minutes: number, seconds: number) => `${minutes} min ${seconds} s`,
+    hours: (hours: number, minutes: number) => `${hours} h ${minutes} min`,
+  },
+  stream: {
+    heading: 'Live stream',
+    url: 'Stream URL (RTMP or RTMPS, with stream key)',
+    start: 'Start streaming',
+    stop: 'Stop streaming',
+    empty: 'Enter the stream URL from your streaming service, with its stream key.',
+    scheme: 'A stream URL starts with rtmp:// or rtmps://.',
+    form: 'That stream URL cannot be used: after rtmp:// or rtmps:// come the server, an optional :port, then the path with the stream key, without spaces, like rtmp://a.rtmp.youtube.com/live2/KEY.',
   },
   chat: {
     heading: 'Chat',

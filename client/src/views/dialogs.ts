@@ -18,6 +18,8 @@ export interface Question<T extends string> {
   choices: Choice<T>[];
   /** The label of the button that changes nothing. */
   cancel?: string;
+  /** Closes the dialog as cancelled when aborted (what it asked about is no longer there). */
+  signal?: AbortSignal;
 }
 
 export function ask<T extends string>(question: Question<T>): Promise<T | undefined> {
@@ -34,8 +36,8 @@ export function ask<T extends string>(question: Question<T>): Promise<T | undefi
     ...(question.text ? [h('p', {}, question.text)] : []),
     h('div', { class: 'dialog-actions' }, ...buttons, cancel),
   );
-  document.body.append(dialog);
   return new Promise((resolve) => {
+    if (question.signal?.aborted) return resolve(undefined);
     let answer: T | undefined;
     for (const button of buttons) {
       button.addEventListener('click', () => {
@@ -44,10 +46,14 @@ export function ask<T extends string>(question: Question<T>): Promise<T | undefi
       });
     }
     cancel.addEventListener('click', () => dialog.close());
+    const abort = () => dialog.close();
+    question.signal?.addEventListener('abort', abort, { once: true });
     dialog.addEventListener('close', () => {
+      question.signal?.removeEventListener('abort', abort);
       dialog.remove();
       resolve(answer);
     });
+    document.body.append(dialog);
     dialog.showModal();
     (buttons[0] ?? cancel).focus();
   });

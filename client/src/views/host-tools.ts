@@ -1,14 +1,24 @@
-/** Host-only call controls that act on everyone: Mute everyone. Hidden for others and when nobody else is here. */
+/**
+ * Host-only call controls that act on everyone, among the call's further
+ * tools: Mute everyone (hidden when nobody else is here) and Recording and
+ * live stream. Hidden for others. A recording or stream that stops on its
+ * own is said here: in the dialog when it is open, else in a toast.
+ */
 import { h } from '../dom.js';
-import type { MeetingActions } from '../meeting/actions.js';
-import type { MeetingState } from '../meeting/state.js';
+import type { EgressAction, MeetingActions } from '../meeting/actions.js';
+import type { MeetingState, Notice } from '../meeting/state.js';
+import { sentence } from '../plain-errors.js';
 import { t } from '../strings/index.js';
+import { EgressDialog } from './egress-dialog.js';
 import { toast, toastError } from './toasts.js';
 
 export class HostTools {
   readonly muteAll = h('button', { type: 'button', hidden: true }, t.controls.muteEveryone);
+  private readonly egress: EgressDialog;
+  private notice: Notice | undefined;
 
-  constructor(actions: Pick<MeetingActions, 'muteAll'>) {
+  constructor(actions: Pick<MeetingActions, 'muteAll' | EgressAction>) {
+    this.egress = new EgressDialog(actions);
     this.muteAll.addEventListener('click', async () => {
       this.muteAll.disabled = true;
       try {
@@ -22,7 +32,18 @@ export class HostTools {
     });
   }
 
+  /** The controls, for the call's "More" tools. */
+  get items(): HTMLElement[] {
+    return [this.muteAll, this.egress.button];
+  }
+
   render(state: MeetingState): void {
     this.muteAll.hidden = state.self.role !== 'host' || state.peers.size === 0;
+    this.egress.render(state);
+    if (state.notice === this.notice) return;
+    this.notice = state.notice;
+    if (state.notice?.kind !== 'egress-failed' || this.egress.open) return;
+    const reason = sentence(state.notice.reason);
+    toastError(state.notice.what === 'recording' ? t.notices.recordingFailed(reason) : t.notices.streamingFailed(reason));
   }
 }

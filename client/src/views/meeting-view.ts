@@ -1,7 +1,8 @@
 /**
- * The meeting screen of one session: a top bar (heading, participant count,
- * status line), the videos, the people and chat panels and one row of
- * controls, each rendering the session's meeting state as it changes.
+ * The meeting screen of one session: a top bar (heading, the recording and
+ * live badges, participant count, status line), the videos, the people and
+ * chat panels and one row of controls, each rendering the session's meeting
+ * state as it changes.
  *
  * The panels are side panels on wide screens (both open at first) and
  * sheets over the videos on narrow ones (one at a time, closed at first).
@@ -18,6 +19,7 @@ import type { Notice } from '../meeting/state.js';
 import { t } from '../strings/index.js';
 import { ChatPanel } from './chat-panel.js';
 import { Controls, type PanelName } from './controls.js';
+import { EgressBadges } from './egress-badges.js';
 import { icon } from './icons.js';
 import { LinkIndicator } from './link-indicator.js';
 import { PeoplePanel } from './people-panel.js';
@@ -25,11 +27,25 @@ import { ReactionFeed, reactionButtons } from './reactions.js';
 import { toast } from './toasts.js';
 import { VideoGrid } from './video-grid.js';
 
-/** A notice in words. */
+/** A notice in words; a failed recording or stream is the host tools' to say (host-tools.ts). */
 function noticeText(notice: Notice): string {
-  if (notice.kind === 'promoted') return t.notices.promoted;
-  if (notice.source === 'mic') return t.notices.micStopped;
-  return notice.source === 'camera' ? t.notices.cameraStopped : t.notices.screenStopped;
+  switch (notice.kind) {
+    case 'promoted':
+      return t.notices.promoted;
+    case 'egress': {
+      const { recording, streaming } = notice.started;
+      const said = [
+        recording === undefined ? '' : recording ? t.notices.recordingStarted : t.notices.recordingStopped,
+        streaming === undefined ? '' : streaming ? t.notices.streamingStarted : t.notices.streamingStopped,
+      ];
+      return said.filter(Boolean).join(' ');
+    }
+    case 'stopped-by-host':
+      if (notice.source === 'mic') return t.notices.micStopped;
+      return notice.source === 'camera' ? t.notices.cameraStopped : t.notices.screenStopped;
+    case 'egress-failed':
+      return '';
+  }
 }
 
 /** Time to first media is measured once per page: from opening the link (time origin) to the first remote frame. */
@@ -52,6 +68,7 @@ export class MeetingView {
   readonly root: HTMLElement;
   private readonly status = h('p', { role: 'status', class: 'call-status' });
   private readonly count = h('span', { class: 'participant-count' });
+  private readonly badges = new EgressBadges();
   private readonly reactions = new ReactionFeed();
   private readonly link: LinkIndicator;
   private readonly videos: VideoGrid;
@@ -100,6 +117,7 @@ export class MeetingView {
       'header',
       { class: 'topbar' },
       h('h1', { class: 'visually-hidden' }, t.meeting.heading),
+      this.badges.root,
       this.count,
       this.link.root,
       this.status,
@@ -121,6 +139,7 @@ export class MeetingView {
       this.people.render(state);
       this.chat.render(state.chat);
       this.controls.render(state);
+      this.badges.render(state.room);
       const people = state.peers.size + 1;
       const waiting = state.self.role === 'host' ? state.lobby.length : 0;
       if (this.open.chat) this.chatSeen = state.chat.length;

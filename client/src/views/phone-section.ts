@@ -16,6 +16,7 @@ import { plainError, sentence } from '../plain-errors.js';
 import { t } from '../strings/index.js';
 import type { Report } from './action-button.js';
 import { icon } from './icons.js';
+import { setText } from './text.js';
 
 /** "123456789" → "123 456 789": easier to read out and to type on a keypad. */
 export function groupDigits(digits: string): string {
@@ -134,8 +135,4 @@ export class PhoneSection {
     });
     return button;
   }
-}
-
-function setText(element: HTMLElement, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
 }

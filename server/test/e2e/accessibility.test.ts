@@ -1,8 +1,9 @@
 /**
  * axe-core in real Chromium, on every screen a person meets: the start
  * page, the pre-join screen, the lobby (a waiting guest, and the host who
- * sees them), and the meeting (with a person's actions menu open, and on a
- * phone with the people sheet open), each on a phone (390×844) and a laptop
+ * sees them), and the meeting (recorded, so with its badge; with the
+ * host's recording and live-stream dialog, a person's actions menu, and on
+ * a phone the people sheet open), each on a phone (390×844) and a laptop
  * (1280×800). No critical or serious violation is allowed, and the rules
  * the user study tripped (contrast, one main landmark, a top-level heading,
  * scrollable regions reachable by keyboard) must pass outright.
@@ -109,8 +110,11 @@ test('the start page, pre-join screen and lobby have no serious accessibility vi
 
 test('the meeting has no serious accessibility violations, with menus and sheets open', BROWSER, async () => {
   const room = await createRoom(meeting.parley, { lobby: false });
+  // Recorded (the room store marks it, as a recorder would): the top bars' badge is audited with the rest.
+  assert.equal(await meeting.parley.store.claimEgress(room.id, 'recording', 'test-recorder'), true);
   const host = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');
+  await host.page.getByRole('status', { name: 'This meeting is being recorded' }).waitFor();
   const bob = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(bob.page, room.url, 'Bob Martin');
   await host.page.getByRole('group', { name: 'Bob Martin', exact: true }).waitFor();
@@ -120,6 +124,17 @@ test('the meeting has no serious accessibility violations, with menus and sheets
 
   await check(host.page, 'meeting (host)');
   await check(bob.page, 'meeting (participant)');
+
+  // The host's recording and live-stream dialog, with a refusal shown (this server has no recorder).
+  await host.page.getByRole('button', { name: 'More options' }).click();
+  await host.page.getByRole('button', { name: 'Recording and live stream' }).click();
+  const egress = host.page.getByRole('dialog', { name: 'Recording and live stream' });
+  await egress.getByRole('button', { name: 'Stop recording' }).waitFor();
+  await egress.getByRole('textbox', { name: 'Stream URL (RTMP or RTMPS, with stream key)' }).fill('rtmp://live.example.com/app/key');
+  await egress.getByRole('button', { name: 'Start streaming' }).click();
+  await egress.getByRole('alert').getByText('This server does not record or stream meetings.').waitFor();
+  await check(host.page, 'recording and live-stream dialog (host)');
+  await egress.getByRole('button', { name: 'Close' }).click();
 
   // A person's actions menu, open.
   await host.page.setViewportSize(SIZES.laptop);

@@ -1,7 +1,7 @@
 /**
  * GET /api/rooms/:id, which a meeting link's page asks before it turns on
- * the camera: what it says about a live, a password-protected, an ended and
- * an unknown meeting, and its per-address limit.
+ * the camera: what it says about a live, a password-protected, a recorded,
+ * an ended and an unknown meeting, and its per-address limit.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -19,7 +19,7 @@ const lookUp = async (id: string) => {
 
 test('a live meeting, one with a password, an ended one, an unknown one and a malformed id', SERVER, async () => {
   const open = await createRoom(server.parley, { lobby: false });
-  assert.deepEqual(await lookUp(open.id), { status: 200, body: { exists: true, lobby: false, passwordRequired: false }, cache: 'no-store' });
+  assert.deepEqual(await lookUp(open.id), { status: 200, body: { exists: true, lobby: false, passwordRequired: false, recording: false }, cache: 'no-store' });
 
   const response = await fetch(`${server.parley.url}/api/rooms`, {
     method: 'POST',
@@ -29,7 +29,11 @@ test('a live meeting, one with a password, an ended one, an unknown one and a ma
   });
   const { id: guarded } = (await response.json()) as { id: string };
   const answer = await lookUp(guarded);
-  assert.deepEqual(answer.body, { exists: true, lobby: true, passwordRequired: true }, 'it says a password is needed, never anything about it');
+  assert.deepEqual(answer.body, { exists: true, lobby: true, passwordRequired: true, recording: false }, 'it says a password is needed, never anything about it');
+
+  // The pre-join page tells a newcomer that the meeting is being recorded before they join.
+  assert.equal(await server.parley.store.claimEgress(open.id, 'recording', 'test-recorder'), true);
+  assert.equal((await lookUp(open.id)).body['recording'], true);
 
   await server.parley.store.deleteRoom(open.id);
   assert.equal((await lookUp(open.id)).status, 404);

@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ChatMessage, NotificationData, PeerInfo, ServerNotification } from '../../src/protocol/messages.js';
+import type { ChatMessage, NotificationData, PeerInfo, RecordingInfo, RoomSettings, ServerNotification } from '../../src/protocol/messages.js';
 import type { MeetingEvent } from '../../../client/src/meeting/events.js';
 import { meetingReducer } from '../../../client/src/meeting/reducers/index.js';
 import { lobbyReducer } from '../../../client/src/meeting/reducers/lobby.js';
 import { peersReducer } from '../../../client/src/meeting/reducers/peers.js';
+import { egressReducer, recordingsReducer } from '../../../client/src/meeting/reducers/egress.js';
 import { dialInReducer, dialOutReducer } from '../../../client/src/meeting/reducers/phone.js';
 import { selfReducer } from '../../../client/src/meeting/reducers/self.js';
 import { initialMeetingState, type MeetingState } from '../../../client/src/meeting/state.js';
@@ -63,7 +64,7 @@ test('the welcome sets the people, chat history, role and room', FAST, () => {
   assert.deepEqual([...state.peers.keys()], ['p-bob', 'p-carol']);
   assert.deepEqual(state.chat.map((m) => m.text), ['earlier']);
   assert.deepEqual(state.self, { id: 'p-alice', displayName: 'Alice', role: 'host', handRaised: false, sending: [] });
-  assert.deepEqual(state.room, { locked: true, lobby: false });
+  assert.deepEqual(state.room, { locked: true, lobby: false, recording: false, streaming: false });
 });
 
 test('peers join, change and leave, keyed by id and in arrival order', FAST, () => {
@@ -108,7 +109,7 @@ test('room settings, chat and speakers follow their notifications', FAST, () => 
     notification('chatMessage', { message: message('m2', 'hello') }),
     notification('speakers', { peerIds: ['p-carol', 'p-bob'] }),
   ]);
-  assert.deepEqual(state.room, { locked: true, lobby: true });
+  assert.deepEqual(state.room, { locked: true, lobby: true, recording: true, streaming: false });
   assert.deepEqual(state.chat.map((m) => m.text), ['earlier', 'hello']);
   assert.deepEqual(state.speakers, ['p-carol', 'p-bob']);
 });
@@ -175,10 +176,78 @@ test('dial-out: a refusal or a failed call says why; a failure told before the a
   assert.deepEqual(again.dialOut, { kind: 'calling', target }, 'a new call clears the failure');
 });
 
+const room = (settings: Partial<RoomSettings> = {}): RoomSettings => ({ locked: false, lobby: true, recording: false, streaming: false, ...settings });
+
+const recordingInfo = (id: string, startedAt: number): RecordingInfo => ({
+  id,
+  startedAt,
+  durationSeconds: 192,
+  sizeBytes: 24_000_000,
+  url: `/recordings/${id}.mp4?sig=abc`,
+  expiresAt: startedAt + 86_400_000,
+});
+
+test('recording and streaming: the room says whether each runs, from the welcome and every update', FAST, () => {
+  const recorded = reduce([welcome({ room: room({ recording: true }) })]);
+  assert.deepEqual(recorded.room, room({ recording: true }));
+  assert.equal(recorded.notice, undefined, 'joining a recorded meeting is no news: the pre-join page or the question tells it');
+  const live = reduce([notification('roomUpdated', { room: room({ recording: true, streaming: true }) })], recorded);
+  assert.deepEqual(live.room, room({ recording: true, streaming: true }));
+  const over = reduce([notification('roomUpdated', { room: room() })], live);
+  assert.deepEqual(over.room, room());
+});
+
+test('notices: the recording and the stream starting and stopping, each only when it changes', FAST, () => {
+  const joined = reduce([welcome()]);
+  const started = reduce([notification('roomUpdated', { room: room({ recording: true }) })], joined);
+  assert.deepEqual(started.notice, { serial: 1, kind: 'egress', started: { recording: true } });
+  const locked = reduce([notification('roomUpdated', { room: room({ recording: true, locked: true }) })], started);
+  assert.equal(locked.notice, started.notice, 'locking a recorded room says nothing of the recording');
+  const both = reduce([notification('roomUpdated', { room: room({ locked: true, streaming: true }) })], locked);
+  assert.deepEqual(both.notice, { serial: 2, kind: 'egress', started: { recording: false, streaming: true } });
+  const failed = reduce([notification('egressFailed', { what: 'streaming', reason: 'the RTMP server hung up' })], both);
+  assert.deepEqual(failed.notice, { serial: 3, kind: 'egress-failed', what: 'streaming', reason: 'the RTMP server hung up' });
+});
+
+test("egress requests: asking, answered, refused in the person's words, or stopped on the server", FAST, () => {
+  const host = reduce([welcome({ role: 'host' })]);
+  assert.deepEqual(host.egress, { recording: { kind: 'idle' }, streaming: { kind: 'idle' } });
+  const asking = reduce([{ type: 'local', method: 'egressAsked', data: { what: 'recording' } }], host);
+  assert.deepEqual(asking.egress, { recording: { kind: 'asking' }, streaming: { kind: 'idle' } });
+  assert.equal(asking.egress.streaming, host.egress.streaming, 'the other request keeps its reference');
+  const refused = reduce([{ type: 'local', method: 'egressRefused', data: { what: 'recording', message: 'This server does not record or stream meetings.' } }], asking);
+  assert.deepEqual(refused.egress.recording, { kind: 'refused', message: 'This server does not record or stream meetings.' });
+  const answered = reduce([{ type: 'local', method: 'egressAnswered', data: { what: 'recording' } }], asking);
+  assert.deepEqual(answered.egress.recording, { kind: 'idle' });
+  const stopped = reduce([notification('egressFailed', { what: 'streaming', reason: 'the RTMP server hung up' })], answered);
+  assert.deepEqual(stopped.egress.streaming, { kind: 'stopped', reason: 'the RTMP server hung up' });
+  // Another host starts the stream again: its old failure goes; the refusal about a recording that does not run stays.
+  const mixed = reduce([{ type: 'local', method: 'egressRefused', data: { what: 'recording', message: 'No.' } }], stopped);
+  const again = reduce([notification('roomUpdated', { room: room({ streaming: true }) })], mixed);
+  assert.deepEqual(again.egress, { recording: { kind: 'refused', message: 'No.' }, streaming: { kind: 'idle' } });
+  assert.equal(egressReducer(again.egress, notification('roomUpdated', { room: room({ streaming: true }) })), again.egress, 'nothing to clear: the same reference');
+});
+
+test('recordings: undefined until listed, then the list; a ready one goes first, once', FAST, () => {
+  const host = reduce([welcome({ role: 'host' })]);
+  assert.equal(host.recordings, undefined);
+  const older = recordingInfo('r1', 1_700_000_000_000);
+  const listed = reduce([{ type: 'local', method: 'recordingsListed', data: { recordings: [older] } }], host);
+  assert.deepEqual(listed.recordings, [older]);
+  const newer = recordingInfo('r2', 1_700_000_600_000);
+  const ready = reduce([notification('recordingReady', { recording: newer })], listed);
+  assert.deepEqual(ready.recordings?.map(({ id }) => id), ['r2', 'r1']);
+  const fresher = { ...newer, url: '/recordings/r2.mp4?sig=def' };
+  const twice = recordingsReducer(ready.recordings, notification('recordingReady', { recording: fresher }));
+  assert.deepEqual(twice, [fresher, older], 'the same recording again is replaced, not doubled');
+  assert.deepEqual(reduce([notification('recordingReady', { recording: newer })], host).recordings, [newer], 'ready before any listing');
+  assert.equal(recordingsReducer(ready.recordings, notification('speakers', { peerIds: [] })), ready.recordings);
+});
+
 test('a speaker change touches only the speakers slice, and an irrelevant event nothing', FAST, () => {
   const state = reduce([welcome(), notification('lobbyChanged', { waiting: [{ peerId: 'p-guest', displayName: 'Guest' }] })]);
   const next = meetingReducer(state, notification('speakers', { peerIds: ['p-bob'] }));
-  for (const key of ['peers', 'lobby', 'self', 'room', 'chat', 'notice', 'dialIn', 'dialOut'] as const) assert.equal(next[key], state[key], key);
+  for (const key of ['peers', 'lobby', 'self', 'room', 'chat', 'notice', 'dialIn', 'dialOut', 'egress', 'recordings'] as const) assert.equal(next[key], state[key], key);
   assert.notEqual(next.speakers, state.speakers);
   assert.equal(meetingReducer(state, notification('consumerClosed', { consumerId: 'c1' })), state);
 });

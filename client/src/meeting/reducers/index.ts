@@ -6,6 +6,7 @@
 import type { MeetingEvent } from '../events.js';
 import type { MeetingState } from '../state.js';
 import { chatReducer } from './chat.js';
+import { egressReducer, recordingsReducer } from './egress.js';
 import { lobbyReducer } from './lobby.js';
 import { noticeReducer } from './notice.js';
 import { peersReducer } from './peers.js';
@@ -22,9 +23,12 @@ export function meetingReducer(state: MeetingState, event: MeetingEvent): Meetin
     room: roomReducer(state.room, event),
     chat: chatReducer(state.chat, event),
     speakers: speakersReducer(state.speakers, event),
-    notice: noticeReducer(state.notice, event),
+    // A notice of the recording starting or stopping compares the room before the event with the room after it.
+    notice: noticeReducer(state.notice, event, state.room),
     dialIn: dialInReducer(state.dialIn, event),
     dialOut: dialOutReducer(state.dialOut, event),
+    egress: egressReducer(state.egress, event),
+    recordings: recordingsReducer(state.recordings, event),
   };
   const changed = (Object.keys(next) as (keyof MeetingState)[]).some((key) => next[key] !== state[key]);
   return changed ? next : state;

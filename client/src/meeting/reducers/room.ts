@@ -1,4 +1,4 @@
-/** The room's settings: locked, and whether newcomers wait in a lobby. */
+/** The room's settings: locked, whether newcomers wait in a lobby, and whether it is recorded or streamed live. */
 import type { RoomSettings } from '@protocol/messages';
 import type { MeetingEvent } from '../events.js';
 
