@@ -1,20 +1,24 @@
 /**
  * A meeting recorded without a browser in the loop: three people in real
- * Chromium, one sharing a screen for part of it and one leaving midway. The
- * file is checked with ffprobe and ffmpeg as a viewer would see it: its
- * length, one video and one audio stream, cameras that are not black, sound,
- * and the picture's layout changing when the share starts.
+ * Chromium, the host starting and stopping the recording from the meeting
+ * screen, one person sharing a screen for part of it and one leaving midway.
+ * Everyone sees the recording badge while it runs. The file, fetched through
+ * the host's signed download link, is checked with ffprobe and ffmpeg as a
+ * viewer would see it: its length, one video and one audio stream, cameras
+ * that are not black, sound, and the layout changing when the share starts
+ * and when someone leaves.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { joinMeeting, openParticipant } from '../../testkit/browser.js';
 import { audioSamples, brightness, difference, frameAt, probe } from '../../testkit/media-probe.js';
 import { createRoom, recordingOn } from '../../testkit/parley.js';
 import { rms } from '../../testkit/audio-analysis.js';
-import { sleep, waitUntil } from '../../testkit/wait.js';
+import { sleep } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { BROWSER } from '../helpers/timeouts.js';
 
@@ -24,6 +28,18 @@ after(() => rm(dir, { recursive: true, force: true }));
 
 /** Seconds since the recording started, by the test's clock. */
 const since = (start: number) => (Date.now() - start) / 1000;
+
+/** The host's recording dialog (More → Recording and live stream), its Recording section. */
+async function recordingSection(page: Page) {
+  const dialog = page.getByRole('dialog', { name: 'Recording and live stream' });
+  if (!(await dialog.isVisible())) {
+    await page.getByRole('button', { name: 'More options' }).click();
+    await page.getByRole('button', { name: 'Recording and live stream' }).click();
+  }
+  return dialog.getByRole('region', { name: 'Recording', exact: true });
+}
+
+const RECORDING_BADGE = { name: 'This meeting is being recorded' } as const;
 
 test('a 20-second, three-person meeting with a screen share and a departure becomes one playable file', BROWSER, async () => {
   const room = await createRoom(meeting.parley, { lobby: false });
@@ -36,9 +52,13 @@ test('a 20-second, three-person meeting with a screen share and a departure beco
   // Everyone sends before the recording starts.
   for (const page of [host.page, bob.page, carol.page]) await page.getByRole('group', { name: 'Carol' }).or(page.getByRole('group', { name: 'Carol (you)' })).first().waitFor();
 
-  const live = (await meeting.parley.meetings.list()).find((candidate) => candidate.id === room.id)!;
+  const controls = await recordingSection(host.page);
+  await controls.getByRole('checkbox', { name: "Also save each person's audio and video separately" }).check();
+  await controls.getByRole('button', { name: 'Start recording' }).click();
+  await controls.getByRole('button', { name: 'Stop recording' }).waitFor();
   const started = Date.now();
-  await live.startRecording({ tracks: true });
+  await host.page.keyboard.press('Escape');
+  for (const page of [host.page, bob.page, carol.page]) await page.getByRole('status', RECORDING_BADGE).waitFor();
   await sleep(6_000);
   const shareAt = since(started);
   await bob.page.getByRole('button', { name: 'Share screen' }).click();
@@ -47,11 +67,26 @@ test('a 20-second, three-person meeting with a screen share and a departure beco
   const carolLeftAt = since(started);
   await carol.context.close();
   await sleep(20_000 - since(started) * 1000);
-  await live.stopEgress('recording');
+  const stopping = await recordingSection(host.page);
+  await stopping.getByRole('button', { name: 'Stop recording' }).click();
+  await stopping.getByRole('button', { name: 'Start recording' }).waitFor();
   const recorded = since(started);
+  await bob.page.getByRole('status', RECORDING_BADGE).waitFor({ state: 'detached' });
 
-  const [recording] = await waitUntil(() => meeting.parley.recordings!.recordings(room.id), (list) => list.length === 1, 120_000, 'the recording to be finished');
-  const file = path.join(dir, room.id, recording!.id, 'recording.mp4');
+  // Once finished, the host's dialog offers it by a signed link, which downloads the file.
+  const link = stopping.getByRole('link', { name: /^Download recording from / });
+  await link.waitFor({ timeout: 120_000 });
+  const response = await fetch(new URL((await link.getAttribute('href'))!, meeting.parley.url), { signal: AbortSignal.timeout(30_000) });
+  assert.equal(response.status, 200);
+  const file = path.join(dir, 'downloaded.mp4');
+  await writeFile(file, Buffer.from(await response.arrayBuffer()));
+  const [recording] = await meeting.parley.recordings!.recordings(room.id);
+  const manifest = JSON.parse(await readFile(path.join(dir, room.id, recording!.id, 'manifest.json'), 'utf8')) as { tracks: { name: string; source: string }[] };
+  assert.deepEqual(
+    manifest.tracks.map(({ name, source }) => `${name} ${source}`).sort(),
+    ['Bob camera', 'Bob mic', 'Bob screen', 'Bob screen-audio', 'Carol camera', 'Carol mic', 'Hostess camera', 'Hostess mic'],
+    'one file per track, for editing',
+  );
   const { durationSeconds, streams } = await probe(file);
   assert.ok(Math.abs(durationSeconds - recorded) < 1, `the file lasts ${durationSeconds} s, the recording ran ${recorded} s`);
   assert.deepEqual(streams.map((stream) => stream.type).sort(), ['audio', 'video']);
