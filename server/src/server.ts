@@ -117,7 +117,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   const telephony = await Telephony.start({ config, meetings, logger: app.log });
   if (telephony) meetings.usePhoneBridge(telephony);
   const recordingsDir = config.PARLEY_RECORDINGS_DIR ?? path.join(config.PARLEY_DATA_DIR, 'recordings');
-  const recordings = await startRecordings(config, recordingsDir, secret, () => config.PARLEY_PUBLIC_URL ?? url, webhooks, app.log);
+  const recordings = await startRecordings(config, { dir: recordingsDir, nodeId }, secret, () => config.PARLEY_PUBLIC_URL ?? url, webhooks, app.log);
   if (recordings) {
     meetings.useEgress(recordings);
     registerRecordingRoutes(app, { dir: recordingsDir, secret });
@@ -163,7 +163,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
 /** Recording and streaming, when on and ffmpeg is there to do them. */
 async function startRecordings(
   config: Config,
-  dir: string,
+  { dir, nodeId }: { dir: string; nodeId: string },
   secret: string,
   publicBase: () => string,
   webhooks: Webhooks | undefined,
@@ -178,6 +178,7 @@ async function startRecordings(
   }
   return new Recordings({
     dir,
+    nodeId,
     secret,
     publicBase,
     retentionDays: config.PARLEY_RECORDING_RETENTION_DAYS,

@@ -2,14 +2,19 @@
  * Recording and live streaming for this node's meetings (the meeting
  * layer's `Egress`), and the store of finished recordings: one directory
  * per recording under `<dir>/<room>/<recording>/`, finished one at a time
- * after it stops, repaired when the server starts if a crash interrupted
- * it, listed with signed links that expire, and deleted after the
- * retention period.
+ * after it stops, listed with signed links that expire, and deleted after
+ * the retention period.
+ *
+ * Nodes may share the directory (so any node lists and serves every
+ * recording). A recording a crash interrupted is repaired by its own node
+ * when it starts again (same PARLEY_NODE_ID), or by any node once its files
+ * have not changed for STALE_MS (its node is gone for good); a lock file
+ * makes sure only one node finishes it.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, rmdir, statfs } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, stat, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { signPath } from '../auth/signed-links.js';
@@ -20,11 +25,13 @@ import type { RecordingInfo } from '../protocol/messages.js';
 import type { WebhookEvent } from '../webhooks/events.js';
 import { finishRecording, INFO_FILE, OUTPUT_FILE, type RecordingSummary } from './finish-recording.js';
 import { LiveStream } from './live-stream.js';
-import { RoomRecorder } from './room-recorder.js';
+import { CAPTURE_DIR, RoomRecorder } from './room-recorder.js';
 import { TIMELINE_FILE } from './timeline.js';
 
 export interface RecordingsOptions {
   dir: string;
+  /** This node's id, written into each recording so that it repairs its own after a crash. */
+  nodeId: string;
   /** Signs download links. */
   secret: string;
   /** The base of absolute links (webhooks), e.g. https://meet.example.com */
@@ -39,6 +46,12 @@ export interface RecordingsOptions {
 }
 
 const SWEEP_INTERVAL_MS = 3_600_000;
+/** A recording nobody has written to for this long, and not finished, was abandoned by its node. */
+const STALE_MS = 5 * 60_000;
+/** Held while a node finishes a recording. */
+const LOCK_FILE = 'finishing.lock';
+/** A lock older than this belonged to a node that died finishing. */
+const STALE_LOCK_MS = 60 * 60_000;
 
 interface Running {
   meeting: Meeting;
@@ -62,15 +75,9 @@ export class Recordings implements Egress<Meeting> {
     return new Promise((resolve) => execFile('ffmpeg', ['-hide_banner', '-version'], (error) => resolve(!error)));
   }
 
-  /** Finishes the recordings a crash interrupted, and deletes those past retention. Runs in the background. */
+  /** Finishes the recordings a crash interrupted, and deletes those past retention; then again every hour. In the background. */
   recover(): void {
     void this.sweep();
-    void this.unfinished().then((dirs) => {
-      for (const dir of dirs) {
-        this.options.logger.warn({ dir }, 'repairing a recording that a crash interrupted');
-        this.finish(dir, undefined);
-      }
-    });
   }
 
   async startRecording(meeting: Meeting, { tracks }: { tracks: boolean }): Promise<void> {
@@ -78,7 +85,7 @@ export class Recordings implements Egress<Meeting> {
     const id = randomUUID();
     const dir = path.join(this.options.dir, meeting.id, id);
     const entry = this.entry(meeting);
-    const recorder = await RoomRecorder.start(meeting, dir, id, tracks, this.options.logger.child({ recordingId: id }), (reason) => {
+    const recorder = await RoomRecorder.start(meeting, dir, { id, tracks, node: this.options.nodeId }, this.options.logger.child({ recordingId: id }), (reason) => {
       void this.stopRecording(meeting.id, reason);
     });
     entry.recorder = recorder;
@@ -164,6 +171,9 @@ export class Recordings implements Egress<Meeting> {
     const { logger, report } = this.options;
     this.finishing = this.finishing.then(async () => {
       let lastLogged = 0;
+      const lock = path.join(dir, LOCK_FILE);
+      // Another node sharing the directory is on it.
+      if (!(await writeFile(lock, this.options.nodeId, { flag: 'wx' }).then(() => true, () => false))) return;
       try {
         const summary = await finishRecording(dir, (fraction) => {
           if (fraction - lastLogged < 0.25) return;
@@ -183,6 +193,8 @@ export class Recordings implements Egress<Meeting> {
         const roomId = path.basename(path.dirname(dir));
         report({ type: 'recording.failed', data: { roomId, recordingId: id, reason: 'the recording could not be finished; its raw files are kept on the server' } });
         if (meeting && !meeting.closed) meeting.recordingFailed('the recording could not be finished; its raw files are kept on the server');
+      } finally {
+        await rm(lock, { force: true });
       }
     });
   }
@@ -209,28 +221,39 @@ export class Recordings implements Egress<Meeting> {
     }
   }
 
-  /** Recording directories with a timeline but no summary, and not running: a crash interrupted them. */
-  private async unfinished(): Promise<string[]> {
-    const running = new Set([...this.running.values()].map((entry) => entry.recorder?.dir));
-    const found: string[] = [];
+  /**
+   * Whether a recording directory holds an interrupted recording this node
+   * should finish: not running here, not finished, and either this node's
+   * own (it restarted) or abandoned (nothing written for STALE_MS).
+   */
+  private async interrupted(dir: string): Promise<boolean> {
+    if ([...this.running.values()].some((entry) => entry.recorder?.dir === dir)) return false;
+    if (existsSync(path.join(dir, INFO_FILE))) return false;
+    const lock = await stat(path.join(dir, LOCK_FILE)).catch(() => undefined);
+    if (lock && Date.now() - lock.mtimeMs < STALE_LOCK_MS) return false;
+    if (lock) await rm(path.join(dir, LOCK_FILE), { force: true });
+    const header = await readFile(path.join(dir, TIMELINE_FILE), 'utf8').then((text) => text.slice(0, text.indexOf('\n')), () => undefined);
+    if (header === undefined) return false;
+    if ((JSON.parse(header) as { node?: string }).node === this.options.nodeId) return true;
+    const written = await stat(path.join(dir, TIMELINE_FILE)).then((info) => info.mtimeMs);
+    const captures = await readdir(path.join(dir, CAPTURE_DIR)).catch(() => []);
+    const times = await Promise.all(captures.map((file) => stat(path.join(dir, CAPTURE_DIR, file)).then((info) => info.mtimeMs, () => 0)));
+    return Date.now() - Math.max(written, ...times) > STALE_MS;
+  }
+
+  /** Repairs what crashes interrupted and deletes what is past retention. */
+  private async sweep(): Promise<void> {
+    const cutoff = this.options.retentionDays > 0 ? Date.now() - this.options.retentionDays * 86_400_000 : -Infinity;
     for (const room of await readdir(this.options.dir).catch(() => [])) {
       for (const id of await readdir(path.join(this.options.dir, room)).catch(() => [])) {
         const dir = path.join(this.options.dir, room, id);
-        if (!running.has(dir) && existsSync(path.join(dir, TIMELINE_FILE)) && !existsSync(path.join(dir, INFO_FILE))) found.push(dir);
-      }
-    }
-    return found;
-  }
-
-  private async sweep(): Promise<void> {
-    if (this.options.retentionDays <= 0) return;
-    const cutoff = Date.now() - this.options.retentionDays * 86_400_000;
-    for (const room of await readdir(this.options.dir).catch(() => [])) {
-      for (const id of await readdir(path.join(this.options.dir, room)).catch(() => [])) {
-        const summary = await this.summary(path.join(this.options.dir, room, id));
+        const summary = await this.summary(dir);
         if (summary && summary.startedAt < cutoff) {
-          await rm(path.join(this.options.dir, room, id), { recursive: true, force: true });
+          await rm(dir, { recursive: true, force: true });
           this.options.logger.info({ roomId: room, recordingId: id }, 'recording deleted after the retention period');
+        } else if (!summary && (await this.interrupted(dir).catch(() => false))) {
+          this.options.logger.warn({ dir }, 'repairing a recording that a crash interrupted');
+          this.finish(dir, undefined);
         }
       }
       // The room's directory goes with its last recording.

@@ -39,10 +39,16 @@ export class RoomRecorder {
     this.taps.on('tap', (tap) => this.record(tap));
   }
 
-  static async start(meeting: Meeting, dir: string, id: string, tracks: boolean, logger: FastifyBaseLogger, onFailure: (reason: string) => void): Promise<RoomRecorder> {
+  static async start(
+    meeting: Meeting,
+    dir: string,
+    { id, tracks, node }: { id: string; tracks: boolean; node: string },
+    logger: FastifyBaseLogger,
+    onFailure: (reason: string) => void,
+  ): Promise<RoomRecorder> {
     await mkdir(path.join(dir, CAPTURE_DIR), { recursive: true });
     const recorder = new RoomRecorder(id, dir, meeting, logger, onFailure);
-    recorder.timeline.add({ type: 'recording', at: Date.now(), id, roomId: meeting.id, tracks });
+    recorder.timeline.add({ type: 'recording', at: Date.now(), id, roomId: meeting.id, tracks, node });
     recorder.taps.start();
     return recorder;
   }

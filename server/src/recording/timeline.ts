@@ -11,7 +11,7 @@ import type { MediaSource } from '../protocol/messages.js';
 import type { TapCodec } from './media-tap.js';
 
 export type TimelineEvent =
-  | { type: 'recording'; at: number; id: string; roomId: string; tracks: boolean }
+  | { type: 'recording'; at: number; id: string; roomId: string; tracks: boolean; node: string }
   | { type: 'peer'; at: number; peerId: string; name: string }
   | { type: 'peerLeft'; at: number; peerId: string }
   | { type: 'track'; at: number; trackId: string; peerId: string; source: MediaSource; kind: 'audio' | 'video'; codec: TapCodec; paused: boolean }
