@@ -57,7 +57,13 @@ interface Running {
   meeting: Meeting;
   recorder?: RoomRecorder;
   stream?: LiveStream;
+  /** Stops following the meeting (nothing runs for it any more). */
+  release: () => void;
 }
+
+/** A recording or stream of a meeting everyone has left ends after this long (someone may be reconnecting). */
+const EMPTY_MEETING_MS = 30_000;
+const EMPTY_CHECK_MS = 5_000;
 
 export class Recordings implements Egress<Meeting> {
   private readonly running = new Map<string, Running>();
@@ -85,10 +91,15 @@ export class Recordings implements Egress<Meeting> {
     const id = randomUUID();
     const dir = path.join(this.options.dir, meeting.id, id);
     const entry = this.entry(meeting);
-    const recorder = await RoomRecorder.start(meeting, dir, { id, tracks, node: this.options.nodeId }, this.options.logger.child({ recordingId: id }), (reason) => {
-      void this.stopRecording(meeting.id, reason);
-    });
-    entry.recorder = recorder;
+    try {
+      entry.recorder = await RoomRecorder.start(meeting, dir, { id, tracks, node: this.options.nodeId }, this.options.logger.child({ recordingId: id }), (reason) => {
+        void this.stopRecording(meeting.id, reason);
+      });
+    } catch (error) {
+      this.forgetIfIdle(meeting.id, entry);
+      this.options.logger.error({ err: error, dir }, 'a recording could not start');
+      throw new SignallingError('unavailable', 'the recording could not start: the server cannot write to its recordings directory');
+    }
     this.options.report({ type: 'recording.started', data: { roomId: meeting.id, recordingId: id, layout: tracks ? 'composite+tracks' : 'composite' } });
     this.options.logger.info({ roomId: meeting.id, recordingId: id }, 'recording started');
   }
@@ -127,14 +138,28 @@ export class Recordings implements Egress<Meeting> {
   private entry(meeting: Meeting): Running {
     let entry = this.running.get(meeting.id);
     if (!entry) {
-      entry = { meeting };
-      this.running.set(meeting.id, entry);
-      // A meeting that closes on this node takes its recording and stream with it.
-      meeting.on('event', (event) => {
-        if (event.type !== 'closed') return;
+      const stopAll = () => {
         void this.stopRecording(meeting.id);
         void this.stopStreaming(meeting.id);
-      });
+      };
+      // A meeting that closes on this node takes its recording and stream with it.
+      const onEvent = (event: { type: string }) => event.type === 'closed' && stopAll();
+      meeting.on('event', onEvent);
+      // So does one that everyone, on every node, has left.
+      let emptySince: number | undefined;
+      const watchdog = setInterval(() => {
+        if (meeting.roster.headcount() > 0) emptySince = undefined;
+        else if (Date.now() - (emptySince ??= Date.now()) >= EMPTY_MEETING_MS) stopAll();
+      }, EMPTY_CHECK_MS);
+      watchdog.unref();
+      entry = {
+        meeting,
+        release: () => {
+          meeting.off('event', onEvent);
+          clearInterval(watchdog);
+        },
+      };
+      this.running.set(meeting.id, entry);
     }
     return entry;
   }
@@ -163,7 +188,9 @@ export class Recordings implements Egress<Meeting> {
   }
 
   private forgetIfIdle(roomId: string, entry: Running): void {
-    if (!entry.recorder && !entry.stream) this.running.delete(roomId);
+    if (entry.recorder || entry.stream) return;
+    this.running.delete(roomId);
+    entry.release();
   }
 
   /** Queues a stopped (or interrupted) recording for finishing; its hosts and the operator hear how it went. */
