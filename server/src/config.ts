@@ -122,6 +122,9 @@ export const ConfigSchema = Type.Object({
   ),
   PARLEY_RECORDING_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 0, maximum: 36_500, description: 'Recordings older than this are deleted (checked hourly); 0 keeps them forever.' }),
   PARLEY_RECORDING_LINK_TTL_HOURS: Type.Integer({ default: 24, minimum: 1, maximum: 24 * 30, description: 'How long a recording\'s download link works once handed out.' }),
+  PARLEY_MAX_RECORDINGS: Type.Integer({ default: 20, minimum: 1, maximum: 10_000, description: 'Meetings this node records at once; past it, a host starting one is told the server is busy.' }),
+  PARLEY_MAX_STREAMS: Type.Integer({ default: 2, minimum: 1, maximum: 1_000, description: 'Meetings this node streams live at once (each takes about half a core to encode 720p); past it, a host starting one is told the server is busy.' }),
+  PARLEY_STREAM_PRIVATE_TARGETS: Type.Boolean({ default: false, description: 'Hosts may stream to private, loopback and link-local addresses (an RTMP server inside your network). Off: only to public addresses, so a host cannot make the server reach what only it can reach.' }),
   PARLEY_RECORDING_MIN_FREE_MB: Type.Integer({ default: 1024, minimum: 0, maximum: 10_000_000, description: 'No recording starts when the recordings directory has less free space than this.' }),
 });
 

@@ -184,6 +184,9 @@ async function startRecordings(
     retentionDays: config.PARLEY_RECORDING_RETENTION_DAYS,
     linkTtlHours: config.PARLEY_RECORDING_LINK_TTL_HOURS,
     minFreeBytes: config.PARLEY_RECORDING_MIN_FREE_MB * 1024 * 1024,
+    maxRecordings: config.PARLEY_MAX_RECORDINGS,
+    maxStreams: config.PARLEY_MAX_STREAMS,
+    privateStreamTargets: config.PARLEY_STREAM_PRIVATE_TARGETS,
     logger: logger.child({ part: 'recording' }),
     report: (event) => webhooks?.send(event),
   });

@@ -14,7 +14,8 @@ const START_TIMEOUT_MS = 60_000;
 export const SIP_ON = { PARLEY_SIP_ENABLED: 'true', PARLEY_SIP_PORT: '0', PARLEY_SIP_LISTEN_IP: '127.0.0.1', PARLEY_SIP_ANNOUNCED_ADDRESS: '127.0.0.1' } as const;
 
 /** Recording and streaming on, keeping recordings in `dir`: what a test that records adds to its overrides. */
-export const recordingOn = (dir: string) => ({ PARLEY_RECORDING_ENABLED: 'true', PARLEY_RECORDINGS_DIR: dir, PARLEY_RECORDING_MIN_FREE_MB: '0' }) as const;
+export const recordingOn = (dir: string) =>
+  ({ PARLEY_RECORDING_ENABLED: 'true', PARLEY_RECORDINGS_DIR: dir, PARLEY_RECORDING_MIN_FREE_MB: '0', PARLEY_STREAM_PRIVATE_TARGETS: 'true' }) as const;
 
 export async function startTestParley(overrides: Record<string, string> = {}): Promise<Parley> {
   const config = loadConfig({

@@ -595,6 +595,9 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   private async startEgress(kind: EgressKind, start: (egress: Egress<Meeting>) => Promise<void>): Promise<void> {
     const { egress, records } = this.deps;
     if (!egress) throw new SignallingError('forbidden', 'this server does not record or stream meetings');
+    if (!this.deps.limits.egressStarts.take()) {
+      throw new SignallingError('rate_limited', 'recordings and streams were started too often in this meeting; try again in a minute');
+    }
     const claimed = await records.claimEgress(kind);
     if (claimed === undefined) throw new SignallingError('room_not_found', 'this meeting has ended');
     if (!claimed) throw new SignallingError('invalid_state', kind === 'recording' ? 'this meeting is already being recorded' : 'this meeting is already being streamed');

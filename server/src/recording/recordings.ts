@@ -26,6 +26,7 @@ import type { WebhookEvent } from '../webhooks/events.js';
 import { finishRecording, INFO_FILE, OUTPUT_FILE, type RecordingSummary } from './finish-recording.js';
 import { LiveStream } from './live-stream.js';
 import { CAPTURE_DIR, RoomRecorder } from './room-recorder.js';
+import { checkStreamTarget } from './stream-target.js';
 import { TIMELINE_FILE } from './timeline.js';
 
 export interface RecordingsOptions {
@@ -40,6 +41,11 @@ export interface RecordingsOptions {
   linkTtlHours: number;
   /** Below this much free space, no recording starts. */
   minFreeBytes: number;
+  /** How many meetings this node records, and streams, at once. */
+  maxRecordings: number;
+  maxStreams: number;
+  /** Hosts may stream to private and loopback addresses. */
+  privateStreamTargets: boolean;
   logger: FastifyBaseLogger;
   /** Operators hear of recordings and streams through webhooks. */
   report: (event: WebhookEvent) => void;
@@ -87,6 +93,7 @@ export class Recordings implements Egress<Meeting> {
   }
 
   async startRecording(meeting: Meeting, { tracks }: { tracks: boolean }): Promise<void> {
+    this.assertRoom('recorder', this.options.maxRecordings);
     await this.assertSpace();
     const id = randomUUID();
     const dir = path.join(this.options.dir, meeting.id, id);
@@ -105,6 +112,8 @@ export class Recordings implements Egress<Meeting> {
   }
 
   async startStreaming(meeting: Meeting, url: string): Promise<void> {
+    this.assertRoom('stream', this.options.maxStreams);
+    await checkStreamTarget(url, this.options.privateStreamTargets);
     const entry = this.entry(meeting);
     const stream = new LiveStream(meeting, url, this.options.logger.child({ stream: 'rtmp' }), {
       started: (streamId, target) => this.options.report({ type: 'stream.started', data: { roomId: meeting.id, streamId, target } }),
@@ -285,6 +294,14 @@ export class Recordings implements Egress<Meeting> {
       }
       // The room's directory goes with its last recording.
       await rmdir(path.join(this.options.dir, room)).catch(() => {});
+    }
+  }
+
+  /** Refuses a start past this node's limit of recordings or streams. */
+  private assertRoom(kind: 'recorder' | 'stream', limit: number): void {
+    const running = [...this.running.values()].filter((entry) => entry[kind] !== undefined).length;
+    if (running >= limit) {
+      throw new SignallingError('unavailable', `this server is ${kind === 'recorder' ? 'recording' : 'streaming'} as many meetings as it can; try again later`);
     }
   }
 

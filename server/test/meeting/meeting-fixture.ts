@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { Credentials } from '../../src/auth/credentials.js';
 import type { MediaRoom, MediaRoomEvents, ProducerEvent } from '../../src/media/media-room.js';
 import { Meeting, type MeetingEvent } from '../../src/meeting/meeting.js';
+import type { Egress } from '../../src/meeting/egress.js';
 import { MeetingRecords } from '../../src/meeting/records.js';
 import { RoomLimits } from '../../src/meeting/room-limits.js';
 import type { MediaSource, NotificationMethod, RequestData } from '../../src/protocol/messages.js';
@@ -88,7 +89,10 @@ export interface Fixture {
   join(peer: TestPeer, request?: Partial<RequestData<'join'>>): ReturnType<Meeting['join']>;
 }
 
-export async function meetingFixture(settings: { lobby?: boolean; locked?: boolean; maxPeers?: number; passwordHash?: string; limits?: RoomLimits } = {}, store: RoomStore = new MemoryRoomStore()): Promise<Fixture> {
+export async function meetingFixture(
+  settings: { lobby?: boolean; locked?: boolean; maxPeers?: number; passwordHash?: string; limits?: RoomLimits; egress?: Egress<Meeting> } = {},
+  store: RoomStore = new MemoryRoomStore(),
+): Promise<Fixture> {
   const credentials = new Credentials('a-test-secret-of-enough-length-000', 3600);
   const id = 'room-under-test-000000';
   await store.createRoom({
@@ -107,7 +111,7 @@ export async function meetingFixture(settings: { lobby?: boolean; locked?: boole
     limits: (settings.limits ?? new RoomLimits()).of(id),
     logger: pino({ level: 'silent' }),
     phones: undefined,
-    egress: undefined,
+    egress: settings.egress,
   });
   const events: MeetingEvent[] = [];
   meeting.on('event', (event) => events.push(event));
