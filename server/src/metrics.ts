@@ -25,6 +25,10 @@ export interface NodeLoad {
   phones: number;
   producers: number;
   consumers: number;
+  /** Meetings being recorded and streamed here, and stopped recordings waiting to be finished. */
+  recordings: number;
+  streams: number;
+  recordingsFinishing: number;
 }
 
 export interface WorkerUsage {
@@ -84,6 +88,9 @@ export class Metrics {
     count('parley_phone_peers', 'Phone calls in a meeting or its lobby on this node.', 'phones');
     count('parley_producers', 'Producers of peers on this node.', 'producers');
     count('parley_consumers', 'Consumers of peers on this node.', 'consumers');
+    count('parley_recordings', 'Meetings being recorded on this node.', 'recordings');
+    count('parley_streams', 'Meetings being streamed live from this node.', 'streams');
+    count('parley_recordings_finishing', 'Stopped recordings this node has yet to finish (compose); it finishes one at a time.', 'recordingsFinishing');
     const perWorker = (name: string, help: string, measure: 'cpuSeconds' | 'maxRssBytes') =>
       new Gauge({
         name,

@@ -87,7 +87,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   });
   const meetings = new Meetings({ store, credentials, ice, pool, config, nodeId, logger });
   let draining = false;
-  const metrics = new Metrics(() => nodeLoad(meetings), () => workerUsage(pool));
+  let recordings: Recordings | undefined;
+  const metrics = new Metrics(() => nodeLoad(meetings, recordings), () => workerUsage(pool));
   const control = new MeetingControl({ meetings, store, cluster, secret: config.PARLEY_SECRET, logger });
   const app = await buildApp({ config, meetings, pool: () => pool, draining: () => draining, metrics, control }, logger);
   const webhooks = config.PARLEY_WEBHOOK_URLS ? startWebhooks(config, nodeId, app.log, metrics) : undefined;
@@ -117,7 +118,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   const telephony = await Telephony.start({ config, meetings, logger: app.log });
   if (telephony) meetings.usePhoneBridge(telephony);
   const recordingsDir = config.PARLEY_RECORDINGS_DIR ?? path.join(config.PARLEY_DATA_DIR, 'recordings');
-  const recordings = await startRecordings(config, { dir: recordingsDir, nodeId }, secret, () => config.PARLEY_PUBLIC_URL ?? url, webhooks, app.log);
+  recordings = await startRecordings(config, { dir: recordingsDir, nodeId }, secret, () => config.PARLEY_PUBLIC_URL ?? url, webhooks, app.log);
   if (recordings) {
     meetings.useEgress(recordings);
     registerRecordingRoutes(app, { dir: recordingsDir, secret });
@@ -206,8 +207,8 @@ function startWebhooks(config: Config, nodeId: string, logger: FastifyBaseLogger
   });
 }
 
-async function nodeLoad(meetings: Meetings): Promise<NodeLoad> {
-  const load: NodeLoad = { rooms: 0, peers: 0, lobbyPeers: 0, phones: 0, producers: 0, consumers: 0 };
+async function nodeLoad(meetings: Meetings, recordings: Recordings | undefined): Promise<NodeLoad> {
+  const load: NodeLoad = { rooms: 0, peers: 0, lobbyPeers: 0, phones: 0, producers: 0, consumers: 0, recordings: 0, streams: 0, recordingsFinishing: 0, ...recordings?.counts() };
   for (const meeting of await meetings.list()) {
     const { producers, consumers } = meeting.media.counts();
     load.rooms++;

@@ -75,6 +75,7 @@ export class Recordings implements Egress<Meeting> {
   private readonly running = new Map<string, Running>();
   /** Finishing runs one recording at a time: it is ffmpeg's heaviest work. */
   private finishing: Promise<void> = Promise.resolve();
+  private waitingToFinish = 0;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: RecordingsOptions) {
@@ -125,6 +126,16 @@ export class Recordings implements Egress<Meeting> {
   async stop(roomId: string, kind: EgressKind): Promise<void> {
     if (kind === 'recording') await this.stopRecording(roomId);
     else await this.stopStreaming(roomId);
+  }
+
+  /** What runs here now, for /metrics. */
+  counts(): { recordings: number; streams: number; recordingsFinishing: number } {
+    const entries = [...this.running.values()];
+    return {
+      recordings: entries.filter((entry) => entry.recorder).length,
+      streams: entries.filter((entry) => entry.stream).length,
+      recordingsFinishing: this.waitingToFinish,
+    };
   }
 
   async recordings(roomId: string): Promise<RecordingInfo[]> {
@@ -205,6 +216,7 @@ export class Recordings implements Egress<Meeting> {
   /** Queues a stopped (or interrupted) recording for finishing; its hosts and the operator hear how it went. */
   private finish(dir: string, meeting: Meeting | undefined): void {
     const { logger, report } = this.options;
+    this.waitingToFinish++;
     this.finishing = this.finishing.then(async () => {
       let lastLogged = 0;
       const lock = path.join(dir, LOCK_FILE);
@@ -232,7 +244,7 @@ export class Recordings implements Egress<Meeting> {
       } finally {
         await rm(lock, { force: true });
       }
-    });
+    }).finally(() => this.waitingToFinish--);
   }
 
   /** A recording as hosts see it: `absolute` links for webhooks, root-relative ones for the page. */

@@ -59,6 +59,8 @@ test('a 20-second, three-person meeting with a screen share and a departure beco
   const started = Date.now();
   await host.page.keyboard.press('Escape');
   for (const page of [host.page, bob.page, carol.page]) await page.getByRole('status', RECORDING_BADGE).waitFor();
+  const metrics = await (await fetch(`${meeting.parley.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  assert.match(metrics, /^parley_recordings 1$/m, 'operators see the recording in /metrics');
   await sleep(6_000);
   const shareAt = since(started);
   await bob.page.getByRole('button', { name: 'Share screen' }).click();
