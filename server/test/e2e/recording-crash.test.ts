@@ -20,6 +20,7 @@ import { NodeProcess } from '../../testkit/node-process.js';
 import { freePort } from '../../testkit/ports.js';
 import { sleep } from '../../testkit/wait.js';
 import { WebhookReceiver, type ReceivedDelivery } from '../../testkit/webhook-receiver.js';
+import { callApi } from '../helpers/management-api.js';
 import { BROWSER, HOOK } from '../helpers/timeouts.js';
 
 const API_KEY = 'recording-crash-test-key-0123456789';
@@ -53,13 +54,7 @@ const env = () => ({
   PARLEY_RECORDING_MIN_FREE_MB: '0',
 });
 
-const api = (node: NodeProcess, method: string, route: string, body?: unknown) =>
-  fetch(`${node.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
+const api = (node: NodeProcess, method: string, route: string, body?: unknown) => callApi(node.url, method, route, { key: API_KEY, ...(body === undefined ? {} : { body }) });
 
 const delivered = (type: string) => receiver.accepted().find((delivery) => delivery.type === type);
 
@@ -68,7 +63,7 @@ test('a recording interrupted by SIGKILL is finished after the restart, and the 
   nodes.push(first);
   const created = await api(first, 'POST', '/api/rooms', { lobby: false });
   assert.equal(created.status, 201);
-  const room = (await created.json()) as { id: string; url: string; hostUrl: string };
+  const room = created.body as { id: string; url: string; hostUrl: string };
   const host = await openParticipant(browser, first.url);
   const guest = await openParticipant(browser, first.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');

@@ -18,6 +18,7 @@ import { audioSamples, brightness, frameAt, probe } from '../../testkit/media-pr
 import { NodeProcess } from '../../testkit/node-process.js';
 import { TestRedis } from '../../testkit/redis.js';
 import { sleep } from '../../testkit/wait.js';
+import { callApi } from '../helpers/management-api.js';
 import { HOOK, MULTI_NODE } from '../helpers/timeouts.js';
 
 const API_KEY = 'recording-two-nodes-key-0123456789';
@@ -44,17 +45,10 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 }, HOOK);
 
-const api = (node: NodeProcess, method: string, route: string, body?: unknown) =>
-  fetch(`${node.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
+const api = (node: NodeProcess, method: string, route: string, body?: unknown) => callApi(node.url, method, route, { key: API_KEY, ...(body === undefined ? {} : { body }) });
 
 test('a host on node A records a guest on node B; node B stops it', MULTI_NODE, async () => {
-  const created = await api(nodeA, 'POST', '/api/rooms', { lobby: false });
-  const room = (await created.json()) as { id: string; url: string; hostUrl: string };
+  const room = (await api(nodeA, 'POST', '/api/rooms', { lobby: false })).body as { id: string; url: string; hostUrl: string };
   const host = await openParticipant(browser, nodeA.url);
   const guest = await openParticipant(browser, nodeB.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');
@@ -73,7 +67,7 @@ test('a host on node A records a guest on node B; node B stops it', MULTI_NODE, 
 
   let recordings: { url: string }[] = [];
   for (const deadline = Date.now() + 90_000; recordings.length === 0 && Date.now() < deadline; await sleep(500)) {
-    recordings = ((await (await api(nodeB, 'GET', `/api/rooms/${room.id}/recordings`)).json()) as { recordings: { url: string }[] }).recordings;
+    recordings = (await api(nodeB, 'GET', `/api/rooms/${room.id}/recordings`)).body.recordings as { url: string }[];
   }
   assert.equal(recordings.length, 1, 'node B lists the recording node A made');
   const download = await fetch(new URL(recordings[0]!.url, nodeA.url), { signal: AbortSignal.timeout(30_000) });
