@@ -43,7 +43,7 @@ export async function servePage(script: string): Promise<{ url: string; origin: 
   return { url: `${origin}/`, origin, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-type PageCall = 'playing' | 'start' | 'stop' | 'file';
+type PageCall = 'playing' | 'diagnosis' | 'start' | 'stop' | 'file';
 
 export class ChromiumRecorder {
   private constructor(
@@ -73,7 +73,10 @@ export class ChromiumRecorder {
       await page.goto(options.pageUrl);
       const join = `benchRecorder.join(${[options.serverUrl, options.roomId, options.name].map((text) => JSON.stringify(text)).join(', ')})`;
       await withDeadline(page.evaluate(join), PAGE_TIMEOUT_MS, 'the recorder page to join');
-      await waitUntil(() => recorder.call<number>('playing'), (playing) => playing >= options.cameras, PAGE_TIMEOUT_MS, `${options.cameras} cameras playing in the recorder page`);
+      const playing = () => recorder.call<number>('playing');
+      await waitUntil(playing, (count) => count >= options.cameras, PAGE_TIMEOUT_MS, `${options.cameras} cameras playing in the recorder page`).catch(async (error: Error) => {
+        throw new Error(`${error.message}\nthe page's cameras: ${await recorder.call<string>('diagnosis').catch(() => 'unknown')}`);
+      });
     } catch (error) {
       await recorder.close();
       throw error;

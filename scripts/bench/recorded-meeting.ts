@@ -12,12 +12,14 @@ import type { RecordingInfo } from '../../server/src/protocol/messages.js';
 import { createRoom, recordingOn } from '../../server/testkit/parley.js';
 import { withDeadline } from '../../server/testkit/wait.js';
 import { Bot } from '../load/bot.js';
-import { cameraClip, toneClip } from '../load/recorded-media.js';
+import { cameraClip, startingAt, toneClip } from '../load/recorded-media.js';
 import { descendantsNamed, processCpuSeconds, reapedChildrenCpuSeconds } from './process-cpu.js';
 import { startParleyServer, type ServerUnderTest } from './servers.js';
 
 export const SENDERS = ['Ada', 'Grace', 'Alan'] as const;
 const TONES = [330, 440, 550];
+/** Each sender starts the clip this many frames after the one before, so their keyframes (every 60 frames) do not coincide. */
+const CLIP_STAGGER = 20;
 /** Finishing runs at most as long as ffmpeg is given (compose.ts): far longer than it takes. */
 const FINISH_TIMEOUT_MS = 10 * 60_000;
 
@@ -53,7 +55,7 @@ export class RecordedMeeting {
       let meeting: RecordedMeeting | undefined;
       for (const [index, name] of SENDERS.entries()) {
         const host = index === 0 ? { credential: room.hostCredential, onNotification: (method: string, data: any) => meeting?.heard(method, data) } : {};
-        const media = { video, audio: toneClip(TONES[index]!) };
+        const media = { video: startingAt(video, index * CLIP_STAGGER), audio: toneClip(TONES[index]!) };
         bots.push(await Bot.join({ baseUrl: server.url, roomId: room.id, name, publish: true, subscribe: false, media, ...host }));
       }
       meeting = new RecordedMeeting(server, workerPid, room.id, recordingsDir, bots);

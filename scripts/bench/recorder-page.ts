@@ -20,6 +20,7 @@ const CHUNK_MS = 1000;
 interface Camera {
   peerId: string;
   video: HTMLVideoElement;
+  consumer: types.Consumer;
 }
 
 interface NewConsumer {
@@ -47,6 +48,8 @@ class PageRecorder {
   private recorder: MediaRecorder | undefined;
   private readonly chunks: Blob[] = [];
   private framesDrawn = 0;
+  /** Consumers that could not be set up, for a caller left waiting for a camera. */
+  private readonly failures: string[] = [];
 
   constructor(private readonly ws: WebSocket) {
     this.recvTransport = new Promise((resolve) => (this.resolveRecv = resolve));
@@ -97,7 +100,7 @@ class PageRecorder {
       for (const peer of data.peers) this.names.set(peer.id, peer.displayName);
     }
     if (method === 'peerJoined' || method === 'peerUpdated') this.names.set(data.peer.id, data.peer.displayName);
-    if (method === 'newConsumer') void this.consume(data);
+    if (method === 'newConsumer') this.consume(data).catch((error: Error) => this.failures.push(`${data.kind} ${data.consumerId}: ${error.message}`));
     if (method === 'consumerClosed') this.cameras.delete(data.consumerId);
   }
 
@@ -108,7 +111,7 @@ class PageRecorder {
     if (kind === 'video') {
       const video = Object.assign(document.createElement('video'), { muted: true, playsInline: true, srcObject: stream });
       void video.play();
-      this.cameras.set(consumerId, { peerId, video });
+      this.cameras.set(consumerId, { peerId, video, consumer });
     } else {
       // Chromium feeds a remote WebRTC stream to WebAudio only while a media element holds it.
       const element = Object.assign(new Audio(), { muted: true, srcObject: stream });
@@ -121,6 +124,23 @@ class PageRecorder {
   /** Cameras whose first frame has been decoded. */
   playing(): number {
     return [...this.cameras.values()].filter(({ video }) => video.videoWidth > 0).length;
+  }
+
+  /** Each camera's state and what its receiver counted, and any consumer that failed: why a camera does not play. */
+  async diagnosis(): Promise<string> {
+    const cameras = await Promise.all(
+      [...this.cameras.values()].map(async ({ peerId, video, consumer }) => {
+        const counted: Record<string, unknown> = {};
+        (await consumer.getStats()).forEach((report: Record<string, unknown>) => {
+          if (report['type'] !== 'inbound-rtp') return;
+          for (const key of ['packetsReceived', 'packetsLost', 'framesReceived', 'framesDecoded', 'keyFramesDecoded', 'framesDropped', 'pliCount', 'nackCount']) {
+            counted[key] = report[key];
+          }
+        });
+        return { name: this.names.get(peerId), width: video.videoWidth, readyState: video.readyState, paused: consumer.paused, ...counted };
+      }),
+    );
+    return JSON.stringify({ cameras, failures: this.failures });
   }
 
   private draw(): void {
@@ -184,6 +204,7 @@ Object.assign(window, {
       await recorder.join(name);
     },
     playing: () => recorder!.playing(),
+    diagnosis: () => recorder!.diagnosis(),
     start: () => recorder!.start(),
     stop: () => recorder!.stop(),
     file: () => recorder!.file(),

@@ -109,9 +109,23 @@ function used(before: Record<string, number>, after: Record<string, number>, lea
   return Object.fromEntries(deltas.filter(([, seconds]) => seconds >= least).sort(([, a], [, b]) => b - a));
 }
 
+/**
+ * A browser joined to record, with one more try in a fresh browser if the
+ * first does not get every camera playing (seen once in a loaded run); the
+ * failure is printed with the page's own account of its cameras.
+ */
+async function joinChromium(options: Parameters<typeof ChromiumRecorder.join>[0]): Promise<ChromiumRecorder> {
+  try {
+    return await ChromiumRecorder.join(options);
+  } catch (error) {
+    console.log(`the Chromium recorder failed to join, trying once more: ${(error as Error).message}`);
+    return ChromiumRecorder.join(options);
+  }
+}
+
 /** A browser launched to record: `idleSeconds` joined, then a recording of `seconds`, each of its whole process tree. */
 export async function recordWithChromium({ meeting, pageUrl, workDir, seconds, idleSeconds }: RoundSettings, round: number): Promise<ChromiumRound> {
-  const recorder = await ChromiumRecorder.join({ pageUrl, serverUrl: meeting.server.url, roomId: meeting.roomId, name: 'Recorder', cameras: SENDERS.length });
+  const recorder = await joinChromium({ pageUrl, serverUrl: meeting.server.url, roomId: meeting.roomId, name: 'Recorder', cameras: SENDERS.length });
   const read = async () => ({ browser: await recorder.cpu(), server: await readServer(meeting) });
   const file = path.join(workDir, `chromium-${round}.webm`);
   let figures: Omit<ChromiumRound, 'check'>;

@@ -57,6 +57,15 @@ function ivfFrames(ivf: Buffer): Buffer[] {
   return frames;
 }
 
+/**
+ * The same clip, looped from frame `first` on: senders of one clip, each
+ * started elsewhere, do not send their keyframes at the same moment.
+ */
+export function startingAt(clip: EncodedClip, first: number): EncodedClip {
+  const at = first % clip.frames.length;
+  return { ...clip, frames: [...clip.frames.slice(at), ...clip.frames.slice(0, at)] };
+}
+
 /** One second of a sine tone at `frequency` Hz (a whole number, so it loops without a click), as Opus packets. */
 export function toneClip(frequency: number): EncodedClip {
   const encoder = createEncoder(OPUS);
