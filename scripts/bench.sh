@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Run one benchmark (forwarding, time-to-first-media, capacity, signalling, phone-calls,
-# recovery, versus-demo) in the same loopback-only network namespace and
+# recording, recovery, versus-demo) in the same loopback-only network namespace and
 # set-up as the tests. Figures are printed and written to bench-results/NAME.json.
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
-name="${1:?usage: scripts/bench.sh forwarding|time-to-first-media|capacity|signalling|recovery|versus-demo|phone-calls}"
+name="${1:?usage: scripts/bench.sh forwarding|time-to-first-media|capacity|signalling|recovery|versus-demo|phone-calls|recording}"
 [ -f "$PARLEY_ROOT/scripts/bench/$name.ts" ] || { say "no benchmark named $name"; exit 2; }
 prepare_browser_run
 # The mediasoup demo is built (or found in the cache) before the namespace

@@ -1,17 +1,19 @@
 /**
  * A participant without a browser: it joins through Parley's real HTTP and
  * WebSocket protocol, with mediasoup-client's logic running on werift
- * (msc-node), sends synthetic RTP if it publishes, and counts what it
- * receives: packets, losses from sequence gaps, and bytes. A receiver either
- * lets werift decrypt and parse every packet ('decrypt', what a real client
- * does) or counts clear-text RTP headers only ('headers', see
- * rtp-header-tap.ts), which costs the load generator far less CPU.
+ * (msc-node), sends synthetic RTP if it publishes (or real VP8 and Opus
+ * from recorded-media.ts), and counts what it receives: packets, losses
+ * from sequence gaps, and bytes. A receiver either lets werift decrypt and
+ * parse every packet ('decrypt', what a real client does) or counts
+ * clear-text RTP headers only ('headers', see rtp-header-tap.ts), which
+ * costs the load generator far less CPU.
  */
 import { Device, MediaStreamTrack, RTCRtpCodecParameters, type types } from 'msc-node';
 import WebSocket from 'ws';
 import { nextEvent, withDeadline } from '../../server/testkit/wait.js';
 import { countPacket, newStream, type ReceivedStream } from './received-stream.js';
 import { tapRtpHeaders, type CountsElsewhere, type HandableSocket } from './rtp-header-tap.js';
+import { sendClip, type ClipSender, type RecordedMedia } from './recorded-media.js';
 import { AUDIO, VIDEO, sendSynthetic, type SyntheticSender } from './synthetic-media.js';
 
 export type ReceiveMode = 'decrypt' | 'headers';
@@ -25,6 +27,12 @@ export interface BotOptions {
   subscribe: boolean;
   /** How received media is counted; 'decrypt' unless said. */
   receive?: ReceiveMode;
+  /** Real VP8 and Opus to publish (recorded-media.ts) instead of synthetic packets. */
+  media?: RecordedMedia;
+  /** Joins with this credential: a host's (from the room's host link) makes the bot a host. */
+  credential?: string;
+  /** Every notification the server sends, for a caller that waits for one (`recordingReady`). */
+  onNotification?: (method: string, data: any) => void;
 }
 
 const NATIVE_CODECS = {
@@ -53,7 +61,7 @@ export class Bot {
   readonly startedAt = Date.now();
   private readonly device = new Device(NATIVE_CODECS, { handlerName: 'werift' });
   private readonly pending = new Map<number, { resolve(data: any): void; reject(error: Error): void }>();
-  private readonly senders: SyntheticSender[] = [];
+  private readonly senders: (SyntheticSender | ClipSender)[] = [];
   private readonly transports: types.Transport[] = [];
   /** Streams by SSRC, for the header tap, which sees SSRCs, not consumers. */
   private readonly bySsrc = new Map<number, ReceivedStream>();
@@ -101,7 +109,8 @@ export class Bot {
     return bot;
   }
 
-  private request(method: string, data: object = {}): Promise<any> {
+  /** Sends a request and resolves with its answer's data; rejects with the error the server gave. */
+  request(method: string, data: object = {}): Promise<any> {
     const id = this.nextId++;
     const answered = new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -115,7 +124,8 @@ export class Bot {
     await this.device.load({ routerRtpCapabilities: rtpCapabilities });
     let resolveRecv!: (transport: types.Transport) => void;
     this.recvTransport = new Promise((resolve) => (resolveRecv = resolve));
-    const answer = await this.request('join', { displayName: this.options.name, rtpCapabilities: this.device.rtpCapabilities });
+    const credential = this.options.credential ? { credential: this.options.credential } : {};
+    const answer = await this.request('join', { displayName: this.options.name, rtpCapabilities: this.device.rtpCapabilities, ...credential });
     if (answer.status !== 'joined') throw new Error(`${this.options.name} was put in the lobby; use a room without one`);
     if (this.options.subscribe) resolveRecv(await this.transport('recv'));
     if (!this.options.publish) return;
@@ -123,7 +133,8 @@ export class Bot {
     for (const [shape, source, ssrc] of [[VIDEO, 'camera', 1000], [AUDIO, 'mic', 2000]] as const) {
       const track = new MediaStreamTrack({ kind: shape.kind });
       await send.produce({ track, appData: { source } });
-      this.senders.push(sendSynthetic(track, shape, ssrc + this.nextId));
+      const clip = this.options.media?.[shape.kind];
+      this.senders.push(clip ? sendClip(track, clip, ssrc + this.nextId) : sendSynthetic(track, shape, ssrc + this.nextId));
     }
   }
 
@@ -169,6 +180,7 @@ export class Bot {
       else waiter?.reject(new Error(`${message.error.code}: ${message.error.message}`));
       return;
     }
+    this.options.onNotification?.(message.method, message.data);
     if (message.method === 'joined' && message.data.transports) this.givenTransports = message.data.transports;
     if (message.method === 'newConsumer') void this.consume(message.data).catch((error: Error) => (this.consumeFailure = error));
   }
