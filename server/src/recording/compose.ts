@@ -36,8 +36,13 @@ export interface ComposeJob {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
-/** A path inside a filter graph, in single quotes (recording directories with a quote are refused by the config). */
-const quoted = (file: string) => `'${file}'`;
+/**
+ * A path as a filter's option inside the graph. ffmpeg unquotes twice: once
+ * splitting the graph (at [ ] , ;), then splitting the filter's options (at
+ * : and =). So the path is quoted for the second and escaped for the first;
+ * any directory name then works.
+ */
+const graphPath = (file: string) => `'${file.replaceAll("'", "'\\''")}'`.replace(/[\\'[\],;]/g, '\\$&');
 
 type Placement = { from: number; to: number; rect: Rect };
 
@@ -66,7 +71,7 @@ function placements(segments: Segment[]) {
   return { videos, names };
 }
 
-const FONT = existsSync(FONT_FILE) ? `fontfile=${quoted(FONT_FILE)}` : `font='Sans'`;
+const FONT = existsSync(FONT_FILE) ? `fontfile=${graphPath(FONT_FILE)}` : `font='Sans'`;
 
 /**
  * The filters that draw the picture on the canvas `canvasLabel`: each video
@@ -104,7 +109,7 @@ export async function pictureFilters(
     const x = piecewise(places, (rect) => `${rect.x}+8`);
     const y = piecewise(places, (rect) => `${rect.y}+${rect.height}-34`);
     lines.push(
-      `[${canvas}]drawtext=${FONT}:textfile=${quoted(file)}:expansion=none:fontsize=22:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=6:x='${x}':y='${y}':enable='${shownAt(places)}'[canvas${step}]`,
+      `[${canvas}]drawtext=${FONT}:textfile=${graphPath(file)}:expansion=none:fontsize=22:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=6:x='${x}':y='${y}':enable='${shownAt(places)}'[canvas${step}]`,
     );
     canvas = `canvas${step++}`;
   }
