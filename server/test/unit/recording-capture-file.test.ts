@@ -2,14 +2,17 @@
  * Capture files (recording/capture-file.ts): what is written is read back
  * exactly, across the reader's chunk boundaries; a file cut anywhere in its
  * last record (a process killed mid-write) yields every earlier record and
- * nothing torn; a record of an unknown kind ends the reading.
+ * nothing torn; a record of an unknown kind ends the reading; a disk that
+ * stops taking data fails the capture instead of filling memory.
  */
 import assert from 'node:assert/strict';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { readCapture, type CapturedPacket } from '../../src/recording/capture-file.js';
+import { CaptureWriter, readCapture, type CapturedPacket } from '../../src/recording/capture-file.js';
+import { runTool } from '../../testkit/processes.js';
 import { rtpPacket, senderReportPacket, writeCapture } from '../helpers/recording-media.js';
 import { QUICK } from '../helpers/timeouts.js';
 
@@ -75,4 +78,22 @@ test('a packet too long for the length field is left out rather than written tor
   const file = path.join(dir, 'long.rtp');
   await writeCapture(file, [PACKETS[0]!, { packet: Buffer.alloc(0x10000, 0x80), arrivalMs: 5 }, PACKETS[2]!]);
   assert.deepEqual(await readAll(file), expected([PACKETS[0]!, PACKETS[2]!]));
+});
+
+test('a capture whose disk stops taking data fails rather than holding the media in memory', QUICK, async () => {
+  // A FIFO nobody reads yet: every write waits, as on a stalled network volume.
+  const fifo = path.join(dir, 'stalled.fifo');
+  await runTool('mkfifo', [fifo]);
+  const writer = new CaptureWriter(fifo);
+  const packet = rtpPacket({ sequenceNumber: 0, timestamp: 0 }, Buffer.alloc(1188));
+  let written = 0;
+  while (!writer.error && written < 64 * 2 ** 20) {
+    writer.write(packet, 0);
+    written += packet.length;
+  }
+  assert.match(writer.error?.message ?? 'no error', /did not keep up/);
+  assert.ok(writer.bytes <= 17 * 2 ** 20, `${writer.bytes} bytes held`);
+  const reader = createReadStream(fifo).resume();
+  await writer.close();
+  reader.destroy();
 });
