@@ -14,6 +14,7 @@ export interface RtpHeaderFields {
   timestamp: number;
   marker?: boolean;
   payloadType?: number;
+  ssrc?: number;
   /** How many CSRCs the header says it has (each 4 bytes of zeros is written). */
   csrcCount?: number;
   /** An RFC 3550 header extension of this many 32-bit words. */
@@ -35,7 +36,7 @@ export function rtpPacket(fields: RtpHeaderFields, payload: Buffer = Buffer.allo
   header[1] = (fields.marker ? 0x80 : 0) | ((fields.payloadType ?? 96) & 0x7f);
   header.writeUInt16BE(fields.sequenceNumber & 0xffff, 2);
   header.writeUInt32BE(fields.timestamp >>> 0, 4);
-  header.writeUInt32BE(0x1234_5678, 8);
+  header.writeUInt32BE(fields.ssrc ?? 0x1234_5678, 8);
   const parts: Buffer[] = [header, Buffer.alloc(4 * csrcCount)];
   if (fields.extensionWords !== undefined) {
     const extension = Buffer.alloc(4 + 4 * fields.extensionWords);
