@@ -5,10 +5,13 @@
  *
  * The filter graph is written to a file, not the command line: names reach
  * it only as paths to text files drawn with expansion off, so nothing a
- * participant types can change the graph. Every position is a sum of
- * `gte(t,a)*lt(t,b)*value` terms over the segments, which ffmpeg evaluates
- * per frame, so one graph follows every change of layout. Expressions sit in
- * single quotes, where the graph's separators are plain characters.
+ * participant types can change the graph. Every position is a function of
+ * time over the segments, which ffmpeg evaluates per frame, so one graph
+ * follows every change of layout: a binary search of `if(lt(t,…),…,…)`
+ * down to `gte(t,a)*lt(t,b)*value`, since ffmpeg refuses an expression of
+ * about a hundred terms in a row (a meeting's hundredth change of layout).
+ * Expressions sit in single quotes, where the graph's separators are plain
+ * characters.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -46,10 +49,15 @@ const graphPath = (file: string) => `'${file.replaceAll("'", "'\\''")}'`.replace
 
 type Placement = { from: number; to: number; rect: Rect };
 
-/** Σ gte(t,from)·lt(t,to)·value(rect): a value that follows the segments. */
+/** value(rect) while t is in one of the placements (in order, apart), else 0: a balanced tree, its depth log2 of their number. */
 function piecewise(placements: Placement[], value: (rect: Rect) => string): string {
   if (placements.length === 0) return '0';
-  return placements.map(({ from, to, rect }) => `gte(t,${seconds(from)})*lt(t,${seconds(to)})*(${value(rect)})`).join('+');
+  if (placements.length === 1) {
+    const { from, to, rect } = placements[0]!;
+    return `gte(t,${seconds(from)})*lt(t,${seconds(to)})*(${value(rect)})`;
+  }
+  const middle = Math.floor(placements.length / 2);
+  return `if(lt(t,${seconds(placements[middle]!.from)}),${piecewise(placements.slice(0, middle), value)},${piecewise(placements.slice(middle), value)})`;
 }
 
 const shownAt = (placements: Placement[]) => (placements.length ? `gt(${piecewise(placements, () => '1')},0)` : '0');

@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { compose, composeCommand, pictureFilters, type ComposeJob } from '../../src/recording/compose.js';
 import { IvfWriter, WavWriter } from '../../src/recording/containers.js';
 import { layoutSegments, type Presence } from '../../src/recording/layout.js';
-import { frameAt, probe } from '../../testkit/media-probe.js';
+import { brightness, frameAt, probe } from '../../testkit/media-probe.js';
 import { vp8Frames } from '../helpers/recording-media.js';
 import { QUICK } from '../helpers/timeouts.js';
 
@@ -114,4 +114,25 @@ test("a recordings directory with : ' , ; [ ] and a backslash in its path compos
   const composeJob = await job(work);
   await compose(composeJob);
   assert.ok(Math.abs((await probe(composeJob.output)).durationSeconds - 2) < 0.15);
+});
+
+test('a layout that changed hundreds of times composes, each picture where its segments put it', QUICK, async () => {
+  const work = await workDir('many-segments');
+  const composeJob = await job(work);
+  // p1's camera (never extracted) goes on and off every 5 ms: 400 segments for everyone; p0's camera shows for the first second only.
+  const flicker: [number, number][] = Array.from({ length: 200 }, (_, i) => [i * 10, i * 10 + 5]);
+  const segments = layoutSegments(
+    people(2000),
+    [
+      { trackId: '1-camera', peerId: 'p0', source: 'camera', intervals: [[0, 1000]] },
+      { trackId: '2-camera', peerId: 'p1', source: 'camera', intervals: flicker },
+    ],
+    2000,
+  );
+  assert.ok(segments.length >= 400, `${segments.length} segments`);
+  await compose({ ...composeJob, segments });
+  const tile = segments[0]!.tiles[0]!.rect;
+  const centre = { x: tile.x + tile.width / 2 - 20, y: tile.y + tile.height / 2 - 20, width: 40, height: 40 };
+  assert.ok(brightness(await frameAt(composeJob.output, 0.5), centre) > 80, "p0's camera shows in the first second");
+  assert.ok(brightness(await frameAt(composeJob.output, 1.5), centre) < 50, "p0's tile is empty after it");
 });
