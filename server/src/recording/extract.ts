@@ -4,7 +4,7 @@
  * and starting at its first frame. The caller learns where on the
  * recording's clock (ms from its start) the file begins. Media placed well
  * outside the recording is left out: a sender's timestamp that jumped would
- * otherwise put a packet hours away, and the gap be written as silence.
+ * otherwise put a packet hours away, and the gap would be written as silence.
  */
 import { createDecoder } from '../audio/codecs.js';
 import { readCapture } from './capture-file.js';
@@ -21,7 +21,7 @@ export interface ExtractedTrack {
   durationMs: number;
 }
 
-/** Media sync places this far before the recording's start (its error; taps open after the start) is still kept. */
+/** Media that sync places up to this far before the recording's start is kept (sync's error: taps open after the start). */
 const EARLY_TOLERANCE_MS = 1_000;
 
 const withinRecording = (atMs: number, endMs: number) => atMs >= -EARLY_TOLERANCE_MS && atMs <= endMs;

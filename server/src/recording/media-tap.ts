@@ -3,10 +3,11 @@
  * PlainTransport on the room's first router sends a consumer's RTP and RTCP
  * (multiplexed) to a UDP socket on the loopback, and every packet from that
  * transport is handed to the listeners as it comes. The recorder writes them
- * down; the live stream relays them to ffmpeg. Keyframes are asked for when the tap opens,
- * when a listener asks, and (at most once a second) after a lost packet or
- * when a picture that is not paused stops coming (a simulcast sender that
- * dropped the layer we take: mediasoup moves to another from a keyframe).
+ * down; the live stream relays them to ffmpeg. Keyframes are asked for when
+ * the tap opens, when a listener asks, and (at most once a second) after a
+ * lost packet or when a picture that is not paused stops coming (a simulcast
+ * sender that dropped the layer we take: mediasoup moves to another from a
+ * keyframe).
  */
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
