@@ -31,7 +31,8 @@ export function registerRecordingRoutes(app: FastifyInstance, { dir, secret }: {
       }
       reply.header('cache-control', 'private, no-store');
       reply.header('content-disposition', `attachment; filename="parley-${recordingId}${path.extname(file)}"`);
-      return reply.sendFile(path.join(roomId, recordingId, file), path.resolve(dir));
+      // Without cacheControl: false, the file server would replace the header above with `public, max-age=0`, and shared caches could keep the recording.
+      return reply.sendFile(path.join(roomId, recordingId, file), path.resolve(dir), { cacheControl: false });
     },
   );
 }

@@ -12,6 +12,8 @@ import { isRtcp } from './media-tap.js';
 
 const HEADER_BYTES = 11;
 const READ_CHUNK_BYTES = 1 << 20;
+/** Past this much waiting for the disk (a stalled volume), the capture fails rather than holding the media in memory. */
+const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 export interface CapturedPacket {
   rtcp: boolean;
@@ -36,6 +38,10 @@ export class CaptureWriter {
 
   write(packet: Buffer, arrivalMs: number): void {
     if (this.failure || packet.length > 0xffff) return;
+    if (this.stream.writableLength > MAX_PENDING_BYTES) {
+      this.failure = new Error('the disk did not keep up with the media');
+      return;
+    }
     const header = Buffer.allocUnsafe(HEADER_BYTES);
     header.writeUInt8(isRtcp(packet) ? 2 : 1, 0);
     header.writeUInt16BE(packet.length, 1);

@@ -5,10 +5,13 @@
  *
  * The filter graph is written to a file, not the command line: names reach
  * it only as paths to text files drawn with expansion off, so nothing a
- * participant types can change the graph. Every position is a sum of
- * `gte(t,a)*lt(t,b)*value` terms over the segments, which ffmpeg evaluates
- * per frame, so one graph follows every change of layout. Expressions sit in
- * single quotes, where the graph's separators are plain characters.
+ * participant types can change the graph. Every position is a function of
+ * time over the segments, which ffmpeg evaluates per frame, so one graph
+ * follows every change of layout: a binary search of `if(lt(t,…),…,…)`
+ * down to `gte(t,a)*lt(t,b)*value`, since ffmpeg refuses an expression of
+ * about a hundred terms in a row (a meeting's hundredth change of layout).
+ * Expressions sit in single quotes, where the graph's separators are plain
+ * characters.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -36,15 +39,25 @@ export interface ComposeJob {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
-/** A path inside a filter graph, in single quotes (recording directories with a quote are refused by the config). */
-const quoted = (file: string) => `'${file}'`;
+/**
+ * A path as a filter's option inside the graph. ffmpeg unquotes twice: once
+ * splitting the graph (at [ ] , ;), then splitting the filter's options (at
+ * : and =). So the path is quoted for the second and escaped for the first;
+ * any directory name then works.
+ */
+const graphPath = (file: string) => `'${file.replaceAll("'", "'\\''")}'`.replace(/[\\'[\],;]/g, '\\$&');
 
 type Placement = { from: number; to: number; rect: Rect };
 
-/** Σ gte(t,from)·lt(t,to)·value(rect): a value that follows the segments. */
+/** value(rect) while t is in one of the placements (in order, apart), else 0: a balanced tree, its depth log2 of their number. */
 function piecewise(placements: Placement[], value: (rect: Rect) => string): string {
   if (placements.length === 0) return '0';
-  return placements.map(({ from, to, rect }) => `gte(t,${seconds(from)})*lt(t,${seconds(to)})*(${value(rect)})`).join('+');
+  if (placements.length === 1) {
+    const { from, to, rect } = placements[0]!;
+    return `gte(t,${seconds(from)})*lt(t,${seconds(to)})*(${value(rect)})`;
+  }
+  const middle = Math.floor(placements.length / 2);
+  return `if(lt(t,${seconds(placements[middle]!.from)}),${piecewise(placements.slice(0, middle), value)},${piecewise(placements.slice(middle), value)})`;
 }
 
 const shownAt = (placements: Placement[]) => (placements.length ? `gt(${piecewise(placements, () => '1')},0)` : '0');
@@ -66,7 +79,7 @@ function placements(segments: Segment[]) {
   return { videos, names };
 }
 
-const FONT = existsSync(FONT_FILE) ? `fontfile=${quoted(FONT_FILE)}` : `font='Sans'`;
+const FONT = existsSync(FONT_FILE) ? `fontfile=${graphPath(FONT_FILE)}` : `font='Sans'`;
 
 /**
  * The filters that draw the picture on the canvas `canvasLabel`: each video
@@ -104,7 +117,7 @@ export async function pictureFilters(
     const x = piecewise(places, (rect) => `${rect.x}+8`);
     const y = piecewise(places, (rect) => `${rect.y}+${rect.height}-34`);
     lines.push(
-      `[${canvas}]drawtext=${FONT}:textfile=${quoted(file)}:expansion=none:fontsize=22:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=6:x='${x}':y='${y}':enable='${shownAt(places)}'[canvas${step}]`,
+      `[${canvas}]drawtext=${FONT}:textfile=${graphPath(file)}:expansion=none:fontsize=22:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=6:x='${x}':y='${y}':enable='${shownAt(places)}'[canvas${step}]`,
     );
     canvas = `canvas${step++}`;
   }

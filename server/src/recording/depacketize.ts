@@ -3,7 +3,9 @@
  * (RFC 6184, packetization mode 1). A frame is the payloads of consecutive
  * packets with one timestamp, up to the marker bit; a frame with a missing
  * packet is dropped, and so is everything after it until the next keyframe,
- * since it would decode against a picture that is not there.
+ * since it would decode against a picture that is not there. So is a frame
+ * larger than any real one: a sender that never ends a frame cannot make
+ * this process hold it without bound.
  */
 
 export interface VideoFrame {
@@ -87,6 +89,9 @@ const H264: Codec = {
   },
 };
 
+/** Far above any real frame (a 4K keyframe is a few hundred kB). */
+const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
 export function depacketizerFor(mimeType: string): FrameAssembler | undefined {
   switch (mimeType.toLowerCase()) {
     case 'video/vp8':
@@ -100,6 +105,7 @@ export function depacketizerFor(mimeType: string): FrameAssembler | undefined {
 
 export class FrameAssembler {
   private parts: Buffer[] = [];
+  private bytes = 0;
   private timestamp: number | undefined;
   private broken = false;
   private lastSequence: number | undefined;
@@ -114,8 +120,9 @@ export class FrameAssembler {
     const newFrame = packet.timestamp !== this.timestamp;
     if (newFrame) {
       // A new frame began before the old one's marker: the old one lost its end.
-      if (this.parts.length > 0) this.waitingForKeyframe = true;
+      if (this.parts.length > 0 || this.broken) this.waitingForKeyframe = true;
       this.parts = [];
+      this.bytes = 0;
       this.timestamp = packet.timestamp;
       this.broken = false;
     }
@@ -125,20 +132,20 @@ export class FrameAssembler {
       if (!newFrame) this.broken = true;
     }
     const piece = this.codec.payload(packet.payload);
-    if (!piece) {
-      this.broken = true;
-      return undefined;
-    }
-    if (this.parts.length === 0 && !piece.starts) this.broken = true;
-    this.parts.push(piece.data);
-    if (!packet.marker) return undefined;
-    const data = Buffer.concat(this.parts);
+    this.bytes += piece?.data.length ?? 0;
+    if (!piece || (this.parts.length === 0 && !piece.starts) || this.bytes > MAX_FRAME_BYTES) this.broken = true;
+    // A broken frame is dropped whole: nothing of it is kept meanwhile.
+    if (!piece || this.broken) this.parts = [];
+    else this.parts.push(piece.data);
+    if (!piece || !packet.marker) return undefined;
+    const parts = this.parts;
     this.parts = [];
     this.timestamp = undefined;
     if (this.broken) {
       this.waitingForKeyframe = true;
       return undefined;
     }
+    const data = Buffer.concat(parts);
     const keyframe = this.codec.isKeyframe(data);
     if (this.waitingForKeyframe && !keyframe) return undefined;
     this.waitingForKeyframe = false;

@@ -2,7 +2,9 @@
  * A capture turned into a file ffmpeg can read with exact timing: video
  * frames into IVF, audio decoded into WAV, each placed by its RTP timestamp
  * and starting at its first frame. The caller learns where on the
- * recording's clock (ms from its start) the file begins.
+ * recording's clock (ms from its start) the file begins. Media placed well
+ * outside the recording is left out: a sender's timestamp that jumped would
+ * otherwise put a packet hours away, and the gap would be written as silence.
  */
 import { createDecoder } from '../audio/codecs.js';
 import { readCapture } from './capture-file.js';
@@ -18,6 +20,11 @@ export interface ExtractedTrack {
   startMs: number;
   durationMs: number;
 }
+
+/** Media that sync places up to this far before the recording's start is kept (sync's error: taps open after the start). */
+const EARLY_TOLERANCE_MS = 1_000;
+
+const withinRecording = (atMs: number, endMs: number) => atMs >= -EARLY_TOLERANCE_MS && atMs <= endMs;
 
 /** Packets of a capture with unwrapped timestamps (sender reports unwrap along, as when the capture was measured). */
 async function* rtpPackets(capture: string) {
@@ -35,18 +42,27 @@ async function* rtpPackets(capture: string) {
 /**
  * Video frames into IVF, from the first keyframe on. `offsetMs` maps media
  * time to this process's clock (see track-sync.ts); `originMs` is the
- * recording's start on that clock.
+ * recording's start on that clock; `endMs` is its end on its own clock
+ * (its length).
  */
-export async function extractVideo(capture: string, codec: TapCodec, offsetMs: number, originMs: number, path: string): Promise<ExtractedTrack | undefined> {
+export async function extractVideo(
+  capture: string,
+  codec: TapCodec,
+  offsetMs: number,
+  originMs: number,
+  endMs: number,
+  path: string,
+): Promise<ExtractedTrack | undefined> {
   const assembler = depacketizerFor(codec.mimeType);
   if (!assembler) return undefined;
   let writer: IvfWriter | undefined;
   let firstMs = 0;
-  let lastMs = 0;
+  let lastMs = -Infinity;
   for await (const packet of rtpPackets(capture)) {
     const frame = assembler.push(packet);
     if (!frame) continue;
     const atMs = (frame.timestamp * 1000) / codec.clockRate + offsetMs - originMs;
+    if (!withinRecording(atMs, endMs)) continue;
     if (!writer) {
       const size = vp8Size(frame.data) ?? { width: 1280, height: 720 };
       writer = await IvfWriter.create(path, codec.mimeType.toLowerCase() === 'video/vp8' ? 'VP80' : 'H264', size.width, size.height);
@@ -66,7 +82,14 @@ export async function extractVideo(capture: string, codec: TapCodec, offsetMs: n
 const LATE_TOLERANCE_MS = 5;
 
 /** Audio decoded to mono WAV at the codec's rate, every packet at its timestamp's place, silence in gaps. */
-export async function extractAudio(capture: string, codec: TapCodec, offsetMs: number, originMs: number, path: string): Promise<ExtractedTrack | undefined> {
+export async function extractAudio(
+  capture: string,
+  codec: TapCodec,
+  offsetMs: number,
+  originMs: number,
+  endMs: number,
+  path: string,
+): Promise<ExtractedTrack | undefined> {
   const phoneCodec = audioCodec(codec.mimeType);
   if (!phoneCodec) return undefined;
   const decoder = createDecoder(phoneCodec, 48000);
@@ -76,12 +99,14 @@ export async function extractAudio(capture: string, codec: TapCodec, offsetMs: n
   let firstMs = 0;
   try {
     for await (const packet of rtpPackets(capture)) {
+      const atMs = (packet.timestamp * 1000) / codec.clockRate + offsetMs - originMs;
+      if (!withinRecording(atMs, endMs)) continue;
       const pcm = decoder.decode(packet.payload);
       if (!pcm) continue;
       if (!writer) {
         writer = await WavWriter.create(path, rate);
         firstTimestamp = packet.timestamp;
-        firstMs = (packet.timestamp * 1000) / codec.clockRate + offsetMs - originMs;
+        firstMs = atMs;
       }
       const position = Math.round(((packet.timestamp - firstTimestamp) * rate) / codec.clockRate);
       // A duplicate or a packet too late for its place is dropped; a gap becomes silence.

@@ -104,7 +104,7 @@ export async function finishRecording(dir: string, onProgress?: (fraction: numbe
   for (const [index, track] of usable.entries()) {
     const extract = track.kind === 'video' ? extractVideo : extractAudio;
     const file = path.join(work, `${track.trackId}.${track.kind === 'video' ? 'ivf' : 'wav'}`);
-    const result = await extract(capture(track), track.codec, offsets[index]!, origin, file);
+    const result = await extract(capture(track), track.codec, offsets[index]!, origin, durationMs, file);
     if (result) extracted.set(track.trackId, result);
   }
   const videos: VideoTrack[] = usable

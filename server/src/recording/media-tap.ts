@@ -1,12 +1,13 @@
 /**
  * One producer of a meeting, received by this process: a mediasoup
  * PlainTransport on the room's first router sends a consumer's RTP and RTCP
- * (multiplexed) to a UDP socket on the loopback, and every packet is handed
- * to the listeners as it comes. The recorder writes them down; the live
- * stream relays them to ffmpeg. Keyframes are asked for when the tap opens,
- * when a listener asks, and (at most once a second) after a lost packet or
- * when a picture that is not paused stops coming (a simulcast sender that
- * dropped the layer we take: mediasoup moves to another from a keyframe).
+ * (multiplexed) to a UDP socket on the loopback, and every packet from that
+ * transport is handed to the listeners as it comes. The recorder writes them
+ * down; the live stream relays them to ffmpeg. Keyframes are asked for when
+ * the tap opens, when a listener asks, and (at most once a second) after a
+ * lost packet or when a picture that is not paused stops coming (a simulcast
+ * sender that dropped the layer we take: mediasoup moves to another from a
+ * keyframe).
  */
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
@@ -70,7 +71,11 @@ export class MediaTap extends EventEmitter<{ packet: [packet: Buffer, arrivalMs:
     private readonly socket: dgram.Socket,
   ) {
     super();
-    socket.on('message', (packet) => this.receive(packet));
+    // Any local process may send to a loopback port: only the PlainTransport's packets are the producer's.
+    const { localAddress, localPort } = transport.tuple;
+    socket.on('message', (packet, from) => {
+      if (from.port === localPort && from.address === localAddress) this.receive(packet);
+    });
     consumer.on('producerpause', () => this.emit('paused', true));
     consumer.on('producerresume', () => {
       this.emit('paused', false);

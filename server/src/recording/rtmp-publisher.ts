@@ -6,16 +6,22 @@
  * drops the connection, ffmpeg exits and is started again after 1 s, then
  * 2, 4, up to 15 s (back to 1 s after a minute connected); what the composer
  * sends meanwhile is dropped, and the new connection starts at the next
- * keyframe (every 2 s), whose headers come with it.
+ * keyframe (every 2 s), whose headers come with it. A server that stops
+ * answering counts as dropped. RTMPS checks the server's certificate (ffmpeg
+ * does not by default), so the stream key goes only to the real server; nor
+ * does the key reach the log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { FastifyBaseLogger } from 'fastify';
+import { redactStreamTarget } from '../webhooks/events.js';
 
 const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 15_000;
 const STABLE_MS = 60_000;
 /** Past this much waiting in ffmpeg's pipe (a stalled connection), chunks are dropped rather than queued. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** A connection that takes or gives nothing this long (a server that went silent) is dropped. */
+const SILENT_SERVER_MS = 10_000;
 
 export class RtmpPublisher {
   private child: ChildProcess | undefined;
@@ -31,9 +37,9 @@ export class RtmpPublisher {
 
   start(): void {
     if (this.stopped) return;
-    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostats', '-f', 'mpegts', '-i', 'pipe:0', '-c', 'copy', '-f', 'flv', '-flvflags', 'no_duration_filesize', this.url], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const args = ['-hide_banner', '-loglevel', 'error', '-nostats', '-f', 'mpegts', '-i', 'pipe:0', '-c', 'copy'];
+    args.push('-tls_verify', '1', '-rw_timeout', String(SILENT_SERVER_MS * 1000), '-f', 'flv', '-flvflags', 'no_duration_filesize', this.url);
+    const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });
     this.child = child;
     this.startedAt = performance.now();
     child.stdin!.on('error', () => {});
@@ -43,7 +49,9 @@ export class RtmpPublisher {
       if (this.child === child) this.child = undefined;
       if (this.stopped) return;
       if (performance.now() - this.startedAt > STABLE_MS) this.backoffMs = FIRST_BACKOFF_MS;
-      this.logger.warn({ code, error: errors.trim().split('\n').at(-1), retryInMs: this.backoffMs }, 'the live stream lost its server; connecting again');
+      // ffmpeg names the URL in its errors; the log gets it without its key.
+      const error = errors.trim().split('\n').at(-1)?.replaceAll(this.url, redactStreamTarget(this.url));
+      this.logger.warn({ code, error, retryInMs: this.backoffMs }, 'the live stream lost its server; connecting again');
       this.retry = setTimeout(() => this.start(), this.backoffMs);
       this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
     });
