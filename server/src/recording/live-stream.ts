@@ -47,7 +47,12 @@ interface PictureInput {
   pipe: Writable;
   firstTimestamp?: number;
   firstAtMs?: number;
+  /** Frames are being dropped (ffmpeg fell behind) until a keyframe finds room again. */
+  skipping?: boolean;
 }
+
+/** Past this much of one picture waiting in ffmpeg's pipe, its frames are dropped until a keyframe, rather than queued. */
+const MAX_QUEUED_PICTURE_BYTES = 8 * 1024 * 1024;
 
 export class LiveStream {
   readonly id = randomUUID();
@@ -138,6 +143,13 @@ export class LiveStream {
     if (!input || (input.firstTimestamp === undefined && !frame.keyframe)) return;
     input.firstTimestamp ??= frame.timestamp;
     input.firstAtMs ??= performance.now() - this.runStartedAt;
+    if (input.pipe.writableLength > MAX_QUEUED_PICTURE_BYTES) {
+      if (!input.skipping) tap.requestKeyFrame();
+      input.skipping = true;
+      return;
+    }
+    if (input.skipping && !frame.keyframe) return;
+    input.skipping = false;
     const elapsed = ((frame.timestamp - input.firstTimestamp) >>> 0) / tap.codec.clockRate;
     input.pipe.write(ivfFrame(frame.data, input.firstAtMs + elapsed * 1000));
   }

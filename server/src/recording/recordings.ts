@@ -25,7 +25,7 @@ import type { RecordingInfo } from '../protocol/messages.js';
 import type { WebhookEvent } from '../webhooks/events.js';
 import { finishRecording, INFO_FILE, OUTPUT_FILE, type RecordingSummary } from './finish-recording.js';
 import { LiveStream } from './live-stream.js';
-import { CAPTURE_DIR, RoomRecorder } from './room-recorder.js';
+import { CAPTURE_DIR, HEARTBEAT_MS, RoomRecorder } from './room-recorder.js';
 import { checkStreamTarget } from './stream-target.js';
 import { TIMELINE_FILE } from './timeline.js';
 
@@ -52,10 +52,12 @@ export interface RecordingsOptions {
 }
 
 const SWEEP_INTERVAL_MS = 3_600_000;
-/** A recording nobody has written to for this long, and not finished, was abandoned by its node. */
-const STALE_MS = 5 * 60_000;
+/** A recording nobody has written to for this long (its timeline is renewed every minute while it runs), and not finished, was abandoned by its node. */
+const STALE_MS = 5 * HEARTBEAT_MS;
 /** Held while a node finishes a recording. */
 const LOCK_FILE = 'finishing.lock';
+/** Written when a recording cannot be finished: its raw files are kept (until retention) and it is not tried again. */
+const FAILED_FILE = 'failed.txt';
 /** A lock older than this belonged to a node that died finishing. */
 const STALE_LOCK_MS = 60 * 60_000;
 
@@ -170,6 +172,10 @@ export class Recordings implements Egress<Meeting> {
       const watchdog = setInterval(() => {
         if (meeting.roster.headcount() > 0) emptySince = undefined;
         else if (Date.now() - (emptySince ??= Date.now()) >= EMPTY_MEETING_MS) stopAll();
+        // A disk filling up ends the recording while what it holds can still be finished.
+        void this.freeBytes().then((free) => {
+          if (free !== undefined && free < this.options.minFreeBytes) void this.stopRecording(meeting.id, 'the server ran low on disk space; the recording stopped, and what it holds is kept');
+        });
       }, EMPTY_CHECK_MS);
       watchdog.unref();
       entry = {
@@ -241,6 +247,7 @@ export class Recordings implements Egress<Meeting> {
         const roomId = path.basename(path.dirname(dir));
         report({ type: 'recording.failed', data: { roomId, recordingId: id, reason: 'the recording could not be finished; its raw files are kept on the server' } });
         if (meeting && !meeting.closed) meeting.recordingFailed('the recording could not be finished; its raw files are kept on the server');
+        await writeFile(path.join(dir, FAILED_FILE), error instanceof Error ? error.message : String(error)).catch(() => {});
       } finally {
         await rm(lock, { force: true });
       }
@@ -276,7 +283,7 @@ export class Recordings implements Egress<Meeting> {
    */
   private async interrupted(dir: string): Promise<boolean> {
     if ([...this.running.values()].some((entry) => entry.recorder?.dir === dir)) return false;
-    if (existsSync(path.join(dir, INFO_FILE))) return false;
+    if (existsSync(path.join(dir, INFO_FILE)) || existsSync(path.join(dir, FAILED_FILE))) return false;
     const lock = await stat(path.join(dir, LOCK_FILE)).catch(() => undefined);
     if (lock && Date.now() - lock.mtimeMs < STALE_LOCK_MS) return false;
     if (lock) await rm(path.join(dir, LOCK_FILE), { force: true });
@@ -296,7 +303,8 @@ export class Recordings implements Egress<Meeting> {
       for (const id of await readdir(path.join(this.options.dir, room)).catch(() => [])) {
         const dir = path.join(this.options.dir, room, id);
         const summary = await this.summary(dir);
-        if (summary && summary.startedAt < cutoff) {
+        const failedAt = summary ? undefined : await stat(path.join(dir, FAILED_FILE)).then((info) => info.mtimeMs, () => undefined);
+        if ((summary && summary.startedAt < cutoff) || (failedAt !== undefined && failedAt < cutoff)) {
           await rm(dir, { recursive: true, force: true });
           this.options.logger.info({ roomId: room, recordingId: id }, 'recording deleted after the retention period');
         } else if (!summary && (await this.interrupted(dir).catch(() => false))) {
@@ -307,6 +315,11 @@ export class Recordings implements Egress<Meeting> {
       // The room's directory goes with its last recording.
       await rmdir(path.join(this.options.dir, room)).catch(() => {});
     }
+  }
+
+  /** Free space where recordings go, if the file system says. */
+  private freeBytes(): Promise<number | undefined> {
+    return statfs(this.options.dir).then((info) => info.bavail * info.bsize, () => undefined);
   }
 
   /** Refuses a start past this node's limit of recordings or streams. */
@@ -320,7 +333,7 @@ export class Recordings implements Egress<Meeting> {
   private async assertSpace(): Promise<void> {
     const { dir, minFreeBytes } = this.options;
     await mkdir(dir, { recursive: true });
-    const free = await statfs(dir).then((info) => info.bavail * info.bsize, () => undefined);
+    const free = await this.freeBytes();
     if (free !== undefined && free < minFreeBytes) {
       throw new SignallingError('unavailable', 'the server is low on disk space for recordings; ask its operator to free some');
     }

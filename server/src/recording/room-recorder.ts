@@ -6,7 +6,7 @@
  * makes the files afterwards from what is on disk, so a crash loses at most
  * the last moments.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Meeting } from '../meeting/meeting.js';
@@ -16,10 +16,16 @@ import { MeetingTaps } from './meeting-taps.js';
 import { TIMELINE_FILE, TimelineWriter } from './timeline.js';
 
 export const CAPTURE_DIR = 'capture';
+/** The timeline's modification time is renewed this often while recording, so a quiet recording (everyone muted) never looks abandoned. */
+export const HEARTBEAT_MS = 60_000;
+/** Streams one person may add to one recording (each becomes an input of the composition): past it, new ones are left out. */
+const TRACKS_PER_PERSON = 32;
 
 export class RoomRecorder {
   private readonly writers = new Set<CaptureWriter>();
   private trackCount = 0;
+  private readonly tracksOf = new Map<string, number>();
+  private readonly heartbeat: NodeJS.Timeout;
   private stopped = false;
   private failed = false;
   private readonly timeline: TimelineWriter;
@@ -37,6 +43,11 @@ export class RoomRecorder {
     this.taps.on('person', (peerId, name) => this.timeline.add({ type: 'peer', at: Date.now(), peerId, name }));
     this.taps.on('left', (peerId) => this.timeline.add({ type: 'peerLeft', at: Date.now(), peerId }));
     this.taps.on('tap', (tap) => this.record(tap));
+    this.heartbeat = setInterval(() => {
+      const now = new Date();
+      void utimes(path.join(dir, TIMELINE_FILE), now, now).catch(() => {});
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   static async start(
@@ -57,6 +68,7 @@ export class RoomRecorder {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.heartbeat);
     this.taps.stop();
     await Promise.all([...this.writers].map((writer) => writer.close()));
     this.timeline.add({ type: 'stopped', at: Date.now() });
@@ -64,6 +76,13 @@ export class RoomRecorder {
 
   private record(tap: MediaTap): void {
     const { source } = tap;
+    const count = (this.tracksOf.get(source.peerId) ?? 0) + 1;
+    this.tracksOf.set(source.peerId, count);
+    if (count > TRACKS_PER_PERSON) {
+      if (count === TRACKS_PER_PERSON + 1) this.logger.warn({ peerId: source.peerId }, 'one person started too many streams; the recording leaves out their new ones');
+      tap.close();
+      return;
+    }
     const trackId = `${++this.trackCount}-${source.source}`;
     const writer = new CaptureWriter(path.join(this.dir, CAPTURE_DIR, `${trackId}.rtp`));
     this.writers.add(writer);
