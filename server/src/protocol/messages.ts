@@ -102,6 +102,17 @@ export const RecordingInfo = strict({
   sizeBytes: Type.Integer({ minimum: 0, description: 'The size of the file.' }),
   url: Type.String({ maxLength: 2048, pattern: '^(https?://[^\\s]+|/[^\\s]*)$', description: 'A signed download link, absolute or relative to this server.' }),
   expiresAt: Type.Integer({ minimum: 0, description: 'When the link stops working, in milliseconds since 1970.' }),
+  tracks: Type.Optional(
+    Type.Array(
+      strict({
+        name: CloneType(DisplayName, { description: 'Whose track it is.' }),
+        source: MediaSource,
+        startSeconds: Type.Number({ minimum: 0, description: 'Where the track begins, from the start of the recording.' }),
+        url: Type.String({ maxLength: 2048, pattern: '^(https?://[^\\s]+|/[^\\s]*)$', description: 'A signed download link to the track (video as Matroska, audio as WAV).' }),
+      }),
+      { maxItems: 512, description: "Each person's audio and video apart, when the recording was asked to keep them." },
+    ),
+  ),
 });
 export type RecordingInfo = Static<typeof RecordingInfo>;
 

@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { MediaSource } from '../protocol/messages.js';
 import { compose } from './compose.js';
 import { extractAudio, extractVideo, type ExtractedTrack } from './extract.js';
 import { layoutSegments, type Presence, type VideoTrack } from './layout.js';
@@ -22,6 +23,12 @@ const run = promisify(execFile);
 
 export const OUTPUT_FILE = 'recording.mp4';
 export const INFO_FILE = 'info.json';
+export const MANIFEST_FILE = 'manifest.json';
+
+/** `manifest.json`: each kept track, whose it is, and where it begins (seconds from the recording's start). */
+export interface Manifest {
+  tracks: { file: string; peerId: string; name: string; source: MediaSource; kind: 'audio' | 'video'; startSeconds: number; durationSeconds: number }[];
+}
 const WORK_DIR = 'work';
 const TRACKS_DIR = 'tracks';
 
@@ -135,7 +142,7 @@ export async function finishRecording(dir: string, onProgress?: (fraction: numbe
 async function keepTracks(dir: string, tracks: TrackEvent[], extracted: Map<string, ExtractedTrack>, events: TimelineEvent[]): Promise<void> {
   await mkdir(path.join(dir, TRACKS_DIR), { recursive: true });
   const names = new Map(events.filter((event) => event.type === 'peer').map((event) => [event.peerId, event.name]));
-  const manifest = [];
+  const manifest: Manifest['tracks'] = [];
   for (const track of tracks) {
     const file = extracted.get(track.trackId);
     if (!file) continue;
@@ -146,12 +153,12 @@ async function keepTracks(dir: string, tracks: TrackEvent[], extracted: Map<stri
     manifest.push({
       file: `${TRACKS_DIR}/${name}`,
       peerId: track.peerId,
-      name: names.get(track.peerId) ?? '',
+      name: names.get(track.peerId) ?? 'Someone',
       source: track.source,
       kind: track.kind,
       startSeconds: file.startMs / 1000,
       durationSeconds: file.durationMs / 1000,
     });
   }
-  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ tracks: manifest }, null, 2));
+  await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ tracks: manifest } satisfies Manifest, null, 2));
 }

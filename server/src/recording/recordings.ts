@@ -23,7 +23,7 @@ import type { Meeting } from '../meeting/meeting.js';
 import { SignallingError } from '../protocol/errors.js';
 import type { RecordingInfo } from '../protocol/messages.js';
 import type { WebhookEvent } from '../webhooks/events.js';
-import { finishRecording, INFO_FILE, OUTPUT_FILE, type RecordingSummary } from './finish-recording.js';
+import { finishRecording, INFO_FILE, MANIFEST_FILE, OUTPUT_FILE, type Manifest, type RecordingSummary } from './finish-recording.js';
 import { LiveStream } from './live-stream.js';
 import { CAPTURE_DIR, HEARTBEAT_MS, RoomRecorder } from './room-recorder.js';
 import { checkStreamTarget } from './stream-target.js';
@@ -148,7 +148,8 @@ export class Recordings implements Egress<Meeting> {
       .filter((summary): summary is RecordingSummary => summary !== undefined)
       .sort((a, b) => b.startedAt - a.startedAt)
       .slice(0, 100)
-      .map((summary) => this.describe(summary, false));
+      .map((summary) => this.describe(summary, false))
+      .reduce<Promise<RecordingInfo[]>>(async (all, next) => [...(await all), await next], Promise.resolve([]));
   }
 
   /** Stops everything, waiting for captures to close (finishing goes on in the background of a next start). */
@@ -234,12 +235,12 @@ export class Recordings implements Egress<Meeting> {
           lastLogged = fraction;
           logger.info({ dir, done: `${Math.round(fraction * 100)} %` }, 'finishing a recording');
         });
-        const info = this.describe(summary, true);
+        const info = await this.describe(summary, true);
         report({
           type: 'recording.finished',
           data: { roomId: summary.roomId, recordingId: summary.id, url: info.url, durationSeconds: summary.durationSeconds, sizeBytes: summary.sizeBytes, expiresAt: new Date(info.expiresAt).toISOString() },
         });
-        if (meeting && !meeting.closed) meeting.recordingReady(this.describe(summary, false));
+        if (meeting && !meeting.closed) meeting.recordingReady(await this.describe(summary, false));
         logger.info({ dir, seconds: summary.durationSeconds, bytes: summary.sizeBytes, repaired: summary.repaired }, 'recording ready');
       } catch (error) {
         logger.error({ err: error, dir }, 'a recording could not be finished');
@@ -254,17 +255,23 @@ export class Recordings implements Egress<Meeting> {
     }).finally(() => this.waitingToFinish--);
   }
 
-  /** A recording as hosts see it: `absolute` links for webhooks, root-relative ones for the page. */
-  private describe(summary: RecordingSummary, absolute: boolean): RecordingInfo {
+  /** A recording as hosts see it, with its per-track files if it kept them: `absolute` links for webhooks, root-relative ones for the page. */
+  private async describe(summary: RecordingSummary, absolute: boolean): Promise<RecordingInfo> {
     const expiresAt = Date.now() + this.options.linkTtlHours * 3_600_000;
-    const link = signPath(this.options.secret, `/recordings/${summary.roomId}/${summary.id}/${OUTPUT_FILE}`, expiresAt);
+    const link = (file: string) => {
+      const signed = signPath(this.options.secret, `/recordings/${summary.roomId}/${summary.id}/${file}`, expiresAt);
+      return absolute ? new URL(signed, this.options.publicBase()).toString() : signed;
+    };
+    const dir = path.join(this.options.dir, summary.roomId, summary.id);
+    const manifest = await readFile(path.join(dir, MANIFEST_FILE), 'utf8').then((text) => JSON.parse(text) as Manifest, () => undefined);
     return {
       id: summary.id,
       startedAt: summary.startedAt,
       durationSeconds: summary.durationSeconds,
       sizeBytes: summary.sizeBytes,
-      url: absolute ? new URL(link, this.options.publicBase()).toString() : link,
+      url: link(OUTPUT_FILE),
       expiresAt: Math.floor(expiresAt / 1000) * 1000,
+      ...(manifest ? { tracks: manifest.tracks.map((track) => ({ name: track.name, source: track.source, startSeconds: Math.max(0, track.startSeconds), url: link(track.file) })) } : {}),
     };
   }
 

@@ -9,7 +9,7 @@
  * and when someone leaves.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -82,13 +82,21 @@ test('a 20-second, three-person meeting with a screen share and a departure beco
   assert.equal(response.status, 200);
   const file = path.join(dir, 'downloaded.mp4');
   await writeFile(file, Buffer.from(await response.arrayBuffer()));
+  // And each person's tracks apart, each by its own signed link.
   const [recording] = await meeting.parley.recordings!.recordings(room.id);
-  const manifest = JSON.parse(await readFile(path.join(dir, room.id, recording!.id, 'manifest.json'), 'utf8')) as { tracks: { name: string; source: string }[] };
   assert.deepEqual(
-    manifest.tracks.map(({ name, source }) => `${name} ${source}`).sort(),
+    recording!.tracks?.map(({ name, source }) => `${name} ${source}`).sort(),
     ['Bob camera', 'Bob mic', 'Bob screen', 'Bob screen-audio', 'Carol camera', 'Carol mic', 'Hostess camera', 'Hostess mic'],
     'one file per track, for editing',
   );
+  const carolsCamera = recording!.tracks!.find(({ name, source }) => name === 'Carol' && source === 'camera')!;
+  const track = await fetch(new URL(carolsCamera.url, meeting.parley.url), { signal: AbortSignal.timeout(30_000) });
+  assert.equal(track.status, 200);
+  const trackFile = path.join(dir, 'carol-camera.mkv');
+  await writeFile(trackFile, Buffer.from(await track.arrayBuffer()));
+  const carolsTrack = await probe(trackFile);
+  assert.deepEqual(carolsTrack.streams.map((stream) => stream.type), ['video']);
+  assert.ok(Math.abs(carolsCamera.startSeconds + carolsTrack.durationSeconds - carolLeftAt) < 1.5, 'her camera ends when she left');
   const { durationSeconds, streams } = await probe(file);
   assert.ok(Math.abs(durationSeconds - recorded) < 1, `the file lasts ${durationSeconds} s, the recording ran ${recorded} s`);
   assert.deepEqual(streams.map((stream) => stream.type).sort(), ['audio', 'video']);
