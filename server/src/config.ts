@@ -116,7 +116,7 @@ export const ConfigSchema = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 1024,
-      pattern: "^[^'\\n]+$",
+      pattern: '^[^\\n]+$',
       description: 'Where recordings are kept (relative to the working directory unless absolute): one directory per recording, with its MP4, and with per-track files when asked for. Default: PARLEY_DATA_DIR/recordings. Several nodes should share it (a mounted volume), so that any node serves any download.',
     }),
   ),

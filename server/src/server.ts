@@ -15,7 +15,7 @@ import { turnCredentials } from './auth/turn-credentials.js';
 import { SingleNode, type Cluster } from './cluster/cluster.js';
 import { RedisCluster } from './cluster/redis-cluster.js';
 import { RoomLinks } from './cluster/room-links.js';
-import { ConfigError, type Config } from './config.js';
+import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { registerInternalRoutes } from './http/internal-routes.js';
 import { MeetingControl } from './http/meeting-control.js';
@@ -171,8 +171,6 @@ async function startRecordings(
   logger: FastifyBaseLogger,
 ): Promise<Recordings | undefined> {
   if (!config.PARLEY_RECORDING_ENABLED) return undefined;
-  // ffmpeg's filter graphs name files in single quotes.
-  if (dir.includes("'")) throw new ConfigError(`the recordings directory may not contain a quote: ${dir}`);
   if (!(await Recordings.toolsPresent())) {
     logger.warn('ffmpeg is not on PATH: meetings cannot be recorded or streamed (install ffmpeg, or set PARLEY_RECORDING_ENABLED=false to silence this)');
     return undefined;
