@@ -17,7 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { writeToneWav } from './audio-analysis.js';
-import { freePort, randomPortRange } from './ports.js';
+import { freePort, freePortPair, randomPortRange } from './ports.js';
 import { TestProcess } from './processes.js';
 import { nextEvent, withDeadline } from './wait.js';
 
@@ -87,7 +87,8 @@ export class Baresip {
   }
 
   static async start(options: BaresipOptions = {}): Promise<Baresip> {
-    const sipPort = options.sipPort ?? (await freePort());
+    // baresip also listens for SIP over TLS on the port after.
+    const sipPort = options.sipPort ?? (await freePortPair());
     const controlPort = await freePort();
     const user = options.user ?? 'phone';
     const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-baresip-'));

@@ -17,6 +17,31 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Whether a TCP port on 127.0.0.1 can be listened on now. */
+async function tcpPortFree(port: number): Promise<boolean> {
+  const server = net.createServer();
+  const listening = new Promise<boolean>((resolve) => {
+    server.once('listening', () => resolve(true));
+    server.once('error', () => resolve(false));
+  });
+  server.listen(port, '127.0.0.1');
+  const free = await listening;
+  if (free) {
+    server.close();
+    await nextEvent(server, 'close', 5_000, `port ${port} to be released`);
+  }
+  return free;
+}
+
+/** Two consecutive free TCP ports, P and P + 1 (a SIP phone's plain and TLS ports); returns P. */
+export async function freePortPair(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freePort();
+    if (port < 65535 && (await tcpPortFree(port + 1))) return port;
+  }
+  throw new Error('no two consecutive free ports in 20 tries');
+}
+
 /** A random range of `size` + 1 ports (a relay's, or media ports), clear of the ephemeral ports the OS hands out and of the default media range. */
 export function randomPortRange(size = 200): { min: number; max: number } {
   const min = 50_000 + Math.floor(Math.random() * 5_000);

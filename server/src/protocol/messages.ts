@@ -106,7 +106,7 @@ export const RecordingInfo = strict({
     Type.Array(
       strict({
         name: CloneType(DisplayName, { description: 'Whose track it is.' }),
-        source: MediaSource,
+        source: CloneType(MediaSource, { description: 'What the track is: a microphone, a camera, a screen or its sound.' }),
         startSeconds: Type.Number({ minimum: 0, description: 'Where the track begins, from the start of the recording.' }),
         url: Type.String({ maxLength: 2048, pattern: '^(https?://[^\\s]+|/[^\\s]*)$', description: 'A signed download link to the track (video as Matroska, audio as WAV).' }),
       }),
