@@ -15,7 +15,7 @@ import type { types } from 'mediasoup';
 import type { MediaSource } from '../protocol/messages.js';
 
 /** What taps accept: what every router offers, without RTX, FEC or header extensions (nothing here repairs or reads them). */
-export const TAP_CAPABILITIES: types.RtpCapabilities = {
+const TAP_CAPABILITIES: types.RtpCapabilities = {
   codecs: [
     { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 111, rtcpFeedback: [] },
     { kind: 'audio', mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, preferredPayloadType: 0, rtcpFeedback: [] },
