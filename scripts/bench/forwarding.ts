@@ -24,18 +24,10 @@ import path from 'node:path';
 import { Bot } from '../load/bot.js';
 import { createLoadRoom } from '../load/run-load.js';
 import { summariseProfile, type ProfileSummary } from './cpu-profile.js';
-import { saveResults, sleep } from './results.js';
+import { positiveInteger, saveResults, sleep } from './results.js';
 import { startBareServer, startParleyServer, type ServerUnderTest } from './servers.js';
 import { spread } from './spread.js';
 import { byThreadName, threadDelta, treeThreads, type ThreadCpu } from './thread-cpu.js';
-
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not "${text}"`);
-  return value;
-}
 
 const publishers = positiveInteger('FORWARD_PUBLISHERS', 2);
 const subscribers = positiveInteger('FORWARD_SUBSCRIBERS', 6);

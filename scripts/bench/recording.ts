@@ -40,15 +40,7 @@ import { bundleRecorderPage, servePage } from './chromium-recorder.js';
 import { RecordedMeeting, SENDERS } from './recorded-meeting.js';
 import type { RecordingCheck } from './recording-checks.js';
 import { beyond, recordWithChromium, recordWithParley, total, type ChromiumRound, type ParleyRound, type RoundSettings } from './recording-rounds.js';
-import { median, saveResults, sleep } from './results.js';
-
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not "${text}"`);
-  return value;
-}
+import { median, positiveInteger, saveResults, sleep } from './results.js';
 
 const rounds = positiveInteger('ROUNDS', 3);
 const seconds = positiveInteger('SECONDS', 30);

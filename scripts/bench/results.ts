@@ -22,3 +22,12 @@ export const percentile = (values: number[], p: number) => {
 };
 
 export { sleep } from '../../server/testkit/wait.js';
+
+/** A benchmark setting from the environment: a whole number of at least 1, or `fallback` when unset. */
+export function positiveInteger(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not "${text}"`);
+  return value;
+}

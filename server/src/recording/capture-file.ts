@@ -21,6 +21,9 @@ export interface CapturedPacket {
   packet: Buffer;
 }
 
+/** How long closing waits for the disk. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
 export class CaptureWriter {
   private readonly stream: WriteStream;
   private failure: Error | undefined;
@@ -50,8 +53,19 @@ export class CaptureWriter {
     this.bytes += HEADER_BYTES + packet.length;
   }
 
+  /** Flushes and closes; a disk that takes no more for CLOSE_TIMEOUT_MS is given up on (the error says so), so stopping never hangs. */
   close(): Promise<void> {
-    return new Promise((resolve) => this.stream.end(resolve));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.failure ??= new Error('the disk did not take the end of the recording');
+        this.stream.destroy();
+        resolve();
+      }, CLOSE_TIMEOUT_MS);
+      this.stream.end(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 

@@ -89,7 +89,7 @@ export class RoomRecorder {
     this.timeline.add({ type: 'track', at: Date.now(), trackId, peerId: source.peerId, source: source.source, kind: tap.kind, codec: tap.codec, paused: tap.paused });
     tap.on('packet', (packet, arrivalMs) => {
       writer.write(packet, arrivalMs);
-      if (writer.error) this.fail(`the recording could not be written: ${writer.error.message}`);
+      if (writer.error) this.fail('the recording could not be written to disk; what it holds is kept', writer.error);
     });
     tap.on('paused', (paused) => this.timeline.add({ type: 'paused', at: Date.now(), trackId, paused }));
     tap.once('closed', () => {
@@ -100,10 +100,11 @@ export class RoomRecorder {
     });
   }
 
-  private fail(reason: string): void {
+  /** `reason` is for the hosts, in Parley's words; the system's own error goes to the log only. */
+  private fail(reason: string, cause: Error): void {
     if (this.stopped || this.failed) return;
     this.failed = true;
-    this.logger.error({ recordingId: this.id, reason }, 'recording failed');
+    this.logger.error({ recordingId: this.id, err: cause }, 'recording failed');
     this.onFailure(reason);
   }
 }
