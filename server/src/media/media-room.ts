@@ -68,6 +68,8 @@ export interface MediaRoomEvents {
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   private readonly peers = new Map<string, PeerMedia>();
   private readonly piped = new Map<string, PipedProducer>();
+  /** Media made for viewers only (the WHEP mix): never announced, never offered to participants. */
+  private readonly forViewers = new Map<string, types.Producer>();
   private readonly assignments = new Map<PeerMedia, Promise<types.Router>>();
   /** Transports and producers being created, so concurrent requests cannot make two of one kind. */
   private readonly creating = new Set<string>();
@@ -171,7 +173,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   /** The participant's transport in `direction`: the one it has, or a new one. */
   async createTransport(peerId: string, direction: Direction): Promise<ResponseData<'createWebRtcTransport'>> {
     const peer = this.member(peerId);
-    if (peer.link !== 'webrtc') throw new SignallingError('invalid_state', 'this participant does not use WebRTC');
+    if (peer.link === 'direct') throw new SignallingError('invalid_state', 'this participant does not use WebRTC');
     const existing = peer.transports.get(direction);
     if (existing?.type === 'webrtc') return describeTransport(existing);
     const key = `${peerId}:${direction}`;
@@ -241,6 +243,45 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if (request.source === 'mic') await this.listenTo(producer, peerId);
     this.emit('producerAdded', event);
     return producer.id;
+  }
+
+  /**
+   * A viewer receives exactly what it is given: one producer on the m-line
+   * `mid` of its offer, flowing at once (a WHEP player resumes nothing).
+   */
+  async consumeAs(peerId: string, producerId: string, mid: string): Promise<types.Consumer> {
+    const peer = this.member(peerId);
+    const transport = peer.transports.get('recv');
+    if (peer.link !== 'viewer' || !transport || !peer.router) throw new SignallingError('invalid_state', 'this viewer has no receive transport');
+    const consumer = await media(async () => {
+      await this.group.ensureIn(producerId, peer.router!);
+      return transport.consume({ producerId, rtpCapabilities: peer.rtpCapabilities, mid, paused: false });
+    });
+    if (peer.closed) consumer.close();
+    peer.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
+    return consumer;
+  }
+
+  /** Media for viewers only, sent into a direct participant's send transport (see `forViewers`). */
+  async produceForViewers(peerId: string, kind: 'audio' | 'video', rtpParameters: types.RtpParameters): Promise<types.Producer> {
+    const peer = this.member(peerId);
+    const transport = peer.transports.get('send');
+    if (peer.link !== 'direct' || !transport) throw new SignallingError('invalid_state', 'media for viewers needs a direct transport');
+    const producer = await media(() => transport.produce({ kind, rtpParameters }));
+    this.forViewers.set(producer.id, producer);
+    this.group.addProducer(producer, peer.router!);
+    producer.observer.once('close', () => this.forViewers.delete(producer.id));
+    return producer;
+  }
+
+  /** Every video of the room here, this node's people's and piped in from others. */
+  videos(): ProducerEvent[] {
+    const local = [...this.peers.values()].flatMap((peer) =>
+      [...peer.producers.values()].filter(({ producer }) => producer.kind === 'video').map(({ producer, source }) => ({ peerId: peer.peerId, producerId: producer.id, source })),
+    );
+    const piped = [...this.piped.values()].filter(({ producer }) => producer.kind === 'video').map(({ producer, peerId, source }) => ({ peerId, producerId: producer.id, source }));
+    return [...local, ...piped];
   }
 
   /** Every other participant starts receiving this producer. */
@@ -445,7 +486,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   private async consume(peer: PeerMedia, producerPeerId: string, producer: types.Producer, source: MediaSource): Promise<void> {
     const transport = peer.transports.get('recv');
     const { rtpCapabilities, router } = peer;
-    if (!transport || !router || producer.closed || peer.consumedProducerIds.has(producer.id)) return;
+    if (peer.link === 'viewer' || !transport || !router || producer.closed || peer.consumedProducerIds.has(producer.id)) return;
     peer.consumedProducerIds.add(producer.id);
     let consumer: types.Consumer;
     try {

@@ -8,8 +8,12 @@ import type { types } from 'mediasoup';
 import type { MediaSource, NotificationData, NotificationMethod } from '../protocol/messages.js';
 
 export type Direction = 'send' | 'recv';
-/** How the participant's media reaches this node. */
-export type MediaLink = 'webrtc' | 'direct';
+/**
+ * How the participant's media reaches this node: a browser's WebRTC, a
+ * phone's DirectTransports, or a viewer's WebRTC that receives only what it
+ * is given (see MediaRoom.consumeAs), not everything the room has.
+ */
+export type MediaLink = 'webrtc' | 'direct' | 'viewer';
 export type Notify = <M extends NotificationMethod>(method: M, data: NotificationData<M>) => void;
 
 export interface PeerProducer {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Credentials } from '../auth/credentials.js';
+import type { CredentialClaims, Credentials } from '../auth/credentials.js';
 import { checkPassword } from '../auth/room-password.js';
 import type { MediaRoom, ProducerEvent } from '../media/media-room.js';
 import { SignallingError } from '../protocol/errors.js';
@@ -26,6 +26,7 @@ import type {
   ResponseData,
   Role,
   RoomSettings,
+  StreamKeyInfo,
 } from '../protocol/messages.js';
 import type { IceConfig } from '../rtc/ice-config.js';
 import type { Peer } from '../roster/peer.js';
@@ -38,6 +39,7 @@ import { LobbyNotices } from './lobby-notices.js';
 import type { PhoneBridge } from './phone-bridge.js';
 import type { MeetingRecords } from './records.js';
 import type { RoomLimit } from './room-limits.js';
+import { streamCredentialId, type StreamKeys } from './stream-keys.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type HostCommand = 'admit' | 'deny' | 'promote' | 'mute' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'remove';
@@ -92,7 +94,12 @@ export interface MeetingDeps {
   phones: PhoneBridge | undefined;
   /** Present when this server records and streams. */
   egress: Egress<Meeting> | undefined;
+  /** The keys WHIP publishers present. */
+  streamKeys: StreamKeys;
 }
+
+/** What a WHEP player is called where viewers are listed. */
+const VIEWER_NAME = 'WHEP viewer';
 
 /** People from one address who may wait in one meeting's lobby at once. */
 const WAITING_PER_ADDRESS = 3;
@@ -150,6 +157,11 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     return this.isClosed;
   }
 
+  /** The room's stream keys, for its hosts (see `endStreamOf` for revoking a live one). */
+  get streamKeys(): StreamKeys {
+    return this.deps.streamKeys;
+  }
+
   /** A peer as everyone else sees it. */
   info(peer: Peer): PeerInfo {
     return {
@@ -159,6 +171,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       handRaised: peer.handRaised,
       producers: this.media.producersOf(peer.id),
       ...(peer.phone ? { phone: true as const } : {}),
+      ...(peer.kind === 'stream' ? { stream: true as const } : {}),
     };
   }
 
@@ -224,6 +237,38 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     }
     await this.enter(peer, admission.role, capabilities, record);
     return 'joined';
+  }
+
+  /**
+   * A WHIP publisher with one of the room's stream keys: a host's invitation
+   * made in advance, so it enters at once, lobby and lock or not, under the
+   * key's label. A second session with the same key replaces the first.
+   */
+  async joinAsStream(peer: Peer, key: StreamKeyInfo): Promise<void> {
+    const record = await this.deps.records.room();
+    if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
+    peer.identify(key.label, streamCredentialId(key.id), false);
+    await this.enter(peer, 'participant', this.media.router.rtpCapabilities, record);
+  }
+
+  /**
+   * A WHEP player with a viewer token a host made: it enters at once, lobby
+   * and lock or not, and receives what `capabilities` (its offer) can take.
+   */
+  async joinAsViewer(peer: Peer, claims: CredentialClaims, capabilities: types.RtpCapabilities): Promise<void> {
+    const [record, revoked] = await Promise.all([this.deps.records.room(), this.deps.records.isRevoked(claims.sub)]);
+    if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
+    if (revoked) throw new SignallingError('credential_revoked', 'a host turned this viewer away');
+    peer.identify(VIEWER_NAME, claims.sub, false);
+    await this.enter(peer, 'participant', capabilities, record);
+  }
+
+  /** A revoked stream key's stream ends, here or on the node that serves it. */
+  async endStreamOf(keyId: string): Promise<void> {
+    const credentialId = streamCredentialId(keyId);
+    const local = this.roster.joined().filter((peer) => peer.credentialId === credentialId);
+    const remote = this.roster.remote.byCredential(credentialId);
+    await Promise.all([...local.map((peer) => peer.id), ...(remote ? [remote.info.id] : [])].map((peerId) => this.removeByServer(peerId)));
   }
 
   /** A host calls a phone into this meeting (see PhoneBridge.dialOut). */
@@ -330,10 +375,21 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
    * is `joined`: connecting a transport needs that state.
    */
   private async prepareMedia(peer: Peer, capabilities: types.RtpCapabilities) {
-    if (peer.phone) {
-      this.media.add(peer.id, capabilities, peer.notify, 'direct');
-      await this.media.openDirect(peer.id);
-      return undefined;
+    switch (peer.kind) {
+      case 'phone':
+        this.media.add(peer.id, capabilities, peer.notify, 'direct');
+        await this.media.openDirect(peer.id);
+        return undefined;
+      case 'stream':
+        this.media.add(peer.id, capabilities, peer.notify);
+        await this.media.createTransport(peer.id, 'send');
+        return undefined;
+      case 'viewer':
+        this.media.add(peer.id, capabilities, peer.notify, 'viewer');
+        await this.media.createTransport(peer.id, 'recv');
+        return undefined;
+      case 'browser':
+        break;
     }
     this.media.add(peer.id, capabilities, peer.notify);
     const [send, recv] = await Promise.all([this.media.createTransport(peer.id, 'send'), this.media.createTransport(peer.id, 'recv')]);

@@ -22,6 +22,7 @@ import type { Egress } from './egress.js';
 import type { PhoneBridge } from './phone-bridge.js';
 import { MeetingRecords } from './records.js';
 import { RoomLimits } from './room-limits.js';
+import { StreamKeys } from './stream-keys.js';
 
 export interface MeetingsDeps {
   store: RoomStore;
@@ -54,11 +55,14 @@ export class Meetings {
   private readonly byRoom = new Map<string, Promise<Meeting>>();
   private readonly openHooks: OpenHook[] = [];
   private readonly limits = new RoomLimits();
+  readonly streamKeys: StreamKeys;
 
   private phones: PhoneBridge | undefined;
   private egress: Egress<Meeting> | undefined;
 
-  constructor(private readonly deps: MeetingsDeps) {}
+  constructor(private readonly deps: MeetingsDeps) {
+    this.streamKeys = new StreamKeys(deps.store, deps.nodeId);
+  }
 
   /** Meetings opened from now on offer dial-in to hosts and dial-out through `bridge`. */
   usePhoneBridge(bridge: PhoneBridge): void {
@@ -180,6 +184,7 @@ export class Meetings {
       logger: child,
       phones: this.phones,
       egress: this.egress,
+      streamKeys: this.streamKeys,
     });
     try {
       for (const hook of this.openHooks) await hook(meeting);

@@ -12,7 +12,7 @@
  *   dropped best-effort and expires with the room otherwise.
  */
 import type { ChatMessage, Role } from '../protocol/messages.js';
-import type { EgressKind, ParticipantRecord, RoomRecord, RoomSettings, RoomStore } from '../store/room-store.js';
+import type { EgressKind, ParticipantRecord, RoomRecord, RoomSettings, RoomStore, StreamKeyRecord } from '../store/room-store.js';
 import { CHAT_HISTORY_SIZE } from '../protocol/limits.js';
 
 export class MeetingRecords {
@@ -55,6 +55,15 @@ export class MeetingRecords {
 
   revoke(credentialId: string): Promise<void> {
     return this.store.revokeCredential(this.roomId, credentialId);
+  }
+
+  /** See RoomStore.addStreamKey. */
+  addStreamKey(key: StreamKeyRecord, max: number): Promise<boolean | undefined> {
+    return this.store.addStreamKey(this.roomId, key, max);
+  }
+
+  removeStreamKey(keyId: string): Promise<boolean> {
+    return this.store.removeStreamKey(this.roomId, keyId);
   }
 
   /** The room's settings after the change; undefined if the meeting is gone. */

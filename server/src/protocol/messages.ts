@@ -62,6 +62,8 @@ export const PeerInfo = strict({
   producers: Type.Array(ProducerInfo),
   /** Present (true) for someone who dialled in or was called by telephone. */
   phone: Type.Optional(Type.Literal(true)),
+  /** A stream published over WHIP (OBS, an encoder), shown like a screen share. */
+  stream: Type.Optional(Type.Literal(true)),
 });
 export type PeerInfo = Static<typeof PeerInfo>;
 
@@ -115,6 +117,16 @@ export const RecordingInfo = strict({
   ),
 });
 export type RecordingInfo = Static<typeof RecordingInfo>;
+
+/** A key a WHIP publisher presents; the key itself is only in the answer that creates it. */
+export const StreamKeyInfo = strict({
+  id: CloneType(Id, { description: 'The key, for revoking it.' }),
+  label: CloneType(DisplayName, { description: 'The name the stream has on the stage.' }),
+  createdAt: Type.Integer({ minimum: 0, description: 'When it was created, in milliseconds since 1970.' }),
+});
+export type StreamKeyInfo = Static<typeof StreamKeyInfo>;
+/** A whole stream key: `<id>.<secret>`, the bearer token of `POST /whip/<room>`. */
+export const StreamKeySecret = Type.String({ pattern: '^[A-Za-z0-9_-]{12}\\.[A-Za-z0-9_-]{43}$', description: 'The bearer token for POST /whip/<room>. Shown once.' });
 
 export const ChatMessage = strict({
   id: Id,
@@ -270,6 +282,13 @@ export const Requests = {
   /** Streams the composite picture and mixed sound to an RTMP(S) URL, reconnecting if it drops. */
   startStreaming: { request: strict({ url: StreamTarget }), response: Empty },
   stopStreaming: { request: Empty, response: Empty },
+  /** A key for publishing into this meeting over WHIP (OBS, an encoder), named for the stage. */
+  createStreamKey: { request: strict({ label: DisplayName }), response: strict({ streamKey: StreamKeyInfo, key: StreamKeySecret }) },
+  listStreamKeys: { request: Empty, response: strict({ streamKeys: Type.Array(StreamKeyInfo, { maxItems: 100 }) }) },
+  /** The key publishes no more, and a stream it is publishing ends. */
+  revokeStreamKey: { request: strict({ keyId: Id }), response: Empty },
+  /** A token for watching this meeting over WHEP (`POST /whep/<room>`), valid as long as a meeting credential. */
+  createViewerToken: { request: Empty, response: strict({ token: Credential }) },
   /**
    * Calls a phone into the meeting: a SIP URI or a telephone number, placed
    * through the server's trunk. Only destinations on the operator's

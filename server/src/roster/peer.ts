@@ -13,6 +13,13 @@ import type { Notify } from '../media/peer-media.js';
 
 export type PeerState = 'connected' | 'waiting' | 'joined' | 'closed';
 
+/**
+ * What is on the other end: a browser (Parley's page or the load
+ * generator), a telephone call, a WHIP publisher (OBS, an encoder), or a
+ * WHEP player.
+ */
+export type PeerKind = 'browser' | 'phone' | 'stream' | 'viewer';
+
 const TRANSITIONS: Record<PeerState, readonly PeerState[]> = {
   connected: ['waiting', 'joined', 'closed'],
   waiting: ['joined', 'closed'],
@@ -45,10 +52,14 @@ export class Peer {
     connection: Connection,
     /** The client's address, for limits per address. */
     readonly address = '',
-    /** A telephone call (the phone bridge is its connection), not a browser. */
-    readonly phone = false,
+    readonly kind: PeerKind = 'browser',
   ) {
     this.connection = connection;
+  }
+
+  /** A telephone call: the phone bridge is its connection. */
+  get phone(): boolean {
+    return this.kind === 'phone';
   }
 
   get state(): PeerState {

@@ -17,7 +17,11 @@ type HostMethod =
   | 'stopRecording'
   | 'listRecordings'
   | 'startStreaming'
-  | 'stopStreaming';
+  | 'stopStreaming'
+  | 'createStreamKey'
+  | 'listStreamKeys'
+  | 'revokeStreamKey'
+  | 'createViewerToken';
 
 function targeted<M extends TargetedMethod & RequestMethod>(command: HostCommand): Handler<M> {
   return {
@@ -117,6 +121,40 @@ export const hostHandlers: HandlerTable<HostMethod> = {
     async run(session) {
       await (await session.attachedMeeting()).stopEgress('streaming');
       return done;
+    },
+  },
+  createStreamKey: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session, { label }) {
+      const meeting = await session.attachedMeeting();
+      return { data: await meeting.streamKeys.create(meeting.id, label) };
+    },
+  },
+  listStreamKeys: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session) {
+      const meeting = await session.attachedMeeting();
+      return { data: { streamKeys: await meeting.streamKeys.list(meeting.id) } };
+    },
+  },
+  revokeStreamKey: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session, { keyId }) {
+      const meeting = await session.attachedMeeting();
+      await meeting.streamKeys.revoke(meeting.id, keyId);
+      await meeting.endStreamOf(keyId);
+      return done;
+    },
+  },
+  createViewerToken: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session) {
+      const meeting = await session.attachedMeeting();
+      return { data: { token: await session.deps.credentials.issue(meeting.id, 'viewer') } };
     },
   },
   endMeeting: {

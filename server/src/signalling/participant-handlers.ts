@@ -25,6 +25,10 @@ type ParticipantMethod = Exclude<
   | 'listRecordings'
   | 'startStreaming'
   | 'stopStreaming'
+  | 'createStreamKey'
+  | 'listStreamKeys'
+  | 'revokeStreamKey'
+  | 'createViewerToken'
 >;
 
 export const participantHandlers: HandlerTable<ParticipantMethod> = {

@@ -9,12 +9,14 @@ import {
   type RoomRecord,
   type RoomSettings,
   type RoomStore,
+  type StreamKeyRecord,
 } from './room-store.js';
 
 interface RoomEntry {
   room: RoomRecord;
   participants: Map<string, ParticipantRecord>;
   revoked: Set<string>;
+  streamKeys: StreamKeyRecord[];
   chat: ChatMessage[];
   touchedAt: number;
 }
@@ -35,7 +37,7 @@ export class MemoryRoomStore implements RoomStore {
       if (this.pins.has(room.dialInPin)) throw new DialInPinTaken();
       this.pins.set(room.dialInPin, room.id);
     }
-    this.rooms.set(room.id, { room: { ...room }, participants: new Map(), revoked: new Set(), chat: [], touchedAt: Date.now() });
+    this.rooms.set(room.id, { room: { ...room }, participants: new Map(), revoked: new Set(), streamKeys: [], chat: [], touchedAt: Date.now() });
   }
 
   private sweep(): void {
@@ -113,6 +115,25 @@ export class MemoryRoomStore implements RoomStore {
 
   async isCredentialRevoked(roomId: string, credentialId: string): Promise<boolean> {
     return this.rooms.get(roomId)?.revoked.has(credentialId) ?? false;
+  }
+
+  async addStreamKey(roomId: string, key: StreamKeyRecord, max: number): Promise<boolean | undefined> {
+    const keys = this.rooms.get(roomId)?.streamKeys;
+    if (!keys) return undefined;
+    if (keys.length >= max) return false;
+    keys.push({ ...key });
+    return true;
+  }
+
+  async removeStreamKey(roomId: string, keyId: string): Promise<boolean> {
+    const keys = this.rooms.get(roomId)?.streamKeys ?? [];
+    const index = keys.findIndex((key) => key.id === keyId);
+    if (index >= 0) keys.splice(index, 1);
+    return index >= 0;
+  }
+
+  async listStreamKeys(roomId: string): Promise<StreamKeyRecord[]> {
+    return (this.rooms.get(roomId)?.streamKeys ?? []).map((key) => ({ ...key }));
   }
 
   async appendChat(roomId: string, message: ChatMessage, keep: number): Promise<void> {

@@ -34,6 +34,7 @@ import {
   type RoomRecord,
   type RoomSettings,
   type RoomStore,
+  type StreamKeyRecord,
 } from './room-store.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
@@ -58,16 +59,17 @@ local function expiresAt() return nowMs() + ${ROOM_TTL_SECONDS * 1000} end`;
 // A participant in: every key of the room lives on, the PIN's and the index entry among them.
 const ADD_PARTICIPANT = `${CLOCK}
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ${ROOM_TTL_SECONDS}) end
+for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ${ROOM_TTL_SECONDS}) end
 local pin = redis.call('HGET', KEYS[1], 'dialInPin')
 if pin then redis.call('EXPIRE', ARGV[3] .. pin, ${PIN_TTL_SECONDS}) end
-redis.call('ZADD', KEYS[5], 'XX', expiresAt(), ARGV[4])
+redis.call('ZADD', KEYS[6], 'XX', expiresAt(), ARGV[4])
 return 1`;
 const keysOf = (id: string) => ({
   room: roomKey(id),
   participants: `${roomKey(id)}:participants`,
   revoked: `${roomKey(id)}:revoked`,
   chat: `${roomKey(id)}:chat`,
+  streamKeys: `${roomKey(id)}:stream-keys`,
 });
 
 // Creates the room unless its id (0) or its PIN (-1) is taken, and lists it in the index (pruned of expired rooms).
@@ -91,11 +93,19 @@ if pin then
   local pinKey = ARGV[1] .. pin
   if redis.call('GET', pinKey) == ARGV[2] then redis.call('DEL', pinKey) end
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-redis.call('ZREM', KEYS[5], ARGV[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('ZREM', KEYS[6], ARGV[2])
 return 1`;
 
 // Updates settings (ARGV[2..] in pairs) only if the room (id ARGV[1]) exists, and returns the whole hash.
+// Adds a stream key (1) unless the room is gone (-1) or has ARGV[3] keys already (0).
+const ADD_STREAM_KEY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ${ROOM_TTL_SECONDS})
+return 1`;
+
 const UPDATE_ROOM = `${CLOCK}
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 for i = 2, #ARGV - 1, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
@@ -217,7 +227,7 @@ export class RedisRoomStore implements RoomStore {
       const keys = keysOf(roomId);
       // Revocations and chat live as long as the room, however long ago they were made.
       await this.client.eval(ADD_PARTICIPANT, {
-        keys: [keys.room, keys.participants, keys.revoked, keys.chat, ROOMS_KEY],
+        keys: [keys.room, keys.participants, keys.revoked, keys.chat, keys.streamKeys, ROOMS_KEY],
         arguments: [participant.peerId, JSON.stringify(participant), `${PREFIX}pin:`, roomId],
       });
     });
@@ -243,6 +253,23 @@ export class RedisRoomStore implements RoomStore {
 
   async isCredentialRevoked(roomId: string, credentialId: string): Promise<boolean> {
     return this.reach(async () => Boolean(await this.client.sIsMember(keysOf(roomId).revoked, credentialId)));
+  }
+
+  async addStreamKey(roomId: string, key: StreamKeyRecord, max: number): Promise<boolean | undefined> {
+    const { room, streamKeys } = keysOf(roomId);
+    const added = await this.reach(() => this.client.eval(ADD_STREAM_KEY, { keys: [room, streamKeys], arguments: [key.id, JSON.stringify(key), String(max)] }));
+    return added === -1 ? undefined : added === 1;
+  }
+
+  async removeStreamKey(roomId: string, keyId: string): Promise<boolean> {
+    return this.reach(async () => (await this.client.hDel(keysOf(roomId).streamKeys, keyId)) === 1);
+  }
+
+  async listStreamKeys(roomId: string): Promise<StreamKeyRecord[]> {
+    return this.reach(async () => {
+      const keys = (await this.client.hVals(keysOf(roomId).streamKeys)).map((entry) => JSON.parse(entry) as StreamKeyRecord);
+      return keys.sort((a, b) => a.createdAt - b.createdAt);
+    });
   }
 
   async appendChat(roomId: string, message: ChatMessage, keep: number): Promise<void> {

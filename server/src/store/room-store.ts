@@ -41,6 +41,16 @@ export interface ParticipantRecord {
   joinedAt: number;
 }
 
+/** A host's key for publishing into the room over WHIP; only its hash is kept. */
+export interface StreamKeyRecord {
+  id: string;
+  /** The name the stream has on the stage ("OBS — Studio A"). */
+  label: string;
+  /** SHA-256 of the key's secret, hex. */
+  secretHash: string;
+  createdAt: number;
+}
+
 /** A live room as the management API lists it: its record and how many people it has. */
 export interface RoomListing {
   room: RoomRecord;
@@ -87,6 +97,12 @@ export interface RoomStore {
   /** A denied or removed person's credential stops working in this room. */
   revokeCredential(roomId: string, credentialId: string): Promise<void>;
   isCredentialRevoked(roomId: string, credentialId: string): Promise<boolean>;
+  /** Adds a stream key unless the room has `max` already: false then; undefined if there is no room. */
+  addStreamKey(roomId: string, key: StreamKeyRecord, max: number): Promise<boolean | undefined>;
+  /** Forgets a stream key; false if the room had no such key. */
+  removeStreamKey(roomId: string, keyId: string): Promise<boolean>;
+  /** The room's stream keys, oldest first. */
+  listStreamKeys(roomId: string): Promise<StreamKeyRecord[]>;
   /** Keeps the newest `keep` messages. */
   appendChat(roomId: string, message: ChatMessage, keep: number): Promise<void>;
   recentChat(roomId: string): Promise<ChatMessage[]>;

@@ -229,7 +229,7 @@ export class Telephony implements PhoneBridge {
   private async enterMeeting(answered: Answered, roomId: string, caller: string, invited: boolean, peerId: string = randomUUID()): Promise<void> {
     const { phone, dialog } = answered;
     const participant = new PhoneParticipant(phone, this.prompts, () => void dialog.hangUp(), this.deps.logger.child({ roomId, peerId }));
-    const peer = new Peer(peerId, participant, '', true);
+    const peer = new Peer(peerId, participant, '', 'phone');
     participant.peer = peer;
     try {
       const meeting = await this.deps.meetings.attach(roomId, peer);

@@ -76,6 +76,22 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
       assert.equal(await store.isCredentialRevoked(other.id, 'cred-1'), false);
     });
 
+    test('stream keys: at most the cap, listed oldest first, removed once, gone with their room', SERVER, async () => {
+      const room = newRoom();
+      await store.createRoom(room);
+      const key = (id: string, createdAt: number) => ({ id, label: `OBS ${id}`, secretHash: 'ab'.repeat(32), createdAt });
+      assert.equal(await store.addStreamKey(room.id, key('k2', 2), 2), true);
+      assert.equal(await store.addStreamKey(room.id, key('k1', 1), 2), true);
+      assert.equal(await store.addStreamKey(room.id, key('k3', 3), 2), false, 'the third key is over the cap');
+      assert.deepEqual(await store.listStreamKeys(room.id), [key('k1', 1), key('k2', 2)]);
+      assert.equal(await store.removeStreamKey(room.id, 'k1'), true);
+      assert.equal(await store.removeStreamKey(room.id, 'k1'), false);
+      assert.deepEqual(await store.listStreamKeys(room.id), [key('k2', 2)]);
+      assert.equal(await store.addStreamKey('no-such-room', key('k4', 4), 2), undefined);
+      await store.deleteRoom(room.id);
+      assert.deepEqual(await store.listStreamKeys(room.id), []);
+    });
+
     test('chat keeps the newest messages, oldest first', SERVER, async () => {
       const room = newRoom();
       await store.createRoom(room);
@@ -158,8 +174,9 @@ contract('RedisRoomStore', async () => new RedisRoomStore(client), (store) => {
     await store().addParticipant(room.id, person('a'));
     await store().appendChat(room.id, message(1), 5);
     await store().revokeCredential(room.id, 'cred-1');
+    await store().addStreamKey(room.id, { id: 'k', label: 'OBS', secretHash: 'ab'.repeat(32), createdAt: 1 }, 5);
     const keys = await client.keys(`parley:room:${room.id}*`);
-    assert.equal(keys.length, 4);
+    assert.equal(keys.length, 5);
     for (const key of keys) {
       const ttl = await client.ttl(key);
       assert.ok(ttl > 0 && ttl <= ROOM_TTL_SECONDS, `${key} expires (ttl ${ttl})`);

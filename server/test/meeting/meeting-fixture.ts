@@ -10,6 +10,7 @@ import { Credentials } from '../../src/auth/credentials.js';
 import type { MediaRoom, MediaRoomEvents, ProducerEvent } from '../../src/media/media-room.js';
 import { Meeting, type MeetingEvent } from '../../src/meeting/meeting.js';
 import type { Egress } from '../../src/meeting/egress.js';
+import { StreamKeys } from '../../src/meeting/stream-keys.js';
 import { MeetingRecords } from '../../src/meeting/records.js';
 import { RoomLimits } from '../../src/meeting/room-limits.js';
 import type { MediaSource, NotificationMethod, RequestData } from '../../src/protocol/messages.js';
@@ -105,6 +106,7 @@ export async function meetingFixture(
   const media = new StandInMedia();
   const meeting = new Meeting(id, media as unknown as MediaRoom, (await store.getRoom(id))!, {
     records: new MeetingRecords(store, id, 'node-test'),
+    streamKeys: new StreamKeys(store, 'node-test'),
     credentials,
     ice: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
     maxPeers: settings.maxPeers ?? 50,
