@@ -26,6 +26,18 @@ export const OPUS: PhoneCodec = { name: 'opus', clockRate: 48000, channels: 2 };
 
 export const FRAME_MS = 20;
 
+/** The codec of a mediasoup consumer's audio: G.711 by name, else Opus (all a router has). */
+export function codecOfMimeType(mimeType: string): PhoneCodec {
+  switch (mimeType.toLowerCase()) {
+    case 'audio/pcmu':
+      return PCMU;
+    case 'audio/pcma':
+      return PCMA;
+    default:
+      return OPUS;
+  }
+}
+
 /** Samples in one 20 ms frame at `sampleRate`. */
 export function frameSamples(sampleRate: number): number {
   return (sampleRate * FRAME_MS) / 1000;

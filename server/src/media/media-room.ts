@@ -63,6 +63,12 @@ export interface MediaRoomEvents {
   failed: [];
   /** A producer of a peer on another node is now piped in (see `inPrimary`). */
   pipedAdded: [ProducerEvent];
+  /**
+   * A participant's WebRTC transport connected, or ended (DTLS closed or
+   * failed, or ICE consent lapsed). Browsers are followed through their
+   * WebSocket instead; a WHIP or WHEP session has only this.
+   */
+  transportState: [{ peerId: string; state: 'connected' | 'ended' }];
 }
 
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
@@ -192,8 +198,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     }
     peer.transports.set(direction, transport);
     transport.on('dtlsstatechange', (state) => {
-      if (state === 'failed' || state === 'closed') this.logger.warn({ peerId, direction, state }, 'DTLS ended');
+      if (state === 'connected') this.emit('transportState', { peerId, state: 'connected' });
+      if (state === 'failed' || state === 'closed') {
+        this.logger.warn({ peerId, direction, state }, 'DTLS ended');
+        this.emit('transportState', { peerId, state: 'ended' });
+      }
     });
+    // ICE consent lapsed (mediasoup's 30 s without a STUN check): the other end is gone.
+    transport.on('icestatechange', (state) => state === 'disconnected' && this.emit('transportState', { peerId, state: 'ended' }));
     return describeTransport(transport);
   }
 

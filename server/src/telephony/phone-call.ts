@@ -6,7 +6,8 @@
  * 4733 in the RTP, or SIP INFO through `infoDigit`).
  */
 import { EventEmitter } from 'node:events';
-import { createDecoder, createEncoder, FRAME_MS, frameSamples, type AudioDecoder, type AudioEncoder, type PhoneCodec } from '../audio/codecs.js';
+import { FrameClock } from '../audio/frame-clock.js';
+import { createDecoder, createEncoder, frameSamples, type AudioDecoder, type AudioEncoder, type PhoneCodec } from '../audio/codecs.js';
 import { DtmfReceiver, parseDtmfInfo } from '../audio/dtmf.js';
 import { audioLevel, type AudioLevel } from '../audio/level.js';
 import { Mixer } from '../audio/mixer.js';
@@ -34,10 +35,9 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
   private readonly decoder: AudioDecoder;
   private readonly sender: RtpStream;
   private readonly dtmf = new DtmfReceiver();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly clock = new FrameClock((now) => this.tick(now));
   /** Who waits for the prompts to finish playing. */
   private drained: (() => void)[] = [];
-  private nextTickAt = 0;
   private onSpeech: SpeechHandler | undefined;
   /** When the phone's last packet came (or the call or its last offer began). */
   private heardAt = performance.now();
@@ -67,8 +67,7 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
 
   /** Starts the 20 ms clock: from now on the phone hears the mix. */
   start(): void {
-    this.nextTickAt = performance.now();
-    this.schedule();
+    this.clock.start();
   }
 
   /** A new offer in the call, with the same codec and payload type: hold (stop sending), resume, media moved, DTMF changed. */
@@ -91,7 +90,7 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
 
   /** Resolves once the prompts queued now have played (at once if the clock is not running). */
   drain(): Promise<void> {
-    if (!this.mixer.promptPlaying || !this.timer) return Promise.resolve();
+    if (!this.mixer.promptPlaying || !this.clock.running) return Promise.resolve();
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
@@ -102,8 +101,7 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
   }
 
   close(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clock.stop();
     for (const resolve of this.drained.splice(0)) resolve();
     this.socket.close();
     this.mixer.close();
@@ -112,23 +110,11 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> {
     this.removeAllListeners();
   }
 
-  /** Ticks on a drift-free 20 ms grid; a late timer catches up at once rather than slowing the stream. */
-  private schedule(): void {
-    this.nextTickAt += FRAME_MS;
-    this.timer = setTimeout(() => {
-      const now = performance.now();
-      // Far behind (a stalled process): skip ahead rather than burst.
-      if (now - this.nextTickAt > 5 * FRAME_MS) this.nextTickAt = now;
-      this.tick();
-      if (this.media.sends && !this.silenceReported && now - this.heardAt > this.mediaTimeoutMs) {
-        this.silenceReported = true;
-        this.emit('silent');
-      }
-      if (this.timer) this.schedule();
-    }, Math.max(0, this.nextTickAt - performance.now()));
-  }
-
-  private tick(): void {
+  private tick(now: number): void {
+    if (this.media.sends && !this.silenceReported && now - this.heardAt > this.mediaTimeoutMs) {
+      this.silenceReported = true;
+      this.emit('silent');
+    }
     const frame = this.mixer.tick();
     if (!this.mixer.promptPlaying) for (const resolve of this.drained.splice(0)) resolve();
     if (this.media.receives) this.socket.send(this.sender.next(this.encoder.encode(frame)));

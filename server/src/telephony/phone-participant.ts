@@ -11,7 +11,7 @@ import type { Meeting } from '../meeting/meeting.js';
 import type { RtpParameters } from '../protocol/mediasoup-schemas.js';
 import type { NotificationData, NotificationMethod } from '../protocol/messages.js';
 import type { Connection, Peer } from '../roster/peer.js';
-import type { PhoneCodec } from '../audio/codecs.js';
+import { codecOfMimeType, type PhoneCodec } from '../audio/codecs.js';
 import { rewriteRtp } from '../audio/rtp.js';
 import type { PhoneCall } from './phone-call.js';
 import type { Prompts } from './prompts.js';
@@ -117,7 +117,7 @@ export class PhoneParticipant implements Connection {
     const consumer = this.meeting.media.consumersOf(this.peer.id).find((candidate) => candidate.id === consumerId);
     if (!consumer) return;
     const codec = consumer.rtpParameters.codecs[0]!;
-    this.call.mixer.addInput(consumerId, codecOf(codec.mimeType), codec.payloadType);
+    this.call.mixer.addInput(consumerId, codecOfMimeType(codec.mimeType), codec.payloadType);
     consumer.on('rtp', (packet) => this.call.mixer.push(consumerId, packet, performance.now()));
     consumer.observer.once('close', () => this.call.mixer.removeInput(consumerId));
     await this.meeting.media.setConsumerPaused(this.peer.id, consumerId, false);
@@ -150,17 +150,6 @@ export class PhoneParticipant implements Connection {
 }
 
 const PAYLOAD_TYPES: Record<PhoneCodec['name'], number> = { PCMU: 0, PCMA: 8, opus: 100 };
-
-function codecOf(mimeType: string): PhoneCodec {
-  switch (mimeType.toLowerCase()) {
-    case 'audio/pcmu':
-      return { name: 'PCMU', clockRate: 8000, channels: 1 };
-    case 'audio/pcma':
-      return { name: 'PCMA', clockRate: 8000, channels: 1 };
-    default:
-      return { name: 'opus', clockRate: 48000, channels: 2 };
-  }
-}
 
 function producerParameters(codec: PhoneCodec, ssrc: number): types.RtpParameters {
   return {
