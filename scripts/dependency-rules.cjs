@@ -8,7 +8,7 @@
  *   media/
  *   roster/
  *   meeting/
- *   signalling/, telephony/, cluster/, recording/   (none imports another)
+ *   signalling/, telephony/, cluster/, recording/, whip/   (none imports another)
  *   http/
  *   server.ts, main.ts         (the composition root)
  */
@@ -19,7 +19,7 @@ const layers = [
   ['media/'],
   ['roster/'],
   ['meeting/'],
-  ['signalling/', 'telephony/', 'cluster/', 'recording/'],
+  ['signalling/', 'telephony/', 'cluster/', 'recording/', 'whip/'],
   ['http/'],
   ['server\\.ts$', 'main\\.ts$'],
 ];
@@ -39,10 +39,10 @@ module.exports = {
     ...layerRules,
     {
       name: 'ways-in-apart',
-      comment: 'The WebSocket layer, the phone bridge, the cluster layer and the recorder all sit on the meeting, never on each other.',
+      comment: 'The WebSocket layer, the phone bridge, the cluster layer, the recorder and WHIP/WHEP all sit on the meeting, never on each other.',
       severity: 'error',
-      from: { path: `^${src}/(signalling|telephony|cluster|recording)/` },
-      to: { path: `^${src}/(signalling|telephony|cluster|recording)/`, pathNot: `^${src}/$1/` },
+      from: { path: `^${src}/(signalling|telephony|cluster|recording|whip)/` },
+      to: { path: `^${src}/(signalling|telephony|cluster|recording|whip)/`, pathNot: `^${src}/$1/` },
     },
     {
       name: 'webhooks-on-the-foundation',
