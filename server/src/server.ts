@@ -17,6 +17,7 @@ import { RedisCluster } from './cluster/redis-cluster.js';
 import { RoomLinks } from './cluster/room-links.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { registerWhipRoutes } from './http/whip-routes.js';
 import { registerInternalRoutes } from './http/internal-routes.js';
 import { MeetingControl } from './http/meeting-control.js';
 import { registerRecordingRoutes } from './http/recording-routes.js';
@@ -29,6 +30,7 @@ import { WorkerPool } from './rtc/worker-pool.js';
 import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpoint.js';
 import { Recordings } from './recording/recordings.js';
 import { Telephony } from './telephony/telephony.js';
+import { WhipSessions } from './whip/sessions.js';
 import type { HandlerSession } from './signalling/handler.js';
 import { MemoryRoomStore } from './store/memory-room-store.js';
 import type { RoomStore } from './store/room-store.js';
@@ -49,6 +51,8 @@ export interface Parley {
   recordings: Recordings | undefined;
   /** Signed webhooks, when PARLEY_WEBHOOK_URLS is set: `send` reports an event (docs/webhooks.md). */
   webhooks: Webhooks | undefined;
+  /** WHIP publishers and WHEP players on this node. */
+  whip: WhipSessions;
   /** The address the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   close(): Promise<void>;
@@ -123,6 +127,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     meetings.useEgress(recordings);
     registerRecordingRoutes(app, { dir: recordingsDir, secret });
   }
+  const whip = new WhipSessions({ meetings, credentials, pool: () => pool, logger: app.log });
+  await registerWhipRoutes(app, { sessions: whip, trustProxy: config.PARLEY_TRUST_PROXY });
   url = await app.listen({ host: config.PARLEY_HOST, port: config.PARLEY_PORT });
   recordings?.recover();
   await cluster.announce();
@@ -141,12 +147,14 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     telephony,
     recordings,
     webhooks,
+    whip,
     url,
     /** Graceful stop: no new joins, everyone told (their pages reconnect elsewhere), then everything closed. */
     async close() {
       draining = true;
       clearInterval(load);
       await recordings?.close();
+      whip.closeAll();
       await meetings.closeAll('the server is shutting down');
       // What is not delivered in time stays spooled for the next start.
       await reporter?.settled();

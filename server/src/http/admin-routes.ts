@@ -13,8 +13,9 @@ import type { ApiKeys } from '../auth/api-keys.js';
 import { clientAddress } from '../auth/request-info.js';
 import type { ServerAction } from '../meeting/server-actions.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import { ID_PATTERN } from '../protocol/grammar.js';
-import { RecordingInfo, StreamTarget } from '../protocol/messages.js';
+import { DISPLAY_NAME_PATTERN, ID_PATTERN } from '../protocol/grammar.js';
+import { MAX_DISPLAY_NAME_LENGTH } from '../protocol/limits.js';
+import { RecordingInfo, StreamKeySecret, StreamTarget } from '../protocol/messages.js';
 import { errorResponseBody } from '../signalling/error-response.js';
 import { ROOM_ID_PATTERN } from '../store/room-id.js';
 import type { MeetingControl } from './meeting-control.js';
@@ -68,6 +69,27 @@ const ParticipantParams = Type.Object({
   peerId: Type.String({ pattern: ID_PATTERN, description: 'The participant, as GET /api/rooms/{roomId}/participants lists them.' }),
 });
 
+const StreamKeyParams = Type.Object({
+  roomId: Type.String({ pattern: ROOM_ID_PATTERN, description: 'The meeting, as in its link /r/ROOM_ID.' }),
+  keyId: Type.String({ pattern: ID_PATTERN, description: 'The key, as GET /api/rooms/{roomId}/stream-keys lists them.' }),
+});
+
+const StageLabel = Type.String({
+  minLength: 1,
+  maxLength: MAX_DISPLAY_NAME_LENGTH,
+  pattern: DISPLAY_NAME_PATTERN,
+  description: 'The name the stream has on the stage, e.g. "OBS — Studio A"; a display name, without control characters or bidirectional overrides.',
+});
+
+const StreamKey = Type.Object(
+  {
+    id: Type.String({ description: 'The key, for revoking it.' }),
+    label: Type.String({ description: 'The name its stream has on the stage.' }),
+    createdAt: Type.Integer({ description: 'When it was created, in milliseconds since 1970.' }),
+  },
+  { description: 'A stream key (never the key itself, which only its creation shows).' },
+);
+
 const RoomSummary = Type.Object(
   {
     id: Type.String({ description: 'The meeting; its link is /r/ID.' }),
@@ -98,7 +120,7 @@ interface Operation {
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
   operationId: string;
-  tag: 'rooms' | 'participants' | 'recording';
+  tag: 'rooms' | 'participants' | 'recording' | 'studio';
   summary: string;
   params?: TSchema;
   body?: TSchema;
@@ -282,6 +304,78 @@ export async function registerAdminRoutes(
       handler: async (request, reply) => {
         await act(request, { action: 'stopStreaming' });
         return accepted(reply);
+      },
+    },
+    {
+      method: 'POST',
+      url: '/api/rooms/:roomId/stream-keys',
+      operationId: 'createStreamKey',
+      tag: 'studio',
+      summary: 'A stream key for publishing into the meeting over WHIP (OBS, an encoder): its stream appears on the stage under `label`. The key is in this answer only.',
+      params: RoomIdParams,
+      body: Type.Object({ label: StageLabel }, { additionalProperties: false }),
+      responses: {
+        201: Type.Object(
+          {
+            streamKey: StreamKey,
+            key: StreamKeySecret,
+            whip: Type.String({ description: 'Where to publish, relative to this server: POST it an SDP offer with Authorization: Bearer KEY.' }),
+          },
+          { description: 'The new key.' },
+        ),
+        ...NO_ROOM,
+        409: ErrorBody('The meeting has as many stream keys as it may.'),
+      },
+      handler: async (request, reply) => {
+        const { roomId } = request.params as { roomId: string };
+        const created = await control.createStreamKey(roomId, (request.body as { label: string }).label);
+        return reply.code(201).send({ ...created, whip: `/whip/${roomId}` });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/api/rooms/:roomId/stream-keys',
+      operationId: 'listStreamKeys',
+      tag: 'studio',
+      summary: "The meeting's stream keys, oldest first (without the keys themselves).",
+      params: RoomIdParams,
+      responses: { 200: Type.Object({ streamKeys: Type.Array(StreamKey, { description: 'The keys, oldest first.' }) }, { description: 'The keys.' }), ...NO_ROOM },
+      handler: async (request) => ({ streamKeys: await control.listStreamKeys((request.params as { roomId: string }).roomId) }),
+    },
+    {
+      method: 'DELETE',
+      url: '/api/rooms/:roomId/stream-keys/:keyId',
+      operationId: 'revokeStreamKey',
+      tag: 'studio',
+      summary: 'Revokes a stream key: it publishes no more, and its live stream, if any, leaves the meeting.',
+      params: StreamKeyParams,
+      responses: { 204: NoBody('The key is revoked.'), 404: ErrorBody('No such meeting, or it has no such key.') },
+      handler: async (request, reply) => {
+        const { roomId, keyId } = request.params as { roomId: string; keyId: string };
+        await control.revokeStreamKey(roomId, keyId);
+        return reply.code(204).send();
+      },
+    },
+    {
+      method: 'POST',
+      url: '/api/rooms/:roomId/viewer-tokens',
+      operationId: 'createViewerToken',
+      tag: 'studio',
+      summary: 'A token for watching the meeting with a WHEP player, valid as long as a meeting credential (PARLEY_CREDENTIAL_TTL_HOURS).',
+      params: RoomIdParams,
+      responses: {
+        201: Type.Object(
+          {
+            token: Type.String({ description: 'The bearer token for the WHEP endpoint.' }),
+            whep: Type.String({ description: 'Where to watch, relative to this server: POST it an SDP offer with Authorization: Bearer TOKEN.' }),
+          },
+          { description: 'The token.' },
+        ),
+        ...NO_ROOM,
+      },
+      handler: async (request, reply) => {
+        const { roomId } = request.params as { roomId: string };
+        return reply.code(201).send({ token: await control.viewerToken(roomId), whep: `/whep/${roomId}` });
       },
     },
   ];

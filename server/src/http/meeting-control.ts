@@ -14,9 +14,10 @@ import type { Cluster } from '../cluster/cluster.js';
 import { postInternal } from '../cluster/internal-client.js';
 import type { Meetings } from '../meeting/meetings.js';
 import { runServerAction, type ServerAction, type ServerActionResult } from '../meeting/server-actions.js';
+import { streamPeerPrefix } from '../meeting/stream-keys.js';
 import { SignallingError, type ErrorCode } from '../protocol/errors.js';
 import { ID_PATTERN } from '../protocol/grammar.js';
-import { StreamTarget, type RecordingInfo } from '../protocol/messages.js';
+import { StreamTarget, type RecordingInfo, type StreamKeyInfo } from '../protocol/messages.js';
 import { errorResponseBody } from '../signalling/error-response.js';
 import { ROOM_ID_PATTERN } from '../store/room-id.js';
 import type { ParticipantRecord, RoomListing, RoomRecord, RoomStore } from '../store/room-store.js';
@@ -57,7 +58,7 @@ export type ForwardAnswer =
   | { outcome: 'refused'; code: ErrorCode; message: string };
 
 export interface MeetingControlDeps {
-  meetings: Pick<Meetings, 'live' | 'endUnattended' | 'recordings'>;
+  meetings: Pick<Meetings, 'live' | 'endUnattended' | 'recordings' | 'streamKeys' | 'viewerToken'>;
   store: RoomStore;
   cluster: Pick<Cluster, 'nodeId' | 'shared' | 'node'>;
   /** The deployment's shared secret, which signs node-to-node requests; forwarding needs it. */
@@ -80,6 +81,27 @@ export class MeetingControl {
     const [record, participants] = await Promise.all([this.deps.store.getRoom(roomId), this.deps.store.listParticipants(roomId)]);
     if (!record) throw noSuchRoom();
     return participants.sort((a, b) => a.joinedAt - b.joinedAt);
+  }
+
+  createStreamKey(roomId: string, label: string): Promise<{ streamKey: StreamKeyInfo; key: string }> {
+    return this.deps.meetings.streamKeys.create(roomId, label);
+  }
+
+  async listStreamKeys(roomId: string): Promise<StreamKeyInfo[]> {
+    if (!(await this.deps.store.getRoom(roomId))) throw noSuchRoom();
+    return this.deps.meetings.streamKeys.list(roomId);
+  }
+
+  /** Revokes a key, and its live stream leaves the meeting, on whichever node publishes it. */
+  async revokeStreamKey(roomId: string, keyId: string): Promise<void> {
+    if (!(await this.deps.store.getRoom(roomId))) throw noSuchRoom();
+    await this.deps.meetings.streamKeys.revoke(roomId, keyId);
+    const publishing = (await this.deps.store.listParticipants(roomId)).filter((participant) => participant.peerId.startsWith(streamPeerPrefix(keyId)));
+    for (const { peerId } of publishing) await this.run(roomId, { action: 'remove', peerId });
+  }
+
+  viewerToken(roomId: string): Promise<string> {
+    return this.deps.meetings.viewerToken(roomId);
   }
 
   /** Runs `action` on the meeting wherever it is live; throws the meeting's SignallingError when it refuses. */

@@ -49,6 +49,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'rooms', description: 'Meetings: create, look up, list, end.' },
         { name: 'participants', description: 'Who is in a meeting, and removing them.' },
         { name: 'recording', description: 'Recording and live streaming.' },
+        { name: 'studio', description: 'Stream keys for WHIP publishers and tokens for WHEP players (docs/streaming.md).' },
       ],
     },
     transformObject: (documents) => optionalBodies('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject),

@@ -114,6 +114,20 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.peers.set(peerId, new PeerMedia(peerId, rtpCapabilities, notify, link));
   }
 
+  /**
+   * A viewer (a WHEP player) whose transport lives on `router`, a router
+   * made with the player's own payload types (mediasoup sends with its
+   * router's numbers, and an offerer expects its own). What it receives is
+   * piped there from the room's routers.
+   */
+  addViewer(peerId: string, rtpCapabilities: types.RtpCapabilities, notify: Notify, router: types.Router): void {
+    if (this.isClosed) throw new SignallingError('invalid_state', 'this meeting has closed');
+    const peer = new PeerMedia(peerId, rtpCapabilities, notify, 'viewer');
+    peer.router = router;
+    this.peers.set(peerId, peer);
+    this.assignments.set(peer, Promise.resolve(router));
+  }
+
   /** A phone's two DirectTransports (see PeerMedia), made once; their ids name them in `produce`. */
   async openDirect(peerId: string): Promise<{ send: string; recv: string }> {
     const peer = this.member(peerId);
@@ -143,7 +157,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if (!peer) return;
     this.peers.delete(peerId);
     peer.close();
-    if (peer.router) this.group.release(peer.router);
+    if (peer.router && peer.link !== 'viewer') this.group.release(peer.router);
     this.assignments.delete(peer);
   }
 
@@ -266,8 +280,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const transport = peer.transports.get('recv');
     if (peer.link !== 'viewer' || !transport || !peer.router) throw new SignallingError('invalid_state', 'this viewer has no receive transport');
     const consumer = await media(async () => {
-      await this.group.ensureIn(producerId, peer.router!);
-      return transport.consume({ producerId, rtpCapabilities: peer.rtpCapabilities, mid, paused: false });
+      const piped = await this.group.pipeOut(producerId, peer.router!);
+      return transport.consume({ producerId: piped, rtpCapabilities: peer.rtpCapabilities, mid, paused: false });
     });
     if (peer.closed) consumer.close();
     peer.consumers.set(consumer.id, consumer);

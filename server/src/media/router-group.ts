@@ -24,6 +24,8 @@ export class RouterGroup {
   /** The router each producer was created in. */
   private readonly home = new Map<string, types.Router>();
   private readonly piping = new Map<string, Promise<void>>();
+  /** Producers piped to routers outside the group, by producer and router: the piped producer's id. */
+  private readonly outside = new Map<string, Promise<string>>();
   /** Called when a router closes under the room (its worker died); it has left the group. */
   onRouterLost: (router: types.Router, wasPrimary: boolean) => void = () => {};
   private closing = false;
@@ -117,6 +119,27 @@ export class RouterGroup {
   addProducer(producer: types.Producer, router: types.Router): void {
     this.home.set(producer.id, router);
     producer.observer.once('close', () => this.home.delete(producer.id));
+  }
+
+  /**
+   * Makes a producer consumable in `router`, a router outside the group
+   * (perhaps on the same worker, so the piped producer takes a new id), once
+   * per pair; resolves with the id to consume there.
+   */
+  pipeOut(producerId: string, router: types.Router): Promise<string> {
+    const home = this.home.get(producerId);
+    if (!home) return Promise.reject(new Error(`producer ${producerId} is not in this room`));
+    const key = `${producerId}:${router.id}`;
+    let pending = this.outside.get(key);
+    if (!pending) {
+      pending = home.pipeToRouter({ producerId, router, keepId: false }).then(({ pipeProducer }) => {
+        pipeProducer!.observer.once('close', () => this.outside.delete(key));
+        return pipeProducer!.id;
+      });
+      this.outside.set(key, pending);
+      pending.catch(() => this.outside.delete(key));
+    }
+    return pending;
   }
 
   /** Makes a producer consumable in `router`, piping it over from its home router once. */

@@ -385,8 +385,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
         await this.media.createTransport(peer.id, 'send');
         return undefined;
       case 'viewer':
-        this.media.add(peer.id, capabilities, peer.notify, 'viewer');
-        await this.media.createTransport(peer.id, 'recv');
+        // A player's media is set up by its session, on a router of its own payload types (MediaRoom.addViewer).
         return undefined;
       case 'browser':
         break;

@@ -99,6 +99,12 @@ export class Meetings {
     return { id, hostCredential, ...(this.phones ? { dialIn: { pin, uri: this.phones.dialInUri(pin) } } : {}) };
   }
 
+  /** A WHEP player's token for `roomId` (see Credentials' `viewer`). */
+  async viewerToken(roomId: string): Promise<string> {
+    if (!(await this.deps.store.getRoom(roomId))) throw new SignallingError('room_not_found', 'no such meeting: it has ended or expired, or never existed');
+    return this.deps.credentials.issue(roomId, 'viewer');
+  }
+
   /** The room a phone reaches with this PIN, if it exists. */
   async roomByPin(pin: string): Promise<string | undefined> {
     const roomId = await this.deps.store.roomIdByPin(pin);

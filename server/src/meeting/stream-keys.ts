@@ -13,6 +13,9 @@ import { MeetingRecords } from './records.js';
 /** Keys per room: enough for a studio's encoders, too few to matter to the store. */
 export const MAX_STREAM_KEYS = 10;
 
+/** How the peer ids of a key's WHIP sessions begin, so that the API can find them in the room store. */
+export const streamPeerPrefix = (keyId: string) => `whip-${keyId}-`;
+
 /** The credential id a publisher's session carries: a second session with the same key replaces the first. */
 export const streamCredentialId = (keyId: string) => `stream:${keyId}`;
 
