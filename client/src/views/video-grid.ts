@@ -60,10 +60,10 @@ export class VideoGrid {
     this.state = state;
     let changed = false;
     for (const [peerId, tile] of this.cameraTiles) {
-      if (state.peers.has(peerId)) continue;
+      const peer = state.peers.get(peerId);
+      if (peer && !peer.stream) continue;
       this.drop(tile);
       this.cameraTiles.delete(peerId);
-      this.removeScreen(peerId);
       changed = true;
     }
     for (const peerId of this.screenTiles.keys()) if (!state.peers.has(peerId)) this.removeScreen(peerId);

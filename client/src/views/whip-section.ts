@@ -53,7 +53,7 @@ export class WhipSection {
     this.key = new CopyField('whip-key', { label: t.studio.key, copy: t.studio.copyKey, copied: t.studio.keyCopied }, say);
     this.created.append(this.url.root, this.key.root, h('p', { class: 'hint' }, t.studio.keyOnce));
     // The page says what is wrong with the name, in its own words: the browser's own check stays off.
-    const form = h('form', { class: 'stream-form', novalidate: true }, h('label', { for: 'whip-label' }, t.studio.label), h('div', { class: 'stream-row' }, this.input, this.create));
+    const form = h('form', { class: 'stream-form', novalidate: true }, h('label', { for: 'whip-label' }, t.studio.label), h('div', { class: 'stream-row wrapping' }, this.input, this.create));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.send();
@@ -145,7 +145,7 @@ export class WhipSection {
         const revoke = h('button', { type: 'button', class: 'small danger', 'aria-label': t.studio.revokeKey(key.label) }, t.studio.revoke);
         revoke.addEventListener('click', () => void this.revoke(key, revoke));
         const when = h('span', { class: 'hint' }, t.studio.created(recordingStart(key.createdAt, now)));
-        row = { item: h('li', {}, h('span', { class: 'stream-key-label' }, key.label), when, revoke), revoke };
+        row = { item: h('li', {}, h('span', { class: 'stream-key' }, h('span', { class: 'stream-key-label' }, key.label), when), revoke), revoke };
         this.rows.set(key.id, row);
       }
       const at = this.list.children[index];
