@@ -131,7 +131,7 @@ export function showCall(roomId: string, { displayName, media, off, password, to
       entered: (session) => {
         closeMeeting();
         const knock = new LobbyKnock(session.actions);
-        const hostTools = new HostTools(session.actions);
+        const hostTools = new HostTools(roomId, session.actions);
         meeting = new MeetingView(session, {
           roomId,
           displayName,

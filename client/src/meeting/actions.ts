@@ -4,8 +4,8 @@
  * one of them.
  */
 import type { ErrorCode } from '@protocol/errors';
-import type { FirstMediaStages, Reaction, RequestData, RequestMethod, ResponseData } from '@protocol/messages';
-import { plainError, sentence } from '../plain-errors.js';
+import type { FirstMediaStages, Reaction, RequestData, RequestMethod, ResponseData, StreamKeyInfo } from '@protocol/messages';
+import { PlainError, plainError, sentence } from '../plain-errors.js';
 import { RequestError } from '../signalling-client.js';
 import type { EgressKind } from './state.js';
 import type { MeetingStore } from './store.js';
@@ -46,6 +46,18 @@ export interface MeetingActions {
   stopStreaming(): Promise<void>;
   /** Fetches the finished recordings into the state's `recordings`; a refusal goes to `egress.recording`. Never throws. */
   listRecordings(): Promise<void>;
+  /**
+   * A key for publishing into this meeting over WHIP, named for the stage;
+   * the key itself is only in this answer. This and the three below are
+   * request and response, not meeting state: a refusal throws a PlainError
+   * with the server's sentence for hosts.
+   */
+  createStreamKey(label: string): Promise<{ streamKey: StreamKeyInfo; key: string }>;
+  listStreamKeys(): Promise<StreamKeyInfo[]>;
+  /** The key publishes no more; a stream it is publishing ends. */
+  revokeStreamKey(keyId: string): Promise<void>;
+  /** A bearer token for watching this meeting over WHEP. */
+  createViewerToken(): Promise<string>;
 }
 
 type EgressMethod = 'startRecording' | 'stopRecording' | 'startStreaming' | 'stopStreaming';
@@ -59,6 +71,14 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
       store.dispatch({ type: 'local', method: 'egressAnswered', data: { what } });
     } catch (error) {
       store.dispatch({ type: 'local', method: 'egressRefused', data: { what, message: refusal(method, error, EGRESS_REFUSALS) } });
+    }
+  };
+  /** A host's request whose refusal is said in the server's own words. */
+  const studio = async <M extends RequestMethod>(method: M, data: RequestData<M>) => {
+    try {
+      return await request(method, data);
+    } catch (error) {
+      throw new PlainError(refusal(method, error, STUDIO_REFUSALS));
     }
   };
   return {
@@ -103,6 +123,10 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
         store.dispatch({ type: 'local', method: 'egressRefused', data: { what: 'recording', message: refusal('listRecordings', error, EGRESS_REFUSALS) } });
       }
     },
+    createStreamKey: (label) => studio('createStreamKey', { label }),
+    listStreamKeys: async () => (await studio('listStreamKeys', {})).streamKeys,
+    revokeStreamKey: async (keyId) => void (await studio('revokeStreamKey', { keyId })),
+    createViewerToken: async () => (await studio('createViewerToken', {})).token,
   };
 }
 
@@ -110,6 +134,8 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
 const DIAL_OUT_REFUSALS: readonly ErrorCode[] = ['forbidden'];
 /** No recorder here (`forbidden`), already recorded or not recorded (`invalid_state`): the server says so for hosts. */
 const EGRESS_REFUSALS: readonly ErrorCode[] = ['forbidden', 'invalid_state'];
+/** Too many stream keys (`invalid_state`), or no WHIP here (`forbidden`): the server says so for hosts. */
+const STUDIO_REFUSALS: readonly ErrorCode[] = ['forbidden', 'invalid_state'];
 
 /**
  * Why the server would not do a host's request: its own sentence when it
@@ -129,3 +155,6 @@ export type PeopleActions = Pick<
 
 /** What the recording and live-stream dialog may do. */
 export type EgressAction = 'startRecording' | 'stopRecording' | 'startStreaming' | 'stopStreaming' | 'listRecordings';
+
+/** What the Studio dialog (WHIP stream keys, WHEP viewer tokens) may do. */
+export type StudioAction = 'createStreamKey' | 'listStreamKeys' | 'revokeStreamKey' | 'createViewerToken';

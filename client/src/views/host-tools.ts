@@ -1,24 +1,27 @@
 /**
  * Host-only call controls that act on everyone, among the call's further
- * tools: Mute everyone (hidden when nobody else is here) and Recording and
- * live stream. Hidden for others. A recording or stream that stops on its
+ * tools: Mute everyone (hidden when nobody else is here), Recording and
+ * live stream, and Studio (WHIP and WHEP). Hidden for others. A recording or stream that stops on its
  * own is said here: in the dialog when it is open, else in a toast.
  */
 import { h } from '../dom.js';
-import type { EgressAction, MeetingActions } from '../meeting/actions.js';
+import type { EgressAction, MeetingActions, StudioAction } from '../meeting/actions.js';
 import type { MeetingState, Notice } from '../meeting/state.js';
 import { sentence } from '../plain-errors.js';
 import { t } from '../strings/index.js';
 import { EgressDialog } from './egress-dialog.js';
+import { StudioDialog } from './studio-dialog.js';
 import { toast, toastError } from './toasts.js';
 
 export class HostTools {
   readonly muteAll = h('button', { type: 'button', hidden: true }, t.controls.muteEveryone);
   private readonly egress: EgressDialog;
+  private readonly studio: StudioDialog;
   private notice: Notice | undefined;
 
-  constructor(actions: Pick<MeetingActions, 'muteAll' | EgressAction>) {
+  constructor(roomId: string, actions: Pick<MeetingActions, 'muteAll' | EgressAction | StudioAction>) {
     this.egress = new EgressDialog(actions);
+    this.studio = new StudioDialog(roomId, actions);
     this.muteAll.addEventListener('click', async () => {
       this.muteAll.disabled = true;
       try {
@@ -34,12 +37,13 @@ export class HostTools {
 
   /** The controls, for the call's "More" tools. */
   get items(): HTMLElement[] {
-    return [this.muteAll, this.egress.button];
+    return [this.muteAll, this.egress.button, this.studio.button];
   }
 
   render(state: MeetingState): void {
     this.muteAll.hidden = state.self.role !== 'host' || state.peers.size === 0;
     this.egress.render(state);
+    this.studio.render(state);
     if (state.notice === this.notice) return;
     this.notice = state.notice;
     if (state.notice?.kind !== 'egress-failed' || this.egress.open) return;

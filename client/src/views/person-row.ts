@@ -1,9 +1,11 @@
 /**
  * One person in the people panel: initials (a phone icon for someone on the
- * phone), name, role and media state, and for hosts one "Actions for
+ * phone, a broadcast icon for a stream published over WHIP), name, role and
+ * media state ("WHIP stream" for a stream), and for hosts one "Actions for
  * <name>" menu instead of a row of buttons. The row, its menu and its items
  * are made once and then updated in place; an action that does not apply
- * (muting a muted microphone, making a phone a host) is hidden, not removed,
+ * (muting a muted microphone, making a phone a host, anything but stopping
+ * or removing a stream) is hidden, not removed,
  * so focus on the menu or an item survives every re-render.
  */
 import type { MediaSource, PeerInfo } from '@protocol/messages';
@@ -23,6 +25,8 @@ export class PersonRow {
   private readonly avatar = h('span', { class: 'avatar small', 'aria-hidden': 'true' });
   /** Stands in for the initials of someone on the phone, and says so. */
   private readonly phone = phoneBadge();
+  /** Stands in for the initials of a stream published over WHIP (the state line says what it is). */
+  private readonly stream = h('span', { class: 'phone-badge', 'aria-hidden': 'true' }, icon('broadcast'));
   private readonly name = h('span', { class: 'name' });
   private readonly state = h('span', { class: 'state' });
   private readonly indicators = h('span', { class: 'indicators', 'aria-hidden': 'true' });
@@ -52,13 +56,16 @@ export class PersonRow {
     this.stopScreen = item('stopShare', t.people.stopScreen, () => actions.stopScreenShare(peerId));
     this.promote = item('host', t.people.promote, () => actions.promote(peerId));
     item('remove', t.people.remove, () => actions.remove(peerId));
-    this.phone.classList.add('avatar', 'small');
-    this.phone.hidden = true;
+    for (const badge of [this.phone, this.stream]) {
+      badge.classList.add('avatar', 'small');
+      badge.hidden = true;
+    }
     this.handIndicator.append(icon('hand'));
     this.indicators.append(this.handIndicator, this.micIndicator);
     this.root.append(
       this.avatar,
       this.phone,
+      this.stream,
       h('span', { class: 'who' }, this.name, this.state),
       this.indicators,
       this.menu.button,
@@ -83,34 +90,38 @@ export class PersonRow {
     }
     setText(this.name, this.self ? t.people.you(peer.displayName) : peer.displayName);
     const phone = peer.phone === true;
-    this.avatar.hidden = phone;
+    const stream = peer.stream === true;
+    this.avatar.hidden = phone || stream;
     this.phone.hidden = !phone;
+    this.stream.hidden = !stream;
     const mic = hasLive(peer, 'mic');
     const camera = hasLive(peer, 'camera');
     const screen = hasLive(peer, 'screen');
-    setText(
-      this.state,
-      [
-        peer.role === 'host' ? t.people.host : t.people.participant,
-        mic ? t.people.micOn : t.people.micOff,
-        // A phone has no camera to speak of.
-        ...(phone ? [] : [camera ? t.people.cameraOn : t.people.cameraOff]),
-        ...(screen ? [t.people.sharing] : []),
-        ...(speaking ? [t.people.speaking] : []),
-        ...(peer.handRaised ? [t.people.handRaised] : []),
-      ].join(' · '),
-    );
+    // A stream has no microphone or camera, nor a role to speak of.
+    const words = stream
+      ? [t.people.whipStream]
+      : [
+          peer.role === 'host' ? t.people.host : t.people.participant,
+          mic ? t.people.micOn : t.people.micOff,
+          // A phone has no camera to speak of.
+          ...(phone ? [] : [camera ? t.people.cameraOn : t.people.cameraOff]),
+          ...(screen ? [t.people.sharing] : []),
+          ...(speaking ? [t.people.speaking] : []),
+          ...(peer.handRaised ? [t.people.handRaised] : []),
+        ];
+    setText(this.state, words.join(' · '));
     setIcon(this.micIndicator, mic ? 'mic' : 'micOff');
     this.micIndicator.classList.toggle('off', !mic);
+    this.micIndicator.hidden = stream;
     this.handIndicator.hidden = !peer.handRaised;
-    // Only the actions that would change something are offered.
-    this.mute.hidden = !mic;
+    // Only the actions that would change something are offered; a stream can only be stopped or removed.
+    this.mute.hidden = !mic || stream;
     // Asking makes sense only for a microphone that is there and paused; the person decides.
-    this.askUnmute.hidden = !peer.producers.some((producer) => producer.source === 'mic' && producer.paused);
-    this.stopCamera.hidden = !camera;
+    this.askUnmute.hidden = stream || !peer.producers.some((producer) => producer.source === 'mic' && producer.paused);
+    this.stopCamera.hidden = !camera || stream;
     this.stopScreen.hidden = !screen;
-    // A phone cannot use a host's controls.
-    this.promote.hidden = peer.role === 'host' || phone;
+    // A phone or a stream cannot use a host's controls.
+    this.promote.hidden = peer.role === 'host' || phone || stream;
     this.menu.button.hidden = !hostControls;
     if (!hostControls) this.menu.close(false);
   }

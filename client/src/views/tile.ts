@@ -2,7 +2,9 @@
  * Video tiles. A remote camera tile asks for the simulcast layer that fits
  * its size and pauses its consumer while it is hidden (zero size). With the
  * camera off a tile shows the person's initials (for someone on the phone,
- * who never has video, a phone icon and a badge); the name is in the caption
+ * who never has video, a phone icon and a badge). A stream published over
+ * WHIP (OBS, an encoder) is a screen tile named by its label alone, with a
+ * broadcast badge. The name is in the caption
  * (cut with an ellipsis only past the tile's width) and, in full, in the
  * tile's accessible name and tooltip. Each tile can be pinned (it goes on
  * the stage, big) and shown full screen.
@@ -33,6 +35,7 @@ export class Tile {
   private readonly micOff = h('span', { class: 'badge mic-off', hidden: true }, icon('micOff'), h('span', { class: 'visually-hidden' }, t.tiles.micOff));
   private readonly hand = h('span', { class: 'badge hand', hidden: true }, icon('hand'), h('span', { class: 'visually-hidden' }, t.tiles.handRaised));
   private readonly phone = h('span', { class: 'badge phone', hidden: true }, icon('phone'), h('span', { class: 'visually-hidden' }, t.phone.onThePhone));
+  private readonly stream = h('span', { class: 'badge stream', hidden: true }, icon('broadcast'), h('span', { class: 'visually-hidden' }, t.tiles.stream));
   private readonly nameLabel = h('span', { class: 'name' });
   private readonly fullscreen: HTMLButtonElement;
   private observer: ResizeObserver | undefined;
@@ -41,7 +44,7 @@ export class Tile {
   /** Why no picture shows: the meeting state says the camera is off, or no playing video track is attached. */
   private readonly noVideo = { state: false, track: true };
 
-  /** `name` is the person's: a local tile adds "(you)", a screen tile says whose screen it is. */
+  /** `name` is the person's: a local tile adds "(you)", a screen tile says whose screen it is (a WHIP stream's is its name alone). */
   constructor(name: string, readonly kind: TileKind, onPin: (tile: Tile) => void) {
     this.pin = h('button', { type: 'button', class: 'tile-button icon-only', 'aria-pressed': 'false' }, icon('pin'));
     this.fullscreen = h('button', { type: 'button', class: 'tile-button icon-only' }, icon('fullscreen'));
@@ -54,7 +57,7 @@ export class Tile {
       this.audio,
       this.avatar,
       h('div', { class: 'tile-tools' }, this.pin, this.fullscreen),
-      h('div', { class: 'caption' }, this.phone, this.micOff, this.hand, this.nameLabel),
+      h('div', { class: 'caption' }, this.phone, this.stream, this.micOff, this.hand, this.nameLabel),
     );
     this.root.addEventListener('fullscreenchange', () => this.refreshFullscreen());
     this.setName(name);
@@ -65,7 +68,19 @@ export class Tile {
   setName(name: string): void {
     if (name === this.name) return;
     this.name = name;
-    const label = this.kind === 'local' ? t.tiles.you(name) : this.kind === 'screen' ? t.tiles.screenOf(name) : name;
+    this.relabel();
+  }
+
+  /** A stream published over WHIP: what it sends is the whole of it, so its screen tile is its name alone, with a broadcast badge. */
+  setStream(stream: boolean): void {
+    if (stream === !this.stream.hidden) return;
+    this.stream.hidden = !stream;
+    this.relabel();
+  }
+
+  private relabel(): void {
+    const name = this.name ?? '';
+    const label = this.kind === 'local' ? t.tiles.you(name) : this.kind === 'screen' && this.stream.hidden ? t.tiles.screenOf(name) : name;
     this.label = label;
     this.root.setAttribute('aria-label', label);
     this.nameLabel.textContent = label;
@@ -118,8 +133,9 @@ export class Tile {
 
   /** A screen tile's avatar stands for the person sharing it. */
   private drawAvatar(): void {
-    if (this.phone.hidden) this.avatar.textContent = initials(this.name ?? '');
-    else this.avatar.replaceChildren(icon('phone'));
+    if (!this.phone.hidden) this.avatar.replaceChildren(icon('phone'));
+    else if (!this.stream.hidden) this.avatar.replaceChildren(icon('broadcast'));
+    else this.avatar.textContent = initials(this.name ?? '');
   }
 
   private setTrackOff(off: boolean): void {

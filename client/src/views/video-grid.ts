@@ -6,6 +6,9 @@
  * move to a strip under it; the strip has a height of its own, so it never
  * slides under the controls.
  *
+ * A stream published over WHIP (OBS, an encoder) sends a screen and its
+ * sound only: it has its screen tile, named by its label, and no camera tile.
+ *
  * Tiles are keyed (this tab, a camera per peer, a screen per peer) and
  * updated in place: speaker changes only toggle classes, so no tile is
  * rebuilt or moved and focus inside a tile survives them. When tiles do
@@ -57,13 +60,18 @@ export class VideoGrid {
     this.state = state;
     let changed = false;
     for (const [peerId, tile] of this.cameraTiles) {
-      if (state.peers.has(peerId)) continue;
+      const peer = state.peers.get(peerId);
+      if (peer && !peer.stream) continue;
       this.drop(tile);
       this.cameraTiles.delete(peerId);
-      this.removeScreen(peerId);
       changed = true;
     }
+    for (const peerId of this.screenTiles.keys()) if (!state.peers.has(peerId)) this.removeScreen(peerId);
     for (const peer of state.peers.values()) {
+      const screen = this.screenTiles.get(peer.id);
+      screen?.setName(peer.displayName);
+      screen?.setStream(peer.stream === true);
+      if (peer.stream) continue;
       let tile = this.cameraTiles.get(peer.id);
       if (!tile) {
         tile = new Tile(peer.displayName, 'camera', (pinned) => this.togglePin(pinned));
@@ -110,8 +118,9 @@ export class VideoGrid {
     if (remote.source === 'mic' || remote.source === 'camera') return this.cameraTiles.get(remote.peerId);
     let tile = this.screenTiles.get(remote.peerId);
     if (!tile) {
-      const name = this.state?.peers.get(remote.peerId)?.displayName ?? t.tiles.someone;
-      tile = new Tile(name, 'screen', (pinned) => this.togglePin(pinned));
+      const peer = this.state?.peers.get(remote.peerId);
+      tile = new Tile(peer?.displayName ?? t.tiles.someone, 'screen', (pinned) => this.togglePin(pinned));
+      tile.setStream(peer?.stream === true);
       this.screenTiles.set(remote.peerId, tile);
       this.place();
     }

@@ -2,7 +2,8 @@
  * axe-core in real Chromium, on every screen a person meets: the start
  * page, the pre-join screen, the lobby (a waiting guest, and the host who
  * sees them), and the meeting (recorded, so with its badge; with the
- * host's recording and live-stream dialog, a person's actions menu, and on
+ * host's recording and live-stream dialog, the Studio dialog with a stream
+ * key and a viewer token shown, a person's actions menu, and on
  * a phone the people sheet open), each on a phone (390×844) and a laptop
  * (1280×800). No critical or serious violation is allowed, and the rules
  * the user study tripped (contrast, one main landmark, a top-level heading,
@@ -135,6 +136,18 @@ test('the meeting has no serious accessibility violations, with menus and sheets
   await egress.getByRole('alert').getByText('This server does not record or stream meetings.').waitFor();
   await check(host.page, 'recording and live-stream dialog (host)');
   await egress.getByRole('button', { name: 'Close' }).click();
+
+  // The host's Studio dialog, with a stream key, its list and a viewer token shown.
+  await host.page.getByRole('button', { name: 'More options' }).click();
+  await host.page.getByRole('button', { name: 'Studio (WHIP and WHEP)' }).click();
+  const studio = host.page.getByRole('dialog', { name: 'Studio (WHIP and WHEP)' });
+  await studio.getByRole('textbox', { name: 'Name on stage' }).fill('OBS — Studio A');
+  await studio.getByRole('button', { name: 'Create stream key' }).click();
+  await studio.getByRole('button', { name: 'Revoke stream key OBS — Studio A' }).waitFor();
+  await studio.getByRole('button', { name: 'Create viewer link' }).click();
+  await studio.getByRole('textbox', { name: 'Viewer token' }).waitFor();
+  await check(host.page, 'Studio dialog (host)');
+  await studio.getByRole('button', { name: 'Close' }).click();
 
   // A person's actions menu, open.
   await host.page.setViewportSize(SIZES.laptop);
