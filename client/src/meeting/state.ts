@@ -81,7 +81,7 @@ export function initialMeetingState(displayName: string): MeetingState {
     peers: new Map(),
     lobby: [],
     self: { id: '', displayName, role: 'participant', handRaised: false, sending: [] },
-    room: { locked: false, lobby: true, recording: false, streaming: false },
+    room: { locked: false, lobby: true, recording: false, streaming: false, webinar: false },
     chat: [],
     speakers: [],
     notice: undefined,

@@ -90,7 +90,7 @@ export interface Fixture {
 }
 
 export async function meetingFixture(
-  settings: { lobby?: boolean; locked?: boolean; maxPeers?: number; passwordHash?: string; limits?: RoomLimits; egress?: Egress<Meeting> } = {},
+  settings: { lobby?: boolean; locked?: boolean; webinar?: boolean; maxPeers?: number; passwordHash?: string; limits?: RoomLimits; egress?: Egress<Meeting> } = {},
   store: RoomStore = new MemoryRoomStore(),
 ): Promise<Fixture> {
   const credentials = new Credentials('a-test-secret-of-enough-length-000', 3600);
@@ -100,6 +100,7 @@ export async function meetingFixture(
     createdAt: Date.now(),
     lobby: settings.lobby ?? true,
     locked: settings.locked ?? false,
+    webinar: settings.webinar ?? false,
     ...(settings.passwordHash ? { passwordHash: settings.passwordHash } : {}),
   });
   const media = new StandInMedia();
