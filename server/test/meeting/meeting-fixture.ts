@@ -21,6 +21,8 @@ import { withDeadline } from '../../testkit/wait.js';
 export class StandInMedia extends EventEmitter<MediaRoomEvents> {
   readonly members = new Set<string>();
   readonly stopped: { peerId: string; sources: MediaSource[] }[] = [];
+  /** Peers whose sending was closed for good (made attendees). */
+  readonly closedSending: string[] = [];
   add(peerId: string): void {
     this.members.add(peerId);
   }
@@ -39,6 +41,9 @@ export class StandInMedia extends EventEmitter<MediaRoomEvents> {
     };
   }
   async consumeExisting(): Promise<void> {}
+  closeSending(peerId: string): void {
+    this.closedSending.push(peerId);
+  }
   closePipedOf(): void {}
   close(): void {}
   async stopMedia(peerId: string, sources: MediaSource[]): Promise<ProducerEvent[]> {
