@@ -1,7 +1,7 @@
 /**
  * Host-only call controls that act on everyone, among the call's further
- * tools: Mute everyone (hidden when nobody else is here) and Recording and
- * live stream. Hidden for others. A recording or stream that stops on its
+ * tools: Mute everyone (hidden when nobody else is here), webinar mode on
+ * or off, and Recording and live stream. Hidden for others. A recording or stream that stops on its
  * own is said here: in the dialog when it is open, else in a toast.
  */
 import { h } from '../dom.js';
@@ -14,11 +14,23 @@ import { toast, toastError } from './toasts.js';
 
 export class HostTools {
   readonly muteAll = h('button', { type: 'button', hidden: true }, t.controls.muteEveryone);
+  readonly webinar = h('button', { type: 'button', hidden: true }, t.controls.webinarOn);
+  private webinarOn = false;
   private readonly egress: EgressDialog;
   private notice: Notice | undefined;
 
-  constructor(actions: Pick<MeetingActions, 'muteAll' | EgressAction>) {
+  constructor(actions: Pick<MeetingActions, 'muteAll' | 'setWebinar' | EgressAction>) {
     this.egress = new EgressDialog(actions);
+    this.webinar.addEventListener('click', async () => {
+      this.webinar.disabled = true;
+      try {
+        await actions.setWebinar(!this.webinarOn);
+      } catch (error) {
+        toastError(error);
+      } finally {
+        this.webinar.disabled = false;
+      }
+    });
     this.muteAll.addEventListener('click', async () => {
       this.muteAll.disabled = true;
       try {
@@ -34,11 +46,15 @@ export class HostTools {
 
   /** The controls, for the call's "More" tools. */
   get items(): HTMLElement[] {
-    return [this.muteAll, this.egress.button];
+    return [this.muteAll, this.webinar, this.egress.button];
   }
 
   render(state: MeetingState): void {
     this.muteAll.hidden = state.self.role !== 'host' || state.peers.size === 0;
+    this.webinar.hidden = state.self.role !== 'host';
+    this.webinarOn = state.room.webinar;
+    const webinar = state.room.webinar ? t.controls.webinarOff : t.controls.webinarOn;
+    if (this.webinar.textContent !== webinar) this.webinar.textContent = webinar;
     this.egress.render(state);
     if (state.notice === this.notice) return;
     this.notice = state.notice;
