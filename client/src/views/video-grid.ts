@@ -56,14 +56,17 @@ export class VideoGrid {
     const previous = this.state;
     this.state = state;
     let changed = false;
+    // A webinar's attendees send nothing: they have no tile (the panel sees them in the people panel).
+    const hasTile = (peerId: string) => (state.peers.get(peerId)?.role ?? 'attendee') !== 'attendee';
     for (const [peerId, tile] of this.cameraTiles) {
-      if (state.peers.has(peerId)) continue;
+      if (hasTile(peerId)) continue;
       this.drop(tile);
       this.cameraTiles.delete(peerId);
       this.removeScreen(peerId);
       changed = true;
     }
     for (const peer of state.peers.values()) {
+      if (peer.role === 'attendee') continue;
       let tile = this.cameraTiles.get(peer.id);
       if (!tile) {
         tile = new Tile(peer.displayName, 'camera', (pinned) => this.togglePin(pinned));
@@ -76,10 +79,15 @@ export class VideoGrid {
       tile.setCameraOff(!hasLive(peer, 'camera'));
       tile.setMicOff(!hasLive(peer, 'mic'));
     }
+    // An attendee is not on stage: no tile of their own either.
+    if (this.local.root.hidden !== (state.self.role === 'attendee')) {
+      this.local.root.hidden = state.self.role === 'attendee';
+      changed = true;
+    }
+    if (changed) this.place();
     this.local.setCameraOff(!state.self.sending.includes('camera'));
     this.local.setMicOff(!state.self.sending.includes('mic'));
     this.local.setHandRaised(state.self.handRaised);
-    if (changed) this.place();
     if (state.speakers === previous?.speakers) return;
     const loudest = state.speakers[0];
     this.local.setSpeaking(state.speakers.includes(state.self.id));
@@ -149,7 +157,8 @@ export class VideoGrid {
   private place(): void {
     const screens = [...this.screenTiles.values()];
     const onStage = this.pinned ? [this.pinned] : screens;
-    const inGrid = [this.local, ...this.cameraTiles.values(), ...screens].filter((tile) => !onStage.includes(tile));
+    const local = this.local.root.hidden ? [] : [this.local];
+    const inGrid = [...local, ...this.cameraTiles.values(), ...screens].filter((tile) => !onStage.includes(tile));
     arrange(this.stage, onStage);
     arrange(this.grid, inGrid);
     const label = onStage.every((tile) => tile.kind === 'screen') ? t.tiles.screens : t.tiles.pinned;
