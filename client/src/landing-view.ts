@@ -1,14 +1,14 @@
 import { h, mount } from './dom.js';
 import { t } from './strings/index.js';
 
-/** Creates a meeting through the API and opens its host link; throws a sentence a person can read. */
-export async function startNewMeeting(lobby = true): Promise<void> {
+/** Creates a meeting (or a webinar) through the API and opens its host link; throws a sentence a person can read. */
+export async function startNewMeeting(lobby = true, webinar = false): Promise<void> {
   let response: Response;
   try {
     response = await fetch('/api/rooms', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ lobby }),
+      body: JSON.stringify({ lobby, webinar }),
     });
   } catch {
     throw new Error(t.landing.unreachable);
@@ -22,13 +22,13 @@ export async function startNewMeeting(lobby = true): Promise<void> {
 }
 
 /** A "Start a new meeting" button that reports its own failure in `status`. */
-export function newMeetingButton(status: HTMLElement, lobby: () => boolean = () => true, className = ''): HTMLButtonElement {
+export function newMeetingButton(status: HTMLElement, lobby: () => boolean = () => true, className = '', webinar: () => boolean = () => false): HTMLButtonElement {
   const button = h('button', { type: 'button', class: className }, t.landing.start);
   button.addEventListener('click', async () => {
     button.disabled = true;
     status.textContent = t.landing.creating;
     try {
-      await startNewMeeting(lobby());
+      await startNewMeeting(lobby(), webinar());
     } catch (error) {
       status.textContent = (error as Error).message;
       button.disabled = false;
@@ -37,10 +37,11 @@ export function newMeetingButton(status: HTMLElement, lobby: () => boolean = () 
   return button;
 }
 
-/** The start page: one button creates a room and opens its link. */
+/** The start page: one button creates a room (a webinar if asked) and opens its link. */
 export function showLanding(): void {
   const status = h('p', { role: 'status' });
   const noLobby = h('input', { type: 'checkbox', id: 'no-lobby' });
+  const webinar = h('input', { type: 'checkbox', id: 'webinar' });
   mount(
     h(
       'section',
@@ -48,7 +49,8 @@ export function showLanding(): void {
       h('h1', {}, t.app.name),
       h('p', {}, t.landing.tagline),
       h('label', { class: 'inline' }, noLobby, ` ${t.landing.noLobby}`),
-      newMeetingButton(status, () => !noLobby.checked),
+      h('label', { class: 'inline' }, webinar, ` ${t.landing.webinar}`),
+      newMeetingButton(status, () => !noLobby.checked, '', () => webinar.checked),
       status,
     ),
   );

@@ -48,7 +48,7 @@ export interface CreatedRoom {
   dialIn?: { pin: string; uri: string };
 }
 
-export async function createRoom(parley: { url: string }, settings: { lobby?: boolean } = {}): Promise<CreatedRoom> {
+export async function createRoom(parley: { url: string }, settings: { lobby?: boolean; webinar?: boolean } = {}): Promise<CreatedRoom> {
   const response = await fetch(`${parley.url}/api/rooms`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -134,12 +134,15 @@ export class CallConnection {
       this.events.entered(session);
       this.setState({ kind: 'in-call', mediaReady: false });
       const ice = { iceServers: welcome.iceServers, iceTransportPolicy: welcome.iceTransportPolicy };
+      // A webinar's attendee sends nothing (and is asked nothing about a recording) until a host makes them a panelist.
+      const receiveOnly = welcome.role === 'attendee';
       await session.media.start({
         ice,
-        tracks: this.tracksToSend(session, welcome.room.recording),
+        tracks: receiveOnly ? [] : this.tracksToSend(session, welcome.room.recording),
         off: this.local.off,
         transports: welcome.transports,
         othersSending: welcome.peers.some((peer) => peer.producers.length > 0),
+        receiveOnly,
       });
       this.stillCurrent(session);
       this.recovery = undefined;
@@ -240,6 +243,17 @@ export class CallConnection {
       case 'promoted':
         saveCredential(this.roomId, notification.data.credential);
         break;
+      case 'becamePanelist': {
+        // The credential brings this person back to the panel; the camera and microphone start as chosen before joining.
+        saveCredential(this.roomId, notification.data.credential);
+        session.store.dispatch(notification);
+        const tracks = this.tracksToSend(session, session.store.state.room.recording);
+        return session.media.startSending(notification.data.send, Promise.resolve(tracks), this.local.off);
+      }
+      case 'becameAttendee':
+        saveCredential(this.roomId, notification.data.credential);
+        session.media.stopSending();
+        break;
       case 'roomUpdated':
         // In the meeting, a recording that starts is announced and shown: this person has been told.
         if (notification.data.room.recording && this.state.kind === 'in-call') this.recordingNotice.markTold();
@@ -269,7 +283,8 @@ export class CallConnection {
     if (this.state.kind === 'in-call') this.setState({ kind: 'in-call', mediaReady: false });
     try {
       // A reset while the person is still being asked about a recording sends nothing before they answer either.
-      await session.resetMedia(this.tracksToSend(session, session.store.state.room.recording), off);
+      const attendee = session.store.state.self.role === 'attendee';
+      await session.resetMedia(attendee ? Promise.resolve([]) : this.tracksToSend(session, session.store.state.room.recording), off);
     } catch (error) {
       if (this.session !== session) return;
       console.warn('media reset failed; rejoining', error);

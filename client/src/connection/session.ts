@@ -61,14 +61,15 @@ export class Session {
   /**
    * The server lost this session's media (its worker died) but kept the
    * session: new transports, and `tracks` sent again (sources in `off`
-   * paused). The others' media comes back as new consumers.
+   * paused; nothing at all for an attendee). The others' media comes back
+   * as new consumers.
    */
   async resetMedia(tracks: Promise<MediaStreamTrack[]>, off: ReadonlySet<MediaSource>): Promise<void> {
     const lost = this.media;
     const next = lost.successor();
     this.media = next;
     try {
-      await next.start({ ice: lost.iceSettings, tracks, off });
+      await next.start({ ice: lost.iceSettings, tracks, off, receiveOnly: this.store.state.self.role === 'attendee' });
     } catch (error) {
       // A later reset replaced this one: its failure no longer matters.
       if (this.media === next) throw error;

@@ -1,7 +1,9 @@
 /**
  * One session's media through mediasoup-client: a send and a receive
  * transport on the session's loaded Device, a producer per local source and
- * a consumer per remote track. Consumers arrive paused (video at the lowest
+ * a consumer per remote track. A webinar's attendee only receives: its send
+ * side starts when a host makes it a panelist, and ends when it is made an
+ * attendee again. Consumers arrive paused (video at the lowest
  * simulcast layer) and are resumed here at once; the tile that shows a
  * video then asks for the layer that fits it, or pauses it while hidden
  * (showConsumer). A failed transport gets an ICE restart before the session
@@ -51,6 +53,8 @@ export interface StartOptions {
   transports?: GivenTransports;
   /** Others already send: receiving them comes first. */
   othersSending?: boolean;
+  /** A webinar's attendee: a receive transport only, and nothing sent. */
+  receiveOnly?: boolean;
 }
 
 /** The longest the microphone waits for the receive transport to connect, and the camera for the first remote video. */
@@ -119,17 +123,38 @@ export class MediaSession {
     return this.device.recvRtpCapabilities;
   }
 
-  /** Sets up both transports and starts sending the camera and microphone. */
-  async start({ ice, tracks, off = new Set(), transports, othersSending = false }: StartOptions): Promise<void> {
+  /** Sets up both transports (the receive one alone for an attendee) and starts sending the camera and microphone. */
+  async start({ ice, tracks, off = new Set(), transports, othersSending = false, receiveOnly = false }: StartOptions): Promise<void> {
     this.ice = ice;
     const [recv, send] = await Promise.all([
       transports?.recv ?? this.request('createWebRtcTransport', { direction: 'recv' }),
-      transports?.send ?? this.request('createWebRtcTransport', { direction: 'send' }),
+      receiveOnly ? undefined : (transports?.send ?? this.request('createWebRtcTransport', { direction: 'send' })),
     ]);
     this.recv = this.createTransport('recv', recv);
     this.resolveRecvTransport(this.recv);
-    this.sendTransport = this.createTransport('send', send);
+    if (send) this.sendTransport = this.createTransport('send', send);
     reach('transportsReady');
+    if (send) await this.sendTracks(tracks, off, othersSending);
+  }
+
+  /** Made a panelist: sends with the transport the server made, the camera and microphone on or off as chosen before joining. */
+  async startSending(send: TransportParameters, tracks: Promise<MediaStreamTrack[]>, off: ReadonlySet<MediaSource>): Promise<void> {
+    if (this.closed || this.sendTransport) return;
+    this.sendTransport = this.createTransport('send', send);
+    await this.sendTracks(tracks, off, false);
+  }
+
+  /** Made an attendee: the server closed what this tab sent; its side closes too. */
+  stopSending(): void {
+    this.producers.get('screen')?.track?.stop();
+    for (const producer of this.producers.values()) producer.close();
+    this.producers.clear();
+    this.sendTransport?.close();
+    this.sendTransport = undefined;
+    this.sendingChanged();
+  }
+
+  private async sendTracks(tracks: StartOptions['tracks'], off: ReadonlySet<MediaSource>, othersSending: boolean): Promise<void> {
     // Receiving what others send comes first: the server handles one request of a connection at a time, and
     // starting a camera encoder takes the page's CPU. The microphone waits for the receive transport to connect,
     // the camera for the first remote video; each a moment at most.
@@ -141,7 +166,7 @@ export class MediaSession {
       const source = kind === 'audio' ? 'mic' : 'camera';
       await this.produce(track, source, off.has(source));
     };
-    await sendOnce('audio', connected(this.recv));
+    await sendOnce('audio', connected(this.recv!));
     await sendOnce('video', this.firstRemoteVideo);
     this.sendingChanged();
   }

@@ -27,6 +27,14 @@ export interface MeetingActions {
   remove(peerId: string): Promise<void>;
   setRoomLocked(locked: boolean): Promise<void>;
   setLobbyEnabled(enabled: boolean): Promise<void>;
+  setWebinar(enabled: boolean): Promise<void>;
+  /** A webinar's attendee joins the panel, or a panelist the audience. */
+  makePanelist(peerId: string): Promise<void>;
+  makeAttendee(peerId: string): Promise<void>;
+  /** An attendee asks the panel; a panelist answers or dismisses. The state follows in the server's notifications. */
+  askQuestion(text: string): Promise<void>;
+  answerQuestion(questionId: string, text: string): Promise<void>;
+  dismissQuestion(questionId: string): Promise<void>;
   endMeeting(): Promise<void>;
   sendChat(text: string): Promise<void>;
   setHandRaised(raised: boolean): Promise<void>;
@@ -94,6 +102,12 @@ export function meetingActions(request: Request, store: MeetingStore): MeetingAc
     remove: (peerId) => send('removeParticipant', { peerId }),
     setRoomLocked: (locked) => send('setRoomLocked', { locked }),
     setLobbyEnabled: (enabled) => send('setLobbyEnabled', { enabled }),
+    setWebinar: (enabled) => send('setWebinar', { enabled }),
+    makePanelist: (peerId) => send('makePanelist', { peerId }),
+    makeAttendee: (peerId) => send('makeAttendee', { peerId }),
+    askQuestion: (text) => send('askQuestion', { text }),
+    answerQuestion: (questionId, text) => send('answerQuestion', { questionId, text }),
+    dismissQuestion: (questionId) => send('dismissQuestion', { questionId }),
     endMeeting: () => send('endMeeting', {}),
     sendChat: (text) => send('sendChat', { text }),
     sendReaction: (reaction) => send('sendReaction', { reaction }),
@@ -150,8 +164,23 @@ function refusal(method: RequestMethod, error: unknown, spoken: readonly ErrorCo
 /** What the people panel may do: the host's actions on people and the lobby, and calling a phone. */
 export type PeopleActions = Pick<
   MeetingActions,
-  'admit' | 'deny' | 'admitAll' | 'mute' | 'muteAll' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'promote' | 'remove' | 'dialOut'
+  | 'admit'
+  | 'deny'
+  | 'admitAll'
+  | 'mute'
+  | 'muteAll'
+  | 'askToUnmute'
+  | 'stopCamera'
+  | 'stopScreenShare'
+  | 'promote'
+  | 'remove'
+  | 'dialOut'
+  | 'makePanelist'
+  | 'makeAttendee'
 >;
+
+/** What the questions panel may do. */
+export type QuestionActions = Pick<MeetingActions, 'askQuestion' | 'answerQuestion' | 'dismissQuestion'>;
 
 /** What the recording and live-stream dialog may do. */
 export type EgressAction = 'startRecording' | 'stopRecording' | 'startStreaming' | 'stopStreaming' | 'listRecordings';

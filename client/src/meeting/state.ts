@@ -2,7 +2,7 @@
  * The meeting as this tab sees it, one slice per entity. Each slice is
  * replaced, never mutated, so a view can tell what changed by reference.
  */
-import type { ChatMessage, MediaSource, NotificationData, PeerInfo, RecordingInfo, Role, RoomSettings } from '@protocol/messages';
+import type { ChatMessage, MediaSource, NotificationData, PeerInfo, Question, RecordingInfo, Role, RoomSettings } from '@protocol/messages';
 
 export interface SelfState {
   /** Empty until the join answer names this peer. */
@@ -51,6 +51,8 @@ export type EgressRequest = { kind: 'idle' } | { kind: 'asking' } | { kind: 'ref
  */
 export type Notice = { serial: number } & (
   | { kind: 'promoted' }
+  /** A host moved this person between a webinar's audience and its panel. */
+  | { kind: 'became'; role: 'panelist' | 'attendee' }
   | { kind: 'stopped-by-host'; source: MediaSource }
   | { kind: 'egress'; started: Partial<Record<EgressKind, boolean>> }
   | { kind: 'egress-failed'; what: EgressKind; reason: string }
@@ -64,6 +66,10 @@ export interface MeetingState {
   self: SelfState;
   room: RoomSettings;
   chat: readonly ChatMessage[];
+  /** A webinar's attendees, on every node (an attendee sees this count, not the people). */
+  audience: number;
+  /** A webinar's questions this person may see, in the order they were asked. */
+  questions: readonly Question[];
   /** Peer ids producing sound, loudest first. */
   speakers: readonly string[];
   notice: Notice | undefined;
@@ -81,8 +87,10 @@ export function initialMeetingState(displayName: string): MeetingState {
     peers: new Map(),
     lobby: [],
     self: { id: '', displayName, role: 'participant', handRaised: false, sending: [] },
-    room: { locked: false, lobby: true, recording: false, streaming: false },
+    room: { locked: false, lobby: true, recording: false, streaming: false, webinar: false },
     chat: [],
+    audience: 0,
+    questions: [],
     speakers: [],
     notice: undefined,
     dialIn: undefined,

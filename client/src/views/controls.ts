@@ -8,6 +8,8 @@
  * the invite and host items sit in the row and the pop-up keeps the rest. Labels and pressed
  * states follow the meeting state; media controls wait until the session's
  * media is set up, and a control is disabled while its action runs.
+ * In a webinar a Q&A control opens the questions; an attendee has no
+ * microphone, camera, screen or chat control, only the hand and Q&A.
  */
 import { h } from '../dom.js';
 import type { MediaSession } from '../media/media-session.js';
@@ -18,7 +20,7 @@ import type { Report } from './action-button.js';
 import { ask } from './dialogs.js';
 import { icon, setIcon, type IconName } from './icons.js';
 
-export type PanelName = 'people' | 'chat';
+export type PanelName = 'people' | 'chat' | 'questions';
 
 export interface ControlsContext {
   roomId: string;
@@ -62,6 +64,7 @@ export class Controls {
   private readonly chat = control('chat', t.controls.chat, t.controls.chat);
   private readonly unread = h('span', { class: 'count-badge alert', hidden: true });
   private readonly unreadText = h('span', { class: 'visually-hidden' });
+  private readonly questions = control('questions', t.controls.questionsName, t.controls.questions);
   private readonly more = control('more', t.controls.moreOptions, t.controls.more);
   private readonly invite = control('link', t.controls.copyInvite, t.controls.copyInvite);
   private readonly lock = control('lock', t.controls.lock, t.controls.lock, 'host-only');
@@ -75,7 +78,7 @@ export class Controls {
     'nav',
     { class: 'controls', 'aria-label': t.controls.bar },
     h('div', { class: 'control-group' }, this.mic, this.camera, this.share, this.hand),
-    h('div', { class: 'control-group' }, this.people, this.chat),
+    h('div', { class: 'control-group' }, this.people, this.chat, this.questions),
     h('div', { class: 'control-group more-group' }, this.more, this.moreItems),
     this.leave,
   );
@@ -93,6 +96,8 @@ export class Controls {
     this.chat.append(' ', this.unread, this.unreadText);
     this.people.setAttribute('aria-controls', 'people-panel');
     this.chat.setAttribute('aria-controls', 'chat-panel');
+    this.questions.setAttribute('aria-controls', 'questions-panel');
+    this.questions.hidden = true;
     this.more.setAttribute('aria-controls', 'call-more');
     this.more.setAttribute('aria-expanded', 'false');
     // Keyboard shortcuts (views/shortcuts.ts) press these.
@@ -122,6 +127,7 @@ export class Controls {
     this.leave.addEventListener('click', () => context.leave());
     this.people.addEventListener('click', () => context.togglePanel('people'));
     this.chat.addEventListener('click', () => context.togglePanel('chat'));
+    this.questions.addEventListener('click', () => context.togglePanel('questions'));
     // "More" is a disclosure: on narrow screens its items pop up above the row.
     this.more.addEventListener('click', () => this.setMoreOpen(!this.moreOpen));
     this.moreItems.addEventListener('click', (event) => {
@@ -159,6 +165,7 @@ export class Controls {
   setPanels(open: Record<PanelName, boolean>, counts: { people: number; waiting: number; unread: number }): void {
     this.people.setAttribute('aria-expanded', String(open.people));
     this.chat.setAttribute('aria-expanded', String(open.chat));
+    this.questions.setAttribute('aria-expanded', String(open.questions));
     const badge = String(counts.people);
     if (this.peopleCount.textContent !== badge) this.peopleCount.textContent = badge;
     const waiting = counts.waiting ? t.controls.waiting(counts.waiting) : '';
@@ -201,6 +208,10 @@ export class Controls {
     this.hand.setAttribute('aria-pressed', String(raised));
     this.hand.classList.toggle('raised', raised);
     for (const button of [this.lock, this.lobby, this.end]) button.hidden = state.self.role !== 'host';
+    // An attendee sends nothing and asks instead of chatting.
+    const attendee = state.self.role === 'attendee';
+    for (const button of [this.mic, this.camera, this.share, this.chat]) button.hidden = attendee;
+    this.questions.hidden = !state.room.webinar && state.questions.length === 0;
     const locked = state.room.locked;
     const lock = locked ? t.controls.unlock : t.controls.lock;
     setControl(this.lock, locked ? 'unlock' : 'lock', lock, lock);
@@ -209,13 +220,14 @@ export class Controls {
     setControl(this.lobby, lobby ? 'lobbyOff' : 'lobbyOn', lobbyName, lobbyName);
     const stream = this.context.stream();
     const ready = {
-      mic: this.mediaReady && Boolean(stream?.getAudioTracks().length),
-      camera: this.mediaReady && Boolean(stream?.getVideoTracks().length),
+      mic: this.mediaReady && !attendee && Boolean(stream?.getAudioTracks().length),
+      camera: this.mediaReady && !attendee && Boolean(stream?.getVideoTracks().length),
       media: this.mediaReady,
     };
     this.mic.disabled = !ready.mic || this.busy.has(this.mic);
     this.camera.disabled = !ready.camera || this.busy.has(this.camera);
-    for (const button of [this.share, this.hand]) button.disabled = !ready.media || this.busy.has(button);
+    this.share.disabled = !ready.media || attendee || this.busy.has(this.share);
+    this.hand.disabled = !ready.media || this.busy.has(this.hand);
     for (const button of [this.invite, this.lock, this.lobby, this.end]) button.disabled = this.busy.has(button);
   }
 

@@ -1,8 +1,9 @@
 /**
  * The meeting screen of one session: a top bar (heading, the recording and
- * live badges, participant count, status line), the videos, the people and
- * chat panels and one row of controls, each rendering the session's meeting
- * state as it changes.
+ * live badges, participant count, a webinar's attendee count, status line),
+ * the videos, the people, chat and (in a webinar) questions panels and one
+ * row of controls, each rendering the session's meeting state as it
+ * changes. An attendee's questions panel takes the chat's place.
  *
  * The panels are side panels on wide screens (both open at first) and
  * sheets over the videos on narrow ones (one at a time, closed at first).
@@ -23,6 +24,7 @@ import { EgressBadges } from './egress-badges.js';
 import { icon } from './icons.js';
 import { LinkIndicator } from './link-indicator.js';
 import { PeoplePanel } from './people-panel.js';
+import { QuestionsPanel } from './questions-panel.js';
 import { ReactionFeed, reactionButtons } from './reactions.js';
 import { toast } from './toasts.js';
 import { VideoGrid } from './video-grid.js';
@@ -32,6 +34,8 @@ function noticeText(notice: Notice): string {
   switch (notice.kind) {
     case 'promoted':
       return t.notices.promoted;
+    case 'became':
+      return notice.role === 'panelist' ? t.notices.becamePanelist : t.notices.becameAttendee;
     case 'egress': {
       const { recording, streaming } = notice.started;
       const said = [
@@ -51,6 +55,8 @@ function noticeText(notice: Notice): string {
 /** Time to first media is measured once per page: from opening the link (time origin) to the first remote frame. */
 let firstMediaReported = false;
 
+const PANELS: readonly PanelName[] = ['people', 'chat', 'questions'];
+
 /** Below this width the panels are sheets over the videos (styles.css uses the same width). */
 const NARROW = window.matchMedia('(max-width: 899px)');
 
@@ -68,6 +74,7 @@ export class MeetingView {
   readonly root: HTMLElement;
   private readonly status = h('p', { role: 'status', class: 'call-status' });
   private readonly count = h('span', { class: 'participant-count' });
+  private readonly audience = h('span', { class: 'participant-count audience-count', hidden: true });
   private readonly badges = new EgressBadges();
   private readonly reactions = new ReactionFeed();
   private readonly link: LinkIndicator;
@@ -75,10 +82,13 @@ export class MeetingView {
   private readonly controls: Controls;
   private readonly people: PeoplePanel;
   private readonly chat: ChatPanel;
+  private readonly questions: QuestionsPanel;
   private readonly side: HTMLElement;
   private readonly background: HTMLElement[];
   private readonly unsubscribe: () => void;
-  private readonly open: Record<PanelName, boolean> = { people: !NARROW.matches, chat: !NARROW.matches };
+  private readonly open: Record<PanelName, boolean> = { people: !NARROW.matches, chat: !NARROW.matches, questions: false };
+  /** The role the panels were last arranged for: an attendee's questions take the chat's place. */
+  private arrangedFor: 'panel' | 'audience' = 'panel';
   private notice: Notice | undefined;
   private counts = { people: 1, waiting: 0, unread: 0 };
   private chatSeen = 0;
@@ -101,6 +111,7 @@ export class MeetingView {
     this.link = new LinkIndicator(() => meeting.media.linkStats());
     this.people = new PeoplePanel(actions, report);
     this.chat = new ChatPanel(actions);
+    this.questions = new QuestionsPanel(actions, report);
     this.controls = new Controls({
       roomId: options.roomId,
       stream: options.stream,
@@ -112,13 +123,15 @@ export class MeetingView {
     });
     this.people.header.append(this.closeButton('people', t.meeting.closePeople));
     this.chat.header.append(this.closeButton('chat', t.meeting.closeChat));
-    this.side = h('aside', { class: 'side', 'aria-label': t.meeting.side }, this.people.root, this.chat.root);
+    this.questions.header.append(this.closeButton('questions', t.meeting.closeQuestions));
+    this.side = h('aside', { class: 'side', 'aria-label': t.meeting.side }, this.people.root, this.chat.root, this.questions.root);
     const top = h(
       'header',
       { class: 'topbar' },
       h('h1', { class: 'visually-hidden' }, t.meeting.heading),
       this.badges.root,
       this.count,
+      this.audience,
       this.link.root,
       this.status,
     );
@@ -128,7 +141,7 @@ export class MeetingView {
     this.root = h('div', { class: 'call' }, top, stage, this.side, this.controls.root);
     this.side.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || !NARROW.matches) return;
-      const panel = (['people', 'chat'] as const).find((name) => this.open[name]);
+      const panel = PANELS.find((name) => this.open[name]);
       if (panel) this.setPanel(panel, false);
     });
     NARROW.addEventListener('change', this.onBreakpoint);
@@ -138,7 +151,12 @@ export class MeetingView {
       this.videos.render(state);
       this.people.render(state);
       this.chat.render(state.chat);
+      this.questions.render(state.questions, state.self.role === 'attendee');
       this.controls.render(state);
+      const audience = state.room.webinar || state.audience > 0 ? t.meeting.attendees(state.audience) : '';
+      if (this.audience.textContent !== audience) this.audience.textContent = audience;
+      this.audience.hidden = !audience;
+      this.arrange(state.self.role === 'attendee' ? 'audience' : 'panel');
       this.badges.render(state.room);
       const people = state.peers.size + 1;
       const waiting = state.self.role === 'host' ? state.lobby.length : 0;
@@ -206,9 +224,24 @@ export class MeetingView {
 
   /** Crossing the breakpoint starts that width's way: panels open beside wide videos, sheets closed on narrow ones. */
   private readonly onBreakpoint = () => {
-    this.open.people = this.open.chat = !NARROW.matches;
+    const audience = this.arrangedFor === 'audience';
+    this.open.people = !NARROW.matches;
+    this.open.chat = !NARROW.matches && !audience;
+    this.open.questions = !NARROW.matches && audience;
     this.applyPanels();
   };
+
+  /** Joining the audience puts the questions where the chat was; joining the panel gives the chat back. */
+  private arrange(role: 'panel' | 'audience'): void {
+    if (role === this.arrangedFor) return;
+    this.arrangedFor = role;
+    const wide = !NARROW.matches;
+    if (role === 'audience') {
+      this.open.questions = this.open.questions || (wide && this.open.chat);
+      this.open.chat = false;
+    }
+    this.applyPanels();
+  }
 
   private closeButton(panel: PanelName, name: string): HTMLButtonElement {
     const button = h('button', { type: 'button', class: 'icon-only close', 'aria-label': name, title: name }, icon('close'));
@@ -218,12 +251,13 @@ export class MeetingView {
 
   private setPanel(panel: PanelName, open: boolean): void {
     // A sheet covers the videos: only one at a time.
-    if (open && NARROW.matches) for (const other of ['people', 'chat'] as const) this.open[other] = false;
+    if (open && NARROW.matches) for (const other of PANELS) this.open[other] = false;
     this.open[panel] = open;
     if (panel === 'chat' && open) this.counts.unread = 0;
     this.applyPanels();
     if (open) {
       if (panel === 'chat') this.chat.focusInput();
+      else if (panel === 'questions') this.questions.focusInput();
       else this.people.root.querySelector<HTMLElement>('.close')?.focus();
     } else {
       this.root.querySelector<HTMLElement>(`[aria-controls="${panel}-panel"]`)?.focus();
@@ -234,7 +268,8 @@ export class MeetingView {
     if (this.open.chat) this.chatSeen = this.meeting.store.state.chat.length;
     this.people.root.hidden = !this.open.people;
     this.chat.root.hidden = !this.open.chat;
-    const anyOpen = this.open.people || this.open.chat;
+    this.questions.root.hidden = !this.open.questions;
+    const anyOpen = PANELS.some((name) => this.open[name]);
     this.side.hidden = !anyOpen;
     this.root.classList.toggle('with-side', anyOpen);
     const sheet = anyOpen && NARROW.matches;

@@ -6,7 +6,10 @@
  * are made once and then updated in place; an action that does not apply
  * (muting a muted microphone, making a phone a host, anything but stopping
  * or removing a stream) is hidden, not removed,
- * so focus on the menu or an item survives every re-render.
+ * so focus on the menu or an item survives every re-render. A webinar's
+ * attendee gets a "Make <name> a panelist" button of its own beside the
+ * menu (the one thing a host does with most of them); panelists' menus
+ * offer "Make <name> an attendee".
  */
 import type { MediaSource, PeerInfo } from '@protocol/messages';
 import { h } from '../dom.js';
@@ -38,6 +41,8 @@ export class PersonRow {
   private readonly stopScreen: HTMLButtonElement;
   private readonly promote: HTMLButtonElement;
   private readonly askUnmute: HTMLButtonElement;
+  private readonly makeAttendee: HTMLButtonElement;
+  private readonly makePanelist: HTMLButtonElement;
   private readonly labels: { button: HTMLButtonElement; label: (name: string) => string }[] = [];
   private displayName = '';
 
@@ -55,7 +60,11 @@ export class PersonRow {
     this.stopCamera = item('cameraOff', t.people.stopCamera, () => actions.stopCamera(peerId));
     this.stopScreen = item('stopShare', t.people.stopScreen, () => actions.stopScreenShare(peerId));
     this.promote = item('host', t.people.promote, () => actions.promote(peerId));
+    this.makeAttendee = item('attendee', t.people.makeAttendee, () => actions.makeAttendee(peerId));
     item('remove', t.people.remove, () => actions.remove(peerId));
+    this.makePanelist = actionButton('', () => actions.makePanelist(peerId), report);
+    this.makePanelist.classList.add('make-panelist');
+    this.makePanelist.hidden = true;
     for (const badge of [this.phone, this.stream]) {
       badge.classList.add('avatar', 'small');
       badge.hidden = true;
@@ -68,6 +77,7 @@ export class PersonRow {
       this.stream,
       h('span', { class: 'who' }, this.name, this.state),
       this.indicators,
+      this.makePanelist,
       this.menu.button,
     );
   }
@@ -82,6 +92,9 @@ export class PersonRow {
       this.avatar.style.setProperty('--hue', String(hueOf(peer.displayName)));
       this.name.title = peer.displayName;
       this.menu.setLabel(t.people.actionsFor(peer.displayName));
+      this.makePanelist.setAttribute('aria-label', t.people.makePanelist(peer.displayName));
+      this.makePanelist.title = t.people.makePanelist(peer.displayName);
+      this.makePanelist.replaceChildren(icon('panelist'), h('span', { class: 'label' }, t.people.makePanelistShort));
       for (const { button, label } of this.labels) {
         const text = label(peer.displayName);
         button.textContent = text;
@@ -101,7 +114,7 @@ export class PersonRow {
     const words = stream
       ? [t.people.whipStream]
       : [
-          peer.role === 'host' ? t.people.host : t.people.participant,
+          peer.role === 'host' ? t.people.host : peer.role === 'attendee' ? t.people.attendee : t.people.participant,
           mic ? t.people.micOn : t.people.micOff,
           // A phone has no camera to speak of.
           ...(phone ? [] : [camera ? t.people.cameraOn : t.people.cameraOff]),
@@ -121,7 +134,9 @@ export class PersonRow {
     this.stopCamera.hidden = !camera || stream;
     this.stopScreen.hidden = !screen;
     // A phone or a stream cannot use a host's controls.
-    this.promote.hidden = peer.role === 'host' || phone || stream;
+    this.promote.hidden = peer.role !== 'participant' || phone || stream;
+    this.makeAttendee.hidden = peer.role === 'attendee' || phone || stream;
+    this.makePanelist.hidden = !hostControls || peer.role !== 'attendee';
     this.menu.button.hidden = !hostControls;
     if (!hostControls) this.menu.close(false);
   }

@@ -59,9 +59,13 @@ export class VideoGrid {
     const previous = this.state;
     this.state = state;
     let changed = false;
-    for (const [peerId, tile] of this.cameraTiles) {
+    // A webinar's attendees send nothing: they have no tile (the panel sees them in the people panel); a WHIP stream has its screen tile only.
+    const hasTile = (peerId: string) => {
       const peer = state.peers.get(peerId);
-      if (peer && !peer.stream) continue;
+      return peer !== undefined && peer.role !== 'attendee' && !peer.stream;
+    };
+    for (const [peerId, tile] of this.cameraTiles) {
+      if (hasTile(peerId)) continue;
       this.drop(tile);
       this.cameraTiles.delete(peerId);
       changed = true;
@@ -71,7 +75,7 @@ export class VideoGrid {
       const screen = this.screenTiles.get(peer.id);
       screen?.setName(peer.displayName);
       screen?.setStream(peer.stream === true);
-      if (peer.stream) continue;
+      if (peer.stream || peer.role === 'attendee') continue;
       let tile = this.cameraTiles.get(peer.id);
       if (!tile) {
         tile = new Tile(peer.displayName, 'camera', (pinned) => this.togglePin(pinned));
@@ -84,10 +88,15 @@ export class VideoGrid {
       tile.setCameraOff(!hasLive(peer, 'camera'));
       tile.setMicOff(!hasLive(peer, 'mic'));
     }
+    // An attendee is not on stage: no tile of their own either.
+    if (this.local.root.hidden !== (state.self.role === 'attendee')) {
+      this.local.root.hidden = state.self.role === 'attendee';
+      changed = true;
+    }
+    if (changed) this.place();
     this.local.setCameraOff(!state.self.sending.includes('camera'));
     this.local.setMicOff(!state.self.sending.includes('mic'));
     this.local.setHandRaised(state.self.handRaised);
-    if (changed) this.place();
     if (state.speakers === previous?.speakers) return;
     const loudest = state.speakers[0];
     this.local.setSpeaking(state.speakers.includes(state.self.id));
@@ -158,7 +167,8 @@ export class VideoGrid {
   private place(): void {
     const screens = [...this.screenTiles.values()];
     const onStage = this.pinned ? [this.pinned] : screens;
-    const inGrid = [this.local, ...this.cameraTiles.values(), ...screens].filter((tile) => !onStage.includes(tile));
+    const local = this.local.root.hidden ? [] : [this.local];
+    const inGrid = [...local, ...this.cameraTiles.values(), ...screens].filter((tile) => !onStage.includes(tile));
     arrange(this.stage, onStage);
     arrange(this.grid, inGrid);
     const label = onStage.every((tile) => tile.kind === 'screen') ? t.tiles.screens : t.tiles.pinned;

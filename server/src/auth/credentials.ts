@@ -1,16 +1,18 @@
 /**
  * Meeting credentials: JWTs (HS256) bound to one room and one role, with an
  * expiry. `host` runs the meeting, `participant` was admitted and may come
- * back without waiting, `guest` is a lobby ticket that lets a host's denial
- * stick, `viewer` lets a WHEP player watch (in the meeting's page it is
- * worth no more than no credential). The subject identifies the credential so it can be revoked.
+ * back without waiting (a webinar's panelist), `attendee` was admitted to a
+ * webinar's audience and comes back to it without waiting, `guest` is a
+ * lobby ticket that lets a host's denial stick, `viewer` lets a WHEP player
+ * watch (in the meeting's page it is worth no more than no credential). The
+ * subject identifies the credential so it can be revoked.
  */
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { SignallingError } from '../protocol/errors.js';
 
-export type CredentialRole = 'host' | 'participant' | 'guest' | 'viewer';
-const ROLES: readonly string[] = ['host', 'participant', 'guest', 'viewer'];
+export type CredentialRole = 'host' | 'participant' | 'attendee' | 'guest' | 'viewer';
+const ROLES: readonly string[] = ['host', 'participant', 'attendee', 'guest', 'viewer'];
 
 export interface CredentialClaims {
   room: string;

@@ -165,6 +165,8 @@ export class RoomLink {
         return meeting.media.closePiped(event.producerId);
       case 'chat':
         return meeting.remoteChat(event.message);
+      case 'question':
+        return meeting.remoteQuestion(event.question);
       case 'reaction':
         return meeting.remoteReaction(event.peerId, event.reaction);
       case 'room':

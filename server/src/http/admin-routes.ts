@@ -96,6 +96,7 @@ const RoomSummary = Type.Object(
     createdAt: Type.Integer({ description: 'When it was created, in milliseconds since 1970.' }),
     lobby: Type.Boolean({ description: 'Newcomers wait in the lobby until a host admits them.' }),
     locked: Type.Boolean({ description: 'Nobody new gets in, not even to the lobby.' }),
+    webinar: Type.Boolean({ description: 'A webinar: newcomers enter as attendees.' }),
     passwordRequired: Type.Boolean({ description: 'Newcomers must give the meeting password.' }),
     recording: Type.Boolean({ description: 'A recording is running.' }),
     streaming: Type.Boolean({ description: 'A live stream is running.' }),
@@ -109,7 +110,9 @@ const Participant = Type.Object(
   {
     peerId: Type.String({ description: 'The participant: what DELETE /api/rooms/{roomId}/participants/{peerId} takes.' }),
     displayName: Type.String({ description: 'The name they gave, as everyone in the meeting sees it.' }),
-    role: Type.Union([Type.Literal('host'), Type.Literal('participant')], { description: 'Hosts run the meeting; everyone else is a participant.' }),
+    role: Type.Union([Type.Literal('host'), Type.Literal('participant'), Type.Literal('attendee')], {
+      description: "Hosts run the meeting; participants take part; a webinar's attendees only watch.",
+    }),
     state: Type.Union([Type.Literal('waiting'), Type.Literal('joined')], { description: 'waiting: in the lobby; joined: in the meeting.' }),
     joinedAt: Type.Integer({ description: 'When they joined or knocked, or last changed role, in milliseconds since 1970.' }),
   },
@@ -172,6 +175,7 @@ export async function registerAdminRoutes(
           createdAt: room.createdAt,
           lobby: room.lobby,
           locked: room.locked,
+          webinar: room.webinar,
           passwordRequired: room.passwordHash !== undefined,
           recording: room.recordingNode !== undefined,
           streaming: room.streamingNode !== undefined,

@@ -132,6 +132,9 @@ export async function buildApp(
         body: Type.Object(
           {
             lobby: Type.Optional(Type.Boolean({ description: 'Newcomers wait until a host admits them (default true).' })),
+            webinar: Type.Optional(
+              Type.Boolean({ description: 'A webinar: whoever joins without the host link enters as an attendee, who watches and asks questions (default false).' }),
+            ),
             password: Type.Optional(
               Type.String({ minLength: 4, maxLength: 128, description: 'A password everyone but hosts and admitted participants must give.' }),
             ),
@@ -163,8 +166,8 @@ export async function buildApp(
       },
     },
     async (request, reply) => {
-      const { lobby = true, password } = request.body as { lobby?: boolean; password?: string };
-      const { id, hostCredential, dialIn } = await meetings.create(password === undefined ? { lobby } : { lobby, password });
+      const { lobby = true, password, webinar = false } = request.body as { lobby?: boolean; password?: string; webinar?: boolean };
+      const { id, hostCredential, dialIn } = await meetings.create(password === undefined ? { lobby, webinar } : { lobby, password, webinar });
       const base = config.PARLEY_PUBLIC_URL ?? `${request.protocol}://${request.host}`;
       const url = new URL(`/r/${id}`, base).toString();
       reply.code(201);
@@ -191,6 +194,7 @@ export async function buildApp(
               lobby: Type.Boolean({ description: 'Newcomers wait in the lobby.' }),
               passwordRequired: Type.Boolean({ description: 'Newcomers must give the meeting password.' }),
               recording: Type.Boolean({ description: 'The meeting is being recorded.' }),
+              webinar: Type.Boolean({ description: 'Newcomers enter as attendees, who watch and send nothing.' }),
             },
             { description: 'The meeting exists.' },
           ),

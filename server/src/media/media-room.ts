@@ -379,6 +379,15 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return stopped;
   }
 
+  /** The participant stops sending for good (a webinar's panelist made an attendee): its producers and send transport close. */
+  closeSending(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    for (const { producer } of [...peer.producers.values()]) producer.close();
+    peer.transports.get('send')?.close();
+    peer.transports.delete('send');
+  }
+
   /** A producer of this node's participant, ready to be sent to another node (it lives in the first router). */
   async localProducer(producerId: string): Promise<types.Producer | undefined> {
     for (const peer of this.peers.values()) {

@@ -1,7 +1,8 @@
 /**
  * The rules of one meeting on this node: who gets in (admission, lobby,
  * lock, password), roles, host commands, chat and hands, and what this node
- * learns from the others. It owns the roster (who is here) and the media
+ * learns from the others. A webinar's own rules (who sees whom, the
+ * audience count, questions, panel and audience) are in audience.ts. It owns the roster (who is here) and the media
  * room (what they send), writes the store only through MeetingRecords, and
  * tells the rest of the world what happened through MeetingEvents, which the
  * cluster layer forwards to other nodes. It knows nothing of sockets.
@@ -20,6 +21,7 @@ import type {
   MediaSource,
   NotificationData,
   PeerInfo,
+  Question,
   Reaction,
   RecordingInfo,
   RequestData,
@@ -33,7 +35,8 @@ import type { Peer } from '../roster/peer.js';
 import type { RemotePeer, WaitingPeer } from '../roster/remote-peers.js';
 import { Roster } from '../roster/roster.js';
 import type { RoomRecord } from '../store/room-store.js';
-import { decideAdmission, type Admission, type AdmissionInput } from './admission.js';
+import { decideAdmission, newcomerRole, type Admission, type AdmissionInput } from './admission.js';
+import { Audience } from './audience.js';
 import type { Egress, EgressKind } from './egress.js';
 import { LobbyNotices } from './lobby-notices.js';
 import type { PhoneBridge } from './phone-bridge.js';
@@ -42,7 +45,17 @@ import type { RoomLimit } from './room-limits.js';
 import { streamCredentialId, type StreamKeys } from './stream-keys.js';
 import { TokenBucket } from './token-bucket.js';
 
-export type HostCommand = 'admit' | 'deny' | 'promote' | 'mute' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'remove';
+export type HostCommand =
+  | 'admit'
+  | 'deny'
+  | 'promote'
+  | 'mute'
+  | 'askToUnmute'
+  | 'stopCamera'
+  | 'stopScreenShare'
+  | 'remove'
+  | 'makePanelist'
+  | 'makeAttendee';
 /** Commands aimed at someone in the lobby; the rest act on people in the meeting. */
 const LOBBY_COMMANDS: readonly HostCommand[] = ['admit', 'deny'];
 
@@ -59,6 +72,8 @@ export type MeetingEvent =
   | { type: 'producerPaused'; producerId: string; paused: boolean }
   | { type: 'producerClosed'; producerId: string }
   | { type: 'chat'; message: ChatMessage }
+  /** A webinar question's new state (asked, answered or dismissed) on this node. */
+  | { type: 'question'; question: Question }
   | { type: 'reaction'; peerId: string; reaction: Reaction }
   | { type: 'room'; room: RoomSettings }
   | { type: 'ended'; reason: string }
@@ -79,7 +94,13 @@ export type HostNotice =
 
 /** The room as its people see it. */
 function roomState(record: RoomRecord): RoomSettings {
-  return { locked: record.locked, lobby: record.lobby, recording: record.recordingNode !== undefined, streaming: record.streamingNode !== undefined };
+  return {
+    locked: record.locked,
+    lobby: record.lobby,
+    recording: record.recordingNode !== undefined,
+    streaming: record.streamingNode !== undefined,
+    webinar: record.webinar,
+  };
 }
 
 export interface MeetingDeps {
@@ -124,6 +145,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   /** What this node records or streams for the meeting: it stays open for it even with nobody here. */
   private readonly egressRunning = new Set<EgressKind>();
   private isClosed = false;
+  private readonly audience: Audience;
 
   constructor(
     readonly id: string,
@@ -133,6 +155,16 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     private readonly deps: MeetingDeps,
   ) {
     super();
+    this.audience = new Audience({
+      meetingId: id,
+      roster: this.roster,
+      media,
+      records: deps.records,
+      credentials: deps.credentials,
+      info: (peer) => this.info(peer),
+      publishPeer: (peer) => this.emitEvent({ type: 'peer', peer: this.info(peer), credentialId: peer.credentialId, owner: peer.owner }),
+      publishQuestion: (question) => this.emitEvent({ type: 'question', question }),
+    });
     media.on('producerAdded', ({ peerId, producerId, source }) => {
       this.announce(peerId);
       this.emitEvent({ type: 'producer', peerId, producerId, source });
@@ -195,6 +227,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       revoked,
       locked: record.locked,
       lobby: record.lobby,
+      webinar: record.webinar,
       hasPassword: record.passwordHash !== undefined,
       password: 'unchecked',
     };
@@ -220,14 +253,24 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
    * by a guest's rules (the PIN is their link and password at once): refused
    * while the room is locked, held in the lobby while it is on. A phone a
    * host called (`invited`) enters at once. Phones are limited per source by
-   * the phone bridge, so the lobby's per-address limit does not apply.
+   * the phone bridge, so the lobby's per-address limit does not apply. A
+   * phone always sends its sound, so it joins a webinar's panel.
    */
   async joinByPhone(peer: Peer, displayName: string, capabilities: types.RtpCapabilities, invited: boolean): Promise<'joined' | 'waiting'> {
     const record = await this.deps.records.room();
     if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
     const admission: Admission = invited
       ? { kind: 'enter', role: 'participant' }
-      : decideAdmission({ peerState: peer.state, credential: undefined, revoked: false, locked: record.locked, lobby: record.lobby, hasPassword: false, password: 'absent' });
+      : decideAdmission({
+          peerState: peer.state,
+          credential: undefined,
+          revoked: false,
+          locked: record.locked,
+          lobby: record.lobby,
+          webinar: false,
+          hasPassword: false,
+          password: 'absent',
+        });
     if (admission.kind === 'refuse') throw new SignallingError(admission.code, admission.message);
     if (admission.kind === 'check-password') throw new Error('a phone caller was asked for a password');
     peer.identify(displayName, randomUUID(), false);
@@ -252,15 +295,17 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   }
 
   /**
-   * A WHEP player with a viewer token a host made: it enters at once, lobby
-   * and lock or not, and receives what `capabilities` (its offer) can take.
+   * A WHEP player with a viewer token a host made: an attendee that enters
+   * at once, lobby and lock or not, and receives what `capabilities` (its
+   * offer) can take.
    */
   async joinAsViewer(peer: Peer, claims: CredentialClaims, capabilities: types.RtpCapabilities): Promise<void> {
     const [record, revoked] = await Promise.all([this.deps.records.room(), this.deps.records.isRevoked(claims.sub)]);
     if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
     if (revoked) throw new SignallingError('credential_revoked', 'a host turned this viewer away');
     peer.identify(VIEWER_NAME, claims.sub, false);
-    await this.enter(peer, 'participant', capabilities, record);
+    // Outside a webinar too, a player only receives, and is counted rather than listed.
+    await this.enter(peer, 'attendee', capabilities, record);
   }
 
   /** A revoked stream key's stream ends, here or on the node that serves it. */
@@ -313,8 +358,9 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   /**
    * Brings a peer into the meeting with `role`, issues the credential that
    * lets it back in, and sends it the `joined` notification with the people,
-   * the recent chat and both of its transports, then offers it what others
-   * send. Returns the credential. The transports are made while the store
+   * the recent chat and its transports (an attendee's: receive only, with
+   * the panel, the audience count and its questions), then offers it what
+   * others send. Returns the credential. The transports are made while the store
    * is read, and closed again if the peer cannot enter after all.
    */
   private async enter(peer: Peer, role: Role, capabilities: types.RtpCapabilities, known?: RoomRecord): Promise<string> {
@@ -326,7 +372,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       credentials.issue(this.id, role, peer.credentialId, peer.owner),
       records.recentChat(),
       known ?? records.room(),
-      this.prepareMedia(peer, capabilities),
+      this.prepareMedia(peer, capabilities, role),
     ]).catch((error: unknown) => {
       this.media.remove(peer.id);
       throw error;
@@ -349,14 +395,15 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     peer.setRole(role);
     this.capabilities.delete(peer.id);
     this.replaceEarlierSessions(peer.id, peer.credentialId);
-    this.roster.broadcast('peerJoined', { peer: this.info(peer) }, peer);
+    this.audience.joined(this.info(peer), peer);
     this.emitEvent({ type: 'peer', peer: this.info(peer), credentialId: peer.credentialId, owner: peer.owner });
     if (wasWaiting) this.lobbyChanged();
     else if (role === 'host') this.roster.notifyHosts();
     peer.notify('joined', {
       role,
-      peers: this.roster.infos((other) => this.info(other), peer),
-      chatHistory,
+      ...this.audience.welcome(peer, role),
+      // The chat is the panel's: attendees ask questions instead.
+      chatHistory: role === 'attendee' ? [] : chatHistory,
       room: roomState(record),
       credential,
       ...(transports ? { transports } : {}),
@@ -374,7 +421,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
    * is invisible to others until the peer sends, and nothing flows before it
    * is `joined`: connecting a transport needs that state.
    */
-  private async prepareMedia(peer: Peer, capabilities: types.RtpCapabilities) {
+  private async prepareMedia(peer: Peer, capabilities: types.RtpCapabilities, role: Role) {
     switch (peer.kind) {
       case 'phone':
         this.media.add(peer.id, capabilities, peer.notify, 'direct');
@@ -391,6 +438,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
         break;
     }
     this.media.add(peer.id, capabilities, peer.notify);
+    if (role === 'attendee') return { recv: await this.media.createTransport(peer.id, 'recv') };
     const [send, recv] = await Promise.all([this.media.createTransport(peer.id, 'send'), this.media.createTransport(peer.id, 'recv')]);
     return { send, recv };
   }
@@ -436,17 +484,48 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     if (!limit.take()) throw new SignallingError('rate_limited', 'you are sending messages too quickly; wait a moment');
     const message = { id: randomUUID(), peerId: peer.id, displayName: peer.displayName, text: trimmed, sentAt: Date.now() };
     await this.deps.records.chat(message);
-    this.roster.broadcast('chatMessage', { message });
+    this.roster.broadcast('chatMessage', { message }, undefined, 'panelists');
     this.emitEvent({ type: 'chat', message });
   }
 
-  /** A reaction for everyone to see, the sender included, at a bounded rate per person. */
+  /**
+   * A reaction for everyone to see, the sender included, at a bounded rate
+   * per person. An attendee's reaches the panel (and the sender), not the
+   * whole audience.
+   */
   react(peer: Peer, reaction: Reaction): void {
     let limit = this.reactionLimits.get(peer);
     if (!limit) this.reactionLimits.set(peer, (limit = new TokenBucket(REACTION_BURST, REACTION_REFILL_MS)));
     if (!limit.take()) throw new SignallingError('rate_limited', 'you are sending reactions too quickly; wait a moment');
-    this.roster.broadcast('reaction', { peerId: peer.id, reaction });
+    this.roster.broadcast('reaction', { peerId: peer.id, reaction }, undefined, peer.role === 'attendee' ? 'panelists' : 'everyone');
+    if (peer.role === 'attendee') peer.notify('reaction', { peerId: peer.id, reaction });
     this.emitEvent({ type: 'reaction', peerId: peer.id, reaction });
+  }
+
+  // --- Webinars (the rules are in audience.ts) ------------------------------------------
+
+  askQuestion(peer: Peer, text: string): string {
+    return this.audience.ask(peer, text);
+  }
+
+  answerQuestion(peer: Peer, questionId: string, text: string): void {
+    this.audience.answer(peer, questionId, text);
+  }
+
+  dismissQuestion(questionId: string): void {
+    this.audience.dismiss(questionId);
+  }
+
+  remoteQuestion(question: Question): void {
+    this.audience.remoteQuestion(question);
+  }
+
+  /** The meeting is no longer a webinar: this node's attendees join the panel. */
+  private async openPanel(): Promise<void> {
+    const attendees = this.roster.joined().filter((peer) => peer.role === 'attendee');
+    const results = await Promise.allSettled(attendees.map((peer) => this.audience.makePanelist(peer)));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) this.deps.logger.warn({ err: failed.reason }, 'could not make every attendee a panelist');
   }
 
   setHandRaised(peer: Peer, raised: boolean): void {
@@ -467,7 +546,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     this.capabilities.delete(peer.id);
     this.media.remove(peer.id);
     if (was === 'joined') {
-      this.roster.broadcast('peerLeft', { peerId: peer.id });
+      this.audience.left(peer.id, peer.role);
       this.emitEvent({ type: 'peerLeft', peerId: peer.id });
       this.deps.logger.info({ peerId: peer.id }, 'peer left');
     }
@@ -494,6 +573,9 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     const targetIsOwner = this.roster.get(targetPeerId)?.owner ?? this.roster.remote.get(targetPeerId)?.owner ?? false;
     if (command === 'remove' && targetIsOwner && !actor.owner) {
       throw new SignallingError('forbidden', 'only the person who started this meeting can remove its creator');
+    }
+    if (command === 'makeAttendee' && targetIsOwner && !actor.owner) {
+      throw new SignallingError('forbidden', 'only the person who started this meeting can make its creator an attendee');
     }
     return this.dispatch(targetPeerId, command);
   }
@@ -550,6 +632,10 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       case 'remove':
         await this.deps.records.revoke(target.credentialId);
         return this.dismiss(target, 'A host removed you from the meeting.', 'removed');
+      case 'makePanelist':
+        return this.audience.makePanelist(target);
+      case 'makeAttendee':
+        return this.audience.makeAttendee(target);
     }
   }
 
@@ -578,6 +664,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
     this.roomChanged(record);
     if (settings.lobby === false) await this.admitAll(actor);
+    if (settings.webinar === false) await this.openPanel();
   }
 
   /** Everyone here and on other nodes learns the room's new state. */
@@ -686,7 +773,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     if (this.admitting.has(target.id)) return;
     this.admitting.add(target.id);
     try {
-      await this.enter(target, 'participant', this.capabilities.get(target.id)!);
+      await this.enter(target, newcomerRole(this.record.webinar), this.capabilities.get(target.id)!);
     } finally {
       this.admitting.delete(target.id);
     }
@@ -694,6 +781,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
 
   private async promote(target: Peer): Promise<void> {
     if (target.role === 'host') return;
+    if (target.role === 'attendee') throw new SignallingError('invalid_state', 'make an attendee a panelist before making them a host');
     const credential = await this.deps.credentials.issue(this.id, 'host', target.credentialId);
     await this.deps.records.participant(target.id, target.displayName, 'host', 'joined');
     target.setRole('host');
@@ -713,14 +801,17 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   /** A peer on another node joined or changed. */
   remotePeer(peer: RemotePeer): void {
     this.replaceEarlierSessions(peer.info.id, peer.credentialId);
-    const isNew = this.roster.remote.set(peer);
-    this.roster.broadcast(isNew ? 'peerJoined' : 'peerUpdated', { peer: peer.info });
+    const before = this.roster.remote.get(peer.info.id)?.info.role;
+    this.roster.remote.set(peer);
+    if (before === undefined) this.audience.joined(peer.info);
+    else this.audience.changed(peer.info, before);
   }
 
   remotePeerLeft(peerId: string): void {
-    if (!this.roster.remote.delete(peerId)) return;
+    const role = this.roster.remote.get(peerId)?.info.role;
+    if (!role || !this.roster.remote.delete(peerId)) return;
     this.media.closePipedOf(peerId);
-    this.roster.broadcast('peerLeft', { peerId });
+    this.audience.left(peerId, role);
   }
 
   remoteLobby(nodeId: string, waiting: WaitingPeer[]): void {
@@ -729,8 +820,10 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   }
 
   remoteSettings(room: RoomSettings): void {
-    this.record = { ...this.record, locked: room.locked, lobby: room.lobby };
+    const wasWebinar = this.record.webinar;
+    this.record = { ...this.record, locked: room.locked, lobby: room.lobby, webinar: room.webinar };
     this.roster.broadcast('roomUpdated', { room });
+    if (wasWebinar && !room.webinar) void this.openPanel();
   }
 
   /** A host on another node stopped a recording or stream, which may be this node's. */
@@ -744,11 +837,12 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
   }
 
   remoteChat(message: ChatMessage): void {
-    this.roster.broadcast('chatMessage', { message });
+    this.roster.broadcast('chatMessage', { message }, undefined, 'panelists');
   }
 
   remoteReaction(peerId: string, reaction: Reaction): void {
-    if (this.roster.remote.has(peerId)) this.roster.broadcast('reaction', { peerId, reaction });
+    const role = this.roster.remote.get(peerId)?.info.role;
+    if (role) this.roster.broadcast('reaction', { peerId, reaction }, undefined, role === 'attendee' ? 'panelists' : 'everyone');
   }
 
   /** A host command from another node, for a peer of this node; the role was checked there. */
@@ -784,6 +878,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       }
     }
     this.emitEvent({ type: 'lobby', waiting: this.roster.localLobby() });
+    this.audience.publishQuestions();
   }
 
   /** The store came back, perhaps empty: put back the room and this node's people. */
@@ -810,6 +905,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     }
     if (reason) this.deps.logger.warn({ reason }, 'meeting closed on this node');
     this.lobbyNotices.stop();
+    this.audience.stop();
     this.media.close();
     this.emitEvent({ type: 'closed' });
   }
@@ -819,7 +915,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     const peer = this.roster.get(peerId);
     if (peer?.state !== 'joined') return;
     const info = this.info(peer);
-    this.roster.broadcast('peerUpdated', { peer: info }, peer);
+    this.audience.changed(info, peer.role, peer);
     this.emitEvent({ type: 'peer', peer: info, credentialId: peer.credentialId, owner: peer.owner });
   }
 

@@ -47,6 +47,8 @@ export interface RoomDescription {
   passwordRequired: boolean;
   /** Someone opening the link learns it before they send anything. */
   recording: boolean;
+  /** Newcomers enter as attendees: they watch, and send nothing until a host makes them panelists. */
+  webinar: boolean;
 }
 
 type OpenHook = (meeting: Meeting) => Promise<void>;
@@ -80,10 +82,10 @@ export class Meetings {
   }
 
   /** A new meeting: its id, settings and password, and a host credential for its creator. */
-  async create(settings: { lobby: boolean; password?: string }): Promise<NewMeeting> {
+  async create(settings: { lobby: boolean; password?: string; webinar?: boolean }): Promise<NewMeeting> {
     const id = newRoomId();
     const passwordHash = settings.password === undefined ? undefined : await hashPassword(settings.password);
-    const record = { id, createdAt: Date.now(), lobby: settings.lobby, locked: false, ...(passwordHash ? { passwordHash } : {}) };
+    const record = { id, createdAt: Date.now(), lobby: settings.lobby, locked: false, webinar: settings.webinar ?? false, ...(passwordHash ? { passwordHash } : {}) };
     // A PIN clash among a billion is rare; three draws make a failure all but impossible.
     let pin = newDialInPin();
     for (let draw = 1; ; draw++) {
@@ -120,7 +122,7 @@ export class Meetings {
   async describe(roomId: string): Promise<RoomDescription | undefined> {
     const record = await this.deps.store.getRoom(roomId);
     if (!record) return undefined;
-    return { lobby: record.lobby, passwordRequired: record.passwordHash !== undefined, recording: record.recordingNode !== undefined };
+    return { lobby: record.lobby, passwordRequired: record.passwordHash !== undefined, recording: record.recordingNode !== undefined, webinar: record.webinar };
   }
 
   /** Attaches a new connection's peer to a meeting, opening it on this node if needed. */

@@ -20,3 +20,5 @@ export const CHAT_BURST = 5;
 export const CHAT_REFILL_MS = 1000;
 /** Credentials are JWTs; anything longer is refused unread. */
 export const MAX_CREDENTIAL_LENGTH = 2048;
+/** Questions a webinar keeps (in memory, on each node that serves it); the oldest go first. */
+export const QUESTIONS_KEPT = 200;

@@ -32,7 +32,8 @@ export const MediaSource = Type.Union([
 ]);
 export type MediaSource = Static<typeof MediaSource>;
 
-export const Role = Type.Union([Type.Literal('host'), Type.Literal('participant')]);
+/** Hosts and participants are the panel, who send; attendees (in a webinar) only watch, raise hands and ask questions. */
+export const Role = Type.Union([Type.Literal('host'), Type.Literal('participant'), Type.Literal('attendee')]);
 export type Role = Static<typeof Role>;
 
 /** Shown to everyone in the meeting: see grammar.ts for what it may not contain. */
@@ -85,6 +86,8 @@ export const RoomSettings = strict({
   recording: Type.Boolean(),
   /** The meeting is being streamed live to an RTMP(S) destination. */
   streaming: Type.Boolean(),
+  /** A webinar: newcomers without a panelist's credential enter as attendees. */
+  webinar: Type.Boolean(),
 });
 export type RoomSettings = Static<typeof RoomSettings>;
 
@@ -136,6 +139,22 @@ export const ChatMessage = strict({
   sentAt: Type.Integer({ minimum: 0 }),
 });
 export type ChatMessage = Static<typeof ChatMessage>;
+
+/**
+ * An attendee's question in a webinar: `open` until a panelist answers it
+ * (`answer` is then set) or dismisses it. Panelists see every question;
+ * the asker sees their own; everyone sees answered ones.
+ */
+export const Question = strict({
+  id: Id,
+  peerId: Id,
+  displayName: DisplayName,
+  text: ChatText,
+  askedAt: Type.Integer({ minimum: 0 }),
+  state: Type.Union([Type.Literal('open'), Type.Literal('answered'), Type.Literal('dismissed')]),
+  answer: Type.Optional(strict({ text: ChatText, displayName: DisplayName, answeredAt: Type.Integer({ minimum: 0 }) })),
+});
+export type Question = Static<typeof Question>;
 
 const WaitingPeer = strict({ peerId: Id, displayName: DisplayName, phone: Type.Optional(Type.Literal(true)) });
 
@@ -233,7 +252,14 @@ export const Requests = {
     request: strict({ consumerId: Id, spatialLayer: Type.Integer({ minimum: 0, maximum: 3 }) }),
     response: Empty,
   },
+  /** The panel's chat; attendees of a webinar ask questions instead. */
   sendChat: { request: strict({ text: ChatText }), response: Empty },
+  /** An attendee asks the panel a question (rate-limited like chat). */
+  askQuestion: { request: strict({ text: ChatText }), response: strict({ questionId: Id }) },
+  /** A panelist answers a question: everyone then sees it with its answer. */
+  answerQuestion: { request: strict({ questionId: Id, text: ChatText }), response: Empty },
+  /** A panelist sets a question aside: only panelists and the asker learn it. */
+  dismissQuestion: { request: strict({ questionId: Id }), response: Empty },
   setHandRaised: { request: strict({ raised: Type.Boolean() }), response: Empty },
   /** A short reaction everyone in the meeting sees, the sender included; a burst of 5, then one a second. */
   sendReaction: { request: strict({ reaction: Reaction }), response: Empty },
@@ -269,6 +295,12 @@ export const Requests = {
   removeParticipant: { request: PeerTarget, response: Empty },
   setRoomLocked: { request: strict({ locked: Type.Boolean() }), response: Empty },
   setLobbyEnabled: { request: strict({ enabled: Type.Boolean() }), response: Empty },
+  /** Turns webinar mode on (newcomers enter as attendees) or off (every attendee becomes a participant). */
+  setWebinar: { request: strict({ enabled: Type.Boolean() }), response: Empty },
+  /** An attendee joins the panel: they get `becamePanelist` with a send transport. */
+  makePanelist: { request: PeerTarget, response: Empty },
+  /** A panelist leaves the panel: their media stops and they get `becameAttendee`. */
+  makeAttendee: { request: PeerTarget, response: Empty },
   endMeeting: { request: Empty, response: Empty },
   /**
    * Records the meeting into one file (cameras in a grid with names, a
@@ -309,8 +341,14 @@ export const Notifications = {
   /** You are in the meeting (directly, or admitted from the lobby). */
   joined: strict({
     role: Role,
+    /** Everyone else you can see: an attendee sees the panel only. */
     peers: Type.Array(PeerInfo),
+    /** How many attendees the meeting has, on every node (0 outside a webinar). */
+    audience: Type.Integer({ minimum: 0 }),
+    /** The panel's recent chat (empty for attendees). */
     chatHistory: Type.Array(ChatMessage),
+    /** A webinar's questions you may see: all of them for panelists; your own and the answered ones for attendees. */
+    questions: Type.Array(Question),
     room: RoomSettings,
     /** Replaces the credential from `join`: it now admits you without waiting. */
     credential: Credential,
@@ -328,9 +366,10 @@ export const Notifications = {
     /**
      * Your send and receive transports, made with the welcome: no request
      * stands between it and media. Absent only for the server's own phone
-     * participants, whose media does not travel over WebRTC.
+     * participants, whose media does not travel over WebRTC; `send` is
+     * absent for attendees, who only receive.
      */
-    transports: Type.Optional(strict({ send: TransportOptions, recv: TransportOptions })),
+    transports: Type.Optional(strict({ send: Type.Optional(TransportOptions), recv: TransportOptions })),
     /** To hosts, when this server takes phone calls. */
     dialIn: Type.Optional(DialIn),
   }),
@@ -350,6 +389,18 @@ export const Notifications = {
   egressFailed: strict({ what: Type.Union([Type.Literal('recording'), Type.Literal('streaming')]), reason: Reason }),
   /** You became a host; keep this credential to come back as one. */
   promoted: strict({ credential: Credential, dialIn: Type.Optional(DialIn) }),
+  /** How many attendees the meeting has now; sent at most once a second. */
+  audienceChanged: strict({ count: Type.Integer({ minimum: 0 }) }),
+  /** A host made you a panelist: send with this transport (and keep the credential to come back as one). */
+  becamePanelist: strict({ send: TransportOptions, credential: Credential, peers: Type.Array(PeerInfo) }),
+  /** A host made you an attendee: your media stopped; `peers` is the panel you now see. */
+  becameAttendee: strict({ credential: Credential, peers: Type.Array(PeerInfo), audience: Type.Integer({ minimum: 0 }) }),
+  /** To panelists (and the asker): a new question. */
+  questionAsked: strict({ question: Question }),
+  /** To everyone: a question with its answer. */
+  questionAnswered: strict({ question: Question }),
+  /** To panelists and the asker: a question was set aside. */
+  questionDismissed: strict({ question: Question }),
   /** A host muted your mic, stopped your camera or ended your screen share. */
   mediaStoppedByHost: strict({ producerId: Id, source: MediaSource }),
   /** A host asks you to unmute your microphone; whether to is yours to decide. */

@@ -21,9 +21,15 @@ export interface WaitingPeer {
 export class RemotePeers {
   private readonly peers = new Map<string, RemotePeer>();
   private readonly waitingByNode = new Map<string, WaitingPeer[]>();
+  /** How many of them are attendees, kept as they come and go (a webinar's audience may be large). */
+  private attendeeCount = 0;
 
   get size(): number {
     return this.peers.size;
+  }
+
+  attendees(): number {
+    return this.attendeeCount;
   }
 
   has(peerId: string): boolean {
@@ -36,13 +42,16 @@ export class RemotePeers {
 
   /** Adds or replaces a peer; true if it was new. */
   set(peer: RemotePeer): boolean {
-    const known = this.peers.has(peer.info.id);
+    const known = this.peers.get(peer.info.id);
+    if (known?.info.role === 'attendee') this.attendeeCount--;
+    if (peer.info.role === 'attendee') this.attendeeCount++;
     this.peers.set(peer.info.id, peer);
     return !known;
   }
 
   /** Forgets a peer; true if it was known. */
   delete(peerId: string): boolean {
+    if (this.peers.get(peerId)?.info.role === 'attendee') this.attendeeCount--;
     return this.peers.delete(peerId);
   }
 

@@ -2,14 +2,21 @@
  * Who is in one room on this node: the peers attached to it (connected,
  * waiting in the lobby or in the meeting) and, through RemotePeers, the
  * people other nodes serve. It answers questions and delivers
- * notifications; the meeting decides who moves where.
+ * notifications, to everyone or, in a webinar, to the panel (hosts and
+ * participants) or the audience (attendees) alone; the meeting decides who
+ * moves where.
  */
-import type { NotificationData, NotificationMethod, PeerInfo } from '../protocol/messages.js';
+import type { NotificationData, NotificationMethod, PeerInfo, Role } from '../protocol/messages.js';
 import type { Peer } from './peer.js';
 import { RemotePeers, type WaitingPeer } from './remote-peers.js';
 
 /** Hears every broadcast, as a participant would, without being one (the recorder). */
 export type RosterObserver = <M extends NotificationMethod>(method: M, data: NotificationData<M>) => void;
+
+/** Who a broadcast reaches: everyone in the meeting, the panel, or the audience. Observers hear what the panel hears. */
+export type Recipients = 'everyone' | 'panelists' | 'attendees';
+
+export const isPanelist = (role: Role): boolean => role !== 'attendee';
 
 export class Roster {
   readonly remote = new RemotePeers();
@@ -75,10 +82,26 @@ export class Roster {
     };
   }
 
-  /** Sends a notification to everyone in the meeting on this node (but `except`). */
-  broadcast<M extends NotificationMethod>(method: M, data: NotificationData<M>, except?: Peer): void {
-    for (const peer of this.joined(except)) peer.notify(method, data);
-    for (const observer of this.observers) observer(method, data);
+  /** Panelists in the meeting on this node (but `except`). */
+  panelists(except?: Peer): Peer[] {
+    return this.joined(except).filter((peer) => isPanelist(peer.role));
+  }
+
+  /** Attendees in the meeting, here and on other nodes. */
+  audienceSize(): number {
+    let here = 0;
+    for (const peer of this.local.values()) if (peer.state === 'joined' && peer.role === 'attendee') here++;
+    return here + this.remote.attendees();
+  }
+
+  /** Sends a notification to everyone in the meeting on this node (but `except`), or only to its panelists or attendees. */
+  broadcast<M extends NotificationMethod>(method: M, data: NotificationData<M>, except?: Peer, to: Recipients = 'everyone'): void {
+    for (const peer of this.local.values()) {
+      if (peer.state !== 'joined' || peer === except) continue;
+      if (to !== 'everyone' && isPanelist(peer.role) !== (to === 'panelists')) continue;
+      peer.notify(method, data);
+    }
+    if (to !== 'attendees') for (const observer of this.observers) observer(method, data);
   }
 
   /** `observer` hears every broadcast until the returned function is called. */
@@ -93,8 +116,9 @@ export class Roster {
     for (const host of this.joined().filter((peer) => peer.role === 'host')) host.notify('lobbyChanged', { waiting });
   }
 
-  /** Everyone else in the meeting, as a newcomer sees them. */
-  infos(describe: (peer: Peer) => PeerInfo, except?: Peer): PeerInfo[] {
+  /** Everyone else in the meeting, as a newcomer sees them: an attendee sees the panel only. */
+  infos(describe: (peer: Peer) => PeerInfo, except?: Peer, viewer: Role = 'participant'): PeerInfo[] {
+    if (!isPanelist(viewer)) return [...this.panelists(except).map(describe), ...this.remote.infos().filter((info) => isPanelist(info.role))];
     return [...this.joined(except).map(describe), ...this.remote.infos()];
   }
 }

@@ -5,7 +5,7 @@
 import type { Credentials } from '../auth/credentials.js';
 import type { Meeting } from '../meeting/meeting.js';
 import type { Resumable, SuspendedSessions } from '../meeting/suspended-sessions.js';
-import type { ClientRequest, FirstMediaStage, RequestData, RequestMethod, ResponseData } from '../protocol/messages.js';
+import type { ClientRequest, FirstMediaStage, RequestData, RequestMethod, ResponseData, Role } from '../protocol/messages.js';
 import type { Peer, PeerState } from '../roster/peer.js';
 
 /** What the session reports to the metrics. */
@@ -44,9 +44,14 @@ export interface Handler<M extends RequestMethod> {
   states: readonly PeerState[];
   /** Only hosts may send it. */
   hostOnly?: boolean;
+  /** The roles that may send it (every role when absent): a webinar's attendees send nothing, panelists ask nothing. */
+  roles?: readonly Role[];
   run(session: HandlerSession, data: RequestData<M>): Promise<Outcome<M>>;
 }
 
 export type HandlerTable<K extends RequestMethod> = { [M in K]: Handler<M> };
 
 export const done = { data: {} } as const;
+
+/** Hosts and participants: the people who send. */
+export const PANELISTS: readonly Role[] = ['host', 'participant'];

@@ -4,13 +4,24 @@ import { SignallingError } from '../protocol/errors.js';
 import type { RequestMethod } from '../protocol/messages.js';
 import { done, type Handler, type HandlerTable } from './handler.js';
 
-type TargetedMethod = 'admit' | 'deny' | 'promote' | 'muteParticipant' | 'askToUnmute' | 'stopCamera' | 'stopScreenShare' | 'removeParticipant';
+type TargetedMethod =
+  | 'admit'
+  | 'deny'
+  | 'promote'
+  | 'muteParticipant'
+  | 'askToUnmute'
+  | 'stopCamera'
+  | 'stopScreenShare'
+  | 'removeParticipant'
+  | 'makePanelist'
+  | 'makeAttendee';
 type HostMethod =
   | TargetedMethod
   | 'admitAll'
   | 'muteAll'
   | 'setRoomLocked'
   | 'setLobbyEnabled'
+  | 'setWebinar'
   | 'endMeeting'
   | 'dialOut'
   | 'startRecording'
@@ -45,6 +56,8 @@ export const hostHandlers: HandlerTable<HostMethod> = {
   stopCamera: targeted('stopCamera'),
   stopScreenShare: targeted('stopScreenShare'),
   removeParticipant: targeted('remove'),
+  makePanelist: targeted('makePanelist'),
+  makeAttendee: targeted('makeAttendee'),
   admitAll: {
     states: ['joined'],
     hostOnly: true,
@@ -74,6 +87,14 @@ export const hostHandlers: HandlerTable<HostMethod> = {
     hostOnly: true,
     async run(session, { enabled }) {
       await (await session.attachedMeeting()).updateSettings(session.peer, { lobby: enabled });
+      return done;
+    },
+  },
+  setWebinar: {
+    states: ['joined'],
+    hostOnly: true,
+    async run(session, { enabled }) {
+      await (await session.attachedMeeting()).updateSettings(session.peer, { webinar: enabled });
       return done;
     },
   },

@@ -2,7 +2,7 @@
 import type { RtpCapabilities } from '../protocol/mediasoup-schemas.js';
 import { SignallingError } from '../protocol/errors.js';
 import { FIRST_MEDIA_STAGES, type RequestMethod } from '../protocol/messages.js';
-import { done, type HandlerTable } from './handler.js';
+import { done, PANELISTS, type HandlerTable } from './handler.js';
 
 type ParticipantMethod = Exclude<
   RequestMethod,
@@ -29,6 +29,9 @@ type ParticipantMethod = Exclude<
   | 'listStreamKeys'
   | 'revokeStreamKey'
   | 'createViewerToken'
+  | 'setWebinar'
+  | 'makePanelist'
+  | 'makeAttendee'
 >;
 
 export const participantHandlers: HandlerTable<ParticipantMethod> = {
@@ -51,6 +54,7 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
   createWebRtcTransport: {
     states: ['joined'],
     async run(session, { direction }) {
+      if (direction === 'send' && session.peer.role === 'attendee') throw new SignallingError('forbidden', 'attendees cannot send media');
       const { media } = await session.attachedMeeting();
       const data = await media.createTransport(session.peer.id, direction);
       return { data, afterResponse: direction === 'recv' ? () => media.consumeExisting(session.peer.id) : undefined };
@@ -72,6 +76,7 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
   },
   produce: {
     states: ['joined'],
+    roles: PANELISTS,
     async run(session, data) {
       const { media } = await session.attachedMeeting();
       const producerId = await media.produce(session.peer.id, data);
@@ -122,8 +127,32 @@ export const participantHandlers: HandlerTable<ParticipantMethod> = {
   },
   sendChat: {
     states: ['joined'],
+    roles: PANELISTS,
     async run(session, { text }) {
       await (await session.attachedMeeting()).chat(session.peer, text);
+      return done;
+    },
+  },
+  askQuestion: {
+    states: ['joined'],
+    roles: ['attendee'],
+    async run(session, { text }) {
+      return { data: { questionId: (await session.attachedMeeting()).askQuestion(session.peer, text) } };
+    },
+  },
+  answerQuestion: {
+    states: ['joined'],
+    roles: PANELISTS,
+    async run(session, { questionId, text }) {
+      (await session.attachedMeeting()).answerQuestion(session.peer, questionId, text);
+      return done;
+    },
+  },
+  dismissQuestion: {
+    states: ['joined'],
+    roles: PANELISTS,
+    async run(session, { questionId }) {
+      (await session.attachedMeeting()).dismissQuestion(questionId);
       return done;
     },
   },

@@ -2,7 +2,9 @@
  * One signalling connection: its peer, the meeting it is attached to, and
  * the dispatch of each request to its handler. A request is refused with
  * `invalid_state` outside the peer states its handler lists, and with
- * `forbidden` when it is a host control and the peer is not a host.
+ * `forbidden` when it is a host control and the peer is not a host, or the
+ * peer's role is not among the handler's roles (a webinar's attendees
+ * send no media and no chat).
  *
  * Concurrency rule: **the requests of one connection are handled one at a
  * time**, in the order they arrived. A request starts only when the one
@@ -74,6 +76,9 @@ export class Session implements HandlerSession {
     }
     if (handler.hostOnly && this.peer.role !== 'host') {
       throw new SignallingError('forbidden', `only a host can ${request.method}`);
+    }
+    if (handler.roles && !handler.roles.includes(this.peer.role)) {
+      throw new SignallingError('forbidden', this.peer.role === 'attendee' ? `attendees cannot ${request.method}` : `only attendees can ${request.method}`);
     }
     try {
       return await handler.run(this, request.data);

@@ -2,7 +2,7 @@
  * Room state in Redis, shared by every node of a deployment.
  *
  * Keys (PREFIX = "parley:"):
- *   room:{id}               hash  createdAt, lobby, locked, passwordHash, dialInPin,
+ *   room:{id}               hash  createdAt, lobby, locked, webinar, passwordHash, dialInPin,
  *                                 recordingNode, streamingNode (while one runs)
  *   room:{id}:participants  hash  peerId -> JSON participant
  *   room:{id}:revoked       set   revoked credential ids
@@ -79,7 +79,7 @@ if ARGV[5] ~= '' then
   if redis.call('SET', KEYS[2], ARGV[6], 'NX', 'EX', ${PIN_TTL_SECONDS}) == false then return -1 end
   redis.call('HSET', KEYS[1], 'dialInPin', ARGV[5])
 end
-redis.call('HSET', KEYS[1], 'createdAt', ARGV[1], 'lobby', ARGV[2], 'locked', ARGV[3])
+redis.call('HSET', KEYS[1], 'createdAt', ARGV[1], 'lobby', ARGV[2], 'locked', ARGV[3], 'webinar', ARGV[7])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'passwordHash', ARGV[4]) end
 redis.call('EXPIRE', KEYS[1], ${ROOM_TTL_SECONDS})
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', nowMs())
@@ -130,7 +130,13 @@ return redis.call('HGETALL', KEYS[1])`;
 
 function toRecord(id: string, hash: Record<string, string>): RoomRecord | undefined {
   if (!hash['createdAt']) return undefined;
-  const record: RoomRecord = { id, createdAt: Number(hash['createdAt']), lobby: hash['lobby'] === '1', locked: hash['locked'] === '1' };
+  const record: RoomRecord = {
+    id,
+    createdAt: Number(hash['createdAt']),
+    lobby: hash['lobby'] === '1',
+    locked: hash['locked'] === '1',
+    webinar: hash['webinar'] === '1',
+  };
   if (hash['passwordHash']) record.passwordHash = hash['passwordHash'];
   if (hash['dialInPin']) record.dialInPin = hash['dialInPin'];
   if (hash['recordingNode']) record.recordingNode = hash['recordingNode'];
@@ -161,7 +167,7 @@ export class RedisRoomStore implements RoomStore {
     const created = await this.reach(() =>
       this.client.eval(CREATE_ROOM, {
         keys: [roomKey(room.id), pinKey(room.dialInPin ?? ''), ROOMS_KEY],
-        arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0', room.passwordHash ?? '', room.dialInPin ?? '', room.id],
+        arguments: [String(room.createdAt), room.lobby ? '1' : '0', room.locked ? '1' : '0', room.passwordHash ?? '', room.dialInPin ?? '', room.id, room.webinar ? '1' : '0'],
       }),
     );
     if (created === -1) throw new DialInPinTaken();

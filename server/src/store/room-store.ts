@@ -2,7 +2,7 @@
  * Shared room state. The in-memory store serves one node; a Redis store
  * drops in behind the same interface so several nodes can share rooms.
  */
-import type { ChatMessage } from '../protocol/messages.js';
+import type { ChatMessage, Role } from '../protocol/messages.js';
 
 /** An idle room is forgotten after a week (Redis key expiry, or the memory store's sweep). */
 export const ROOM_TTL_SECONDS = 7 * 24 * 3600;
@@ -12,6 +12,8 @@ export interface RoomSettings {
   lobby: boolean;
   /** Nobody new gets in, not even to the lobby. */
   locked: boolean;
+  /** A webinar: newcomers enter as attendees, who only watch and ask. */
+  webinar: boolean;
 }
 
 export interface RoomRecord extends RoomSettings {
@@ -35,7 +37,7 @@ export const EGRESS_FIELD = { recording: 'recordingNode', streaming: 'streamingN
 export interface ParticipantRecord {
   peerId: string;
   displayName: string;
-  role: 'host' | 'participant';
+  role: Role;
   state: 'waiting' | 'joined';
   nodeId: string;
   joinedAt: number;

@@ -4,7 +4,8 @@
  * docs/webhooks.md describes each event with an example.
  */
 
-export type ParticipantRole = 'host' | 'participant';
+/** A webinar's attendees are reported too (role `attendee`). */
+export type ParticipantRole = 'host' | 'participant' | 'attendee';
 
 /** Someone in a meeting: a browser, or a telephone (`phone: true`). */
 interface ParticipantData {

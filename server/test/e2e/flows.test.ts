@@ -33,7 +33,7 @@ async function producersOf(roomId: string, name: string) {
 
 test('an ended link says so before any camera turns on; the host who ended it is told it was them', BROWSER, async () => {
   const room = await createRoom(meeting.parley);
-  assert.deepEqual(await roomStatus(room.id), { status: 200, body: { exists: true, lobby: true, passwordRequired: false, recording: false } });
+  assert.deepEqual(await roomStatus(room.id), { status: 200, body: { exists: true, lobby: true, passwordRequired: false, recording: false, webinar: false } });
 
   const host = await openParticipant(meeting.browser, meeting.parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');

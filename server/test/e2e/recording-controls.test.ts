@@ -100,7 +100,7 @@ test('a host: the refusal of a server without a recorder, a bad stream URL, a re
 
   // The recording and the stream start (as another host might): a notice of both, the buttons turn to stopping, the old refusal goes.
   const notices = page.getByRole('status', { name: 'Notifications' });
-  feed('roomUpdated', { room: { locked: false, lobby: false, recording: true, streaming: true } });
+  feed('roomUpdated', { room: { locked: false, lobby: false, recording: true, streaming: true, webinar: false } });
   await notices.getByText('Recording started. Live stream started.').waitFor();
   await recording.getByRole('button', { name: 'Stop recording' }).waitFor();
   await stream.getByRole('button', { name: 'Stop streaming' }).waitFor();
@@ -120,7 +120,7 @@ test('a host: the refusal of a server without a recorder, a bad stream URL, a re
   // With the dialog closed, a failure is a toast.
   feed('egressFailed', { what: 'recording', reason: 'the disk is full' });
   await notices.getByText('The recording stopped. The disk is full.').waitFor();
-  feed('roomUpdated', { room: { locked: false, lobby: false, recording: false, streaming: false } });
+  feed('roomUpdated', { room: { locked: false, lobby: false, recording: false, streaming: false, webinar: false } });
   await notices.getByText('Recording stopped. Live stream stopped.').waitFor();
   await badge.waitFor({ state: 'hidden' });
   await live.waitFor({ state: 'hidden' });

@@ -38,7 +38,7 @@ test('a plain page publishes by WHIP onto the stage, another watches by WHEP, an
   assert.match(published.etag ?? '', /^"[^"]+"$/);
 
   // On the stage of the meeting's page, by the name the host gave the key, through the lobby it skips.
-  const onStage = await waitUntil(() => tileVideo(host.page, `${STAGE}'s screen`), (video) => video.frames > 0 && video.width > 0, 30_000, 'the WHIP stream on the stage');
+  const onStage = await waitUntil(() => tileVideo(host.page, STAGE), (video) => video.frames > 0 && video.width > 0, 30_000, 'the WHIP stream on the stage');
   assert.ok(onStage.width >= 320, `the stage shows the stream (${onStage.width} px wide)`);
 
   const viewer = await openPlainPage(meeting.browser, plain);
@@ -51,7 +51,7 @@ test('a plain page publishes by WHIP onto the stage, another watches by WHEP, an
 
   // DELETE from the publisher's page: the stream leaves the stage; the player's session stays.
   assert.equal(await deleteFromPage(publisher, new URL(published.location!, parley.url).href), 200);
-  await host.page.getByRole('group', { name: `${STAGE}'s screen` }).waitFor({ state: 'detached' });
+  await host.page.getByRole('group', { name: STAGE }).waitFor({ state: 'detached' });
   assert.equal(await deleteFromPage(publisher, new URL(published.location!, parley.url).href), 404, 'a session is deleted once');
 
   assert.equal(await deleteFromPage(viewer, new URL(watching.location!, parley.url).href), 200);
@@ -68,11 +68,11 @@ test('werift in Node publishes H.264 and VP8 by WHIP, and a browser in the meeti
     const { key } = await parley.meetings.streamKeys.create(room.id, label);
     const publication = await publishWhip(`${parley.url}/whip/${room.id}`, key, codec);
     try {
-      const first = await waitUntil(() => tileVideo(guest.page, `${label}'s screen`), (video) => video.frames > 0 && video.width === 640, 30_000, `the ${codec} stream to decode`);
-      await waitUntil(() => tileVideo(guest.page, `${label}'s screen`), (video) => video.frames > first.frames + 20, 30_000, `${codec} frames to keep coming`);
+      const first = await waitUntil(() => tileVideo(guest.page, label), (video) => video.frames > 0 && video.width === 640, 30_000, `the ${codec} stream to decode`);
+      await waitUntil(() => tileVideo(guest.page, label), (video) => video.frames > first.frames + 20, 30_000, `${codec} frames to keep coming`);
     } finally {
       await publication.close();
     }
-    await guest.page.getByRole('group', { name: `${label}'s screen` }).waitFor({ state: 'detached' });
+    await guest.page.getByRole('group', { name: label }).waitFor({ state: 'detached' });
   }
 });

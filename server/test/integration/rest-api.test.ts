@@ -60,7 +60,7 @@ describe('with API keys', () => {
 
     const { body: listed } = await api('GET', '/api/rooms');
     const { createdAt, ...summary } = listed.rooms.find((entry: { id: string }) => entry.id === room.id);
-    assert.deepEqual(summary, { id: room.id, lobby: false, locked: false, passwordRequired: false, recording: false, streaming: false, participants: 2, waiting: 0 });
+    assert.deepEqual(summary, { id: room.id, lobby: false, locked: false, webinar: false, passwordRequired: false, recording: false, streaming: false, participants: 2, waiting: 0 });
     assert.ok(createdAt > Date.now() - 120_000 && createdAt <= Date.now(), `created just now: ${createdAt}`);
     const { status, body: people } = await api('GET', `/api/rooms/${room.id}/participants`);
     assert.equal(status, 200);

@@ -19,7 +19,7 @@ const lookUp = async (id: string) => {
 
 test('a live meeting, one with a password, an ended one, an unknown one and a malformed id', SERVER, async () => {
   const open = await createRoom(server.parley, { lobby: false });
-  assert.deepEqual(await lookUp(open.id), { status: 200, body: { exists: true, lobby: false, passwordRequired: false, recording: false }, cache: 'no-store' });
+  assert.deepEqual(await lookUp(open.id), { status: 200, body: { exists: true, lobby: false, passwordRequired: false, recording: false, webinar: false }, cache: 'no-store' });
 
   const response = await fetch(`${server.parley.url}/api/rooms`, {
     method: 'POST',
@@ -29,7 +29,7 @@ test('a live meeting, one with a password, an ended one, an unknown one and a ma
   });
   const { id: guarded } = (await response.json()) as { id: string };
   const answer = await lookUp(guarded);
-  assert.deepEqual(answer.body, { exists: true, lobby: true, passwordRequired: true, recording: false }, 'it says a password is needed, never anything about it');
+  assert.deepEqual(answer.body, { exists: true, lobby: true, passwordRequired: true, recording: false, webinar: false }, 'it says a password is needed, never anything about it');
 
   // The pre-join page tells a newcomer that the meeting is being recorded before they join.
   assert.equal(await server.parley.store.claimEgress(open.id, 'recording', 'test-recorder'), true);

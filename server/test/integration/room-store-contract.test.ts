@@ -18,7 +18,7 @@ const person = (peerId: string, state: 'waiting' | 'joined' = 'joined') => ({
 });
 const message = (n: number) => ({ id: `m${n}`, peerId: 'p1', displayName: 'Ann', text: `hello ${n}`, sentAt: 1000 + n });
 let counter = 0;
-const newRoom = () => ({ id: `room-${process.pid}-${counter++}`, createdAt: 1234, lobby: true, locked: false });
+const newRoom = () => ({ id: `room-${process.pid}-${counter++}`, createdAt: 1234, lobby: true, locked: false, webinar: false });
 
 function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: () => RoomStore) => void): void {
   describe(name, SERVER, () => {
@@ -37,6 +37,20 @@ function contract(name: string, open: () => Promise<RoomStore>, extra?: (store: 
       assert.deepEqual(await store.updateRoom(room.id, { lobby: false }), { ...room, locked: true, lobby: false });
       assert.equal(await store.updateRoom('no-such-room', { locked: true }), undefined);
       assert.equal(await store.getRoom('no-such-room'), undefined);
+    });
+
+    test('a webinar is created as one, and the flag is switched off and on like any setting', SERVER, async () => {
+      const webinar = { ...newRoom(), webinar: true };
+      await store.createRoom(webinar);
+      assert.deepEqual(await store.getRoom(webinar.id), webinar);
+      assert.deepEqual(await store.updateRoom(webinar.id, { webinar: false }), { ...webinar, webinar: false });
+      assert.deepEqual(await store.updateRoom(webinar.id, { webinar: true, lobby: false }), { ...webinar, lobby: false });
+      assert.equal((await store.listRooms()).find((listing) => listing.room.id === webinar.id)?.room.webinar, true);
+      const meeting = newRoom();
+      await store.createRoom(meeting);
+      assert.equal((await store.getRoom(meeting.id))?.webinar, false, 'a meeting is not a webinar');
+      await store.addParticipant(webinar.id, { ...person('viewer'), role: 'attendee' });
+      assert.equal((await store.listParticipants(webinar.id))[0]?.role, 'attendee', 'an attendee is kept with their role');
     });
 
     test('a recording or a stream runs on one node at a time, and only that node ends it', SERVER, async () => {

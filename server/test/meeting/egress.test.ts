@@ -34,7 +34,7 @@ class StandInEgress implements Egress<Meeting> {
   }
 }
 
-const room = (recording: boolean, streaming = false) => ({ room: { locked: false, lobby: false, recording, streaming } });
+const room = (recording: boolean, streaming = false) => ({ room: { locked: false, lobby: false, recording, streaming, webinar: false } });
 const code = (expected: string) => (error: unknown) => (error as { code?: string }).code === expected;
 
 test('a recording runs once per room: the store names the node, everyone is told, and stopping frees it', FAST, async () => {

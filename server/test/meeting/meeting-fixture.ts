@@ -22,6 +22,8 @@ import { withDeadline } from '../../testkit/wait.js';
 export class StandInMedia extends EventEmitter<MediaRoomEvents> {
   readonly members = new Set<string>();
   readonly stopped: { peerId: string; sources: MediaSource[] }[] = [];
+  /** Peers whose sending was closed for good (made attendees). */
+  readonly closedSending: string[] = [];
   add(peerId: string): void {
     this.members.add(peerId);
   }
@@ -40,6 +42,9 @@ export class StandInMedia extends EventEmitter<MediaRoomEvents> {
     };
   }
   async consumeExisting(): Promise<void> {}
+  closeSending(peerId: string): void {
+    this.closedSending.push(peerId);
+  }
   closePipedOf(): void {}
   close(): void {}
   async stopMedia(peerId: string, sources: MediaSource[]): Promise<ProducerEvent[]> {
@@ -91,7 +96,7 @@ export interface Fixture {
 }
 
 export async function meetingFixture(
-  settings: { lobby?: boolean; locked?: boolean; maxPeers?: number; passwordHash?: string; limits?: RoomLimits; egress?: Egress<Meeting> } = {},
+  settings: { lobby?: boolean; locked?: boolean; webinar?: boolean; maxPeers?: number; passwordHash?: string; limits?: RoomLimits; egress?: Egress<Meeting> } = {},
   store: RoomStore = new MemoryRoomStore(),
 ): Promise<Fixture> {
   const credentials = new Credentials('a-test-secret-of-enough-length-000', 3600);
@@ -101,6 +106,7 @@ export async function meetingFixture(
     createdAt: Date.now(),
     lobby: settings.lobby ?? true,
     locked: settings.locked ?? false,
+    webinar: settings.webinar ?? false,
     ...(settings.passwordHash ? { passwordHash: settings.passwordHash } : {}),
   });
   const media = new StandInMedia();

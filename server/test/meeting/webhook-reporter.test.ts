@@ -20,7 +20,7 @@ const ROOM = 'abc-defg-hij';
 /** A room in a shared store, and a reporter per node that records what it would send. */
 async function nodes() {
   const store = new MemoryRoomStore();
-  await store.createRoom({ id: ROOM, createdAt: Date.now(), lobby: false, locked: false });
+  await store.createRoom({ id: ROOM, createdAt: Date.now(), lobby: false, locked: false, webinar: false });
   const sent: [string, WebhookEvent][] = [];
   const node = (nodeId: string) => {
     const reporter = new WebhookReporter({ webhooks: { send: (event) => sent.push([nodeId, event]) }, store, nodeId, logger: pino({ level: 'silent' }) });

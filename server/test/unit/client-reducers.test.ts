@@ -37,7 +37,9 @@ const welcome = (overrides: Partial<NotificationData<'joined'>> = {}) =>
     role: 'participant',
     peers: [peer('p-bob', 'Bob'), peer('p-carol', 'Carol')],
     chatHistory: [message('m1', 'earlier')],
-    room: { locked: false, lobby: true, recording: false, streaming: false },
+    audience: 0,
+    questions: [],
+    room: { locked: false, lobby: true, recording: false, streaming: false, webinar: false },
     credential: 'credential',
     iceServers: [],
     iceTransportPolicy: 'all',
@@ -59,12 +61,12 @@ const reduce = (events: MeetingEvent[], state: MeetingState = initialMeetingStat
 test('the welcome sets the people, chat history, role and room', FAST, () => {
   const state = reduce([
     { type: 'local', method: 'identified', data: { peerId: 'p-alice' } },
-    welcome({ role: 'host', room: { locked: true, lobby: false, recording: false, streaming: false } }),
+    welcome({ role: 'host', room: { locked: true, lobby: false, recording: false, streaming: false, webinar: false } }),
   ]);
   assert.deepEqual([...state.peers.keys()], ['p-bob', 'p-carol']);
   assert.deepEqual(state.chat.map((m) => m.text), ['earlier']);
   assert.deepEqual(state.self, { id: 'p-alice', displayName: 'Alice', role: 'host', handRaised: false, sending: [] });
-  assert.deepEqual(state.room, { locked: true, lobby: false, recording: false, streaming: false });
+  assert.deepEqual(state.room, { locked: true, lobby: false, recording: false, streaming: false, webinar: false });
 });
 
 test('peers join, change and leave, keyed by id and in arrival order', FAST, () => {
@@ -105,11 +107,11 @@ test('self: promotion, a raised hand and what this tab sends', FAST, () => {
 test('room settings, chat and speakers follow their notifications', FAST, () => {
   const state = reduce([
     welcome(),
-    notification('roomUpdated', { room: { locked: true, lobby: true, recording: true, streaming: false } }),
+    notification('roomUpdated', { room: { locked: true, lobby: true, recording: true, streaming: false, webinar: false } }),
     notification('chatMessage', { message: message('m2', 'hello') }),
     notification('speakers', { peerIds: ['p-carol', 'p-bob'] }),
   ]);
-  assert.deepEqual(state.room, { locked: true, lobby: true, recording: true, streaming: false });
+  assert.deepEqual(state.room, { locked: true, lobby: true, recording: true, streaming: false, webinar: false });
   assert.deepEqual(state.chat.map((m) => m.text), ['earlier', 'hello']);
   assert.deepEqual(state.speakers, ['p-carol', 'p-bob']);
 });
@@ -176,7 +178,7 @@ test('dial-out: a refusal or a failed call says why; a failure told before the a
   assert.deepEqual(again.dialOut, { kind: 'calling', target }, 'a new call clears the failure');
 });
 
-const room = (settings: Partial<RoomSettings> = {}): RoomSettings => ({ locked: false, lobby: true, recording: false, streaming: false, ...settings });
+const room = (settings: Partial<RoomSettings> = {}): RoomSettings => ({ locked: false, lobby: true, recording: false, streaming: false, webinar: false, ...settings });
 
 const recordingInfo = (id: string, startedAt: number): RecordingInfo => ({
   id,

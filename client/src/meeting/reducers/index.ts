@@ -5,6 +5,7 @@
  */
 import type { MeetingEvent } from '../events.js';
 import type { MeetingState } from '../state.js';
+import { audienceReducer, questionsReducer } from './audience.js';
 import { chatReducer } from './chat.js';
 import { egressReducer, recordingsReducer } from './egress.js';
 import { lobbyReducer } from './lobby.js';
@@ -22,6 +23,8 @@ export function meetingReducer(state: MeetingState, event: MeetingEvent): Meetin
     self: selfReducer(state.self, event),
     room: roomReducer(state.room, event),
     chat: chatReducer(state.chat, event),
+    audience: audienceReducer(state.audience, event),
+    questions: questionsReducer(state.questions, event),
     speakers: speakersReducer(state.speakers, event),
     // A notice of the recording starting or stopping compares the room before the event with the room after it.
     notice: noticeReducer(state.notice, event, state.room),

@@ -12,6 +12,10 @@ export function noticeReducer(notice: Notice | undefined, event: MeetingEvent, r
   switch (event.method) {
     case 'promoted':
       return { serial, kind: 'promoted' };
+    case 'becamePanelist':
+      return { serial, kind: 'became', role: 'panelist' };
+    case 'becameAttendee':
+      return { serial, kind: 'became', role: 'attendee' };
     case 'mediaStoppedByHost':
       return { serial, kind: 'stopped-by-host', source: event.data.source };
     case 'roomUpdated': {

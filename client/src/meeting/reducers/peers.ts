@@ -1,10 +1,12 @@
-/** Everyone else in the meeting: the welcome's list, then joins, updates and departures. */
+/** Everyone else this person sees: the welcome's list (a new one on joining or leaving a webinar's panel), then joins, updates and departures. */
 import type { PeerInfo } from '@protocol/messages';
 import type { MeetingEvent } from '../events.js';
 
 export function peersReducer(peers: ReadonlyMap<string, PeerInfo>, event: MeetingEvent): ReadonlyMap<string, PeerInfo> {
   switch (event.method) {
     case 'joined':
+    case 'becamePanelist':
+    case 'becameAttendee':
       return new Map(event.data.peers.map((peer) => [peer.id, peer]));
     case 'peerJoined':
     case 'peerUpdated':

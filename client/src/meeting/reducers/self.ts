@@ -10,6 +10,10 @@ export function selfReducer(self: SelfState, event: MeetingEvent): SelfState {
       return { ...self, role: event.data.role };
     case 'promoted':
       return { ...self, role: 'host' };
+    case 'becamePanelist':
+      return { ...self, role: 'participant' };
+    case 'becameAttendee':
+      return { ...self, role: 'attendee', sending: [] };
     case 'handRaised':
       return { ...self, handRaised: event.data.raised };
     case 'sending': {
