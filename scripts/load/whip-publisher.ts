@@ -43,6 +43,8 @@ export async function publishWhip(endpoint: string, key: string, codec: VideoCod
   const pc = new RTCPeerConnection({
     codecs: { video: [CODECS[codec]], audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })] },
     ...LOOPBACK,
+    // One transport, as the answer BUNDLEs everything; werift's unbundled extra socket would outlive close().
+    bundlePolicy: 'max-bundle',
   });
   const sockets: Socket[] = [];
   const encoders: TestProcess[] = [];
