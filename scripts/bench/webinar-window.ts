@@ -70,9 +70,12 @@ export interface WebinarWindow {
 
 type Scrape = Map<string, number>;
 
+const metricsText = async (url: string) => (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+
 async function scrape(server: ServerSide): Promise<{ at: number; values: Scrape } | undefined> {
   if (!server.metrics) return undefined;
-  const text = await (await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+  // Asked again once: fetch reuses a kept-alive connection, which the server may close (10 s idle) just as it is reused.
+  const text = await metricsText(server.url).catch(() => metricsText(server.url));
   const values = new Map([...text.matchAll(/^(parley_transport[a-z_]*\{type="[a-z]+"\}) (\S+)$/gm)].map((match) => [match[1]!, Number(match[2])]));
   return { at: performance.now(), values };
 }

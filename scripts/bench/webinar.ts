@@ -22,7 +22,7 @@
  * bots can talk to), at the same steps, started fresh after Parley's ramp.
  *
  *   scripts/bench.sh webinar [--quick]
- * Settings: WEBINAR_STEPS (attendees, rising; default 50,100,150,200,250,300;
+ * Settings: WEBINAR_STEPS (attendees, rising; default 50,100,200,300,400,500,600;
  * --quick: 10,20), WEBINAR_SETTLE_MS (5000; --quick 3000), WEBINAR_WINDOW_MS
  * (10000; --quick 5000), WEBINAR_RECEIVE (native | headers | decrypt),
  * WEBINAR_JOIN_CONCURRENCY (10), WEBINAR_ROOM=1 to create the room as a
@@ -43,7 +43,7 @@ import { compare, printHeader, printRow, type WebinarRow } from './webinar-repor
 import { measureWindow, type ServerSide } from './webinar-window.js';
 
 const quick = process.argv.includes('--quick');
-const steps = (process.env['WEBINAR_STEPS'] ?? (quick ? '10,20' : '50,100,150,200,250,300')).split(',').map((step) => Number(step.trim()));
+const steps = (process.env['WEBINAR_STEPS'] ?? (quick ? '10,20' : '50,100,200,300,400,500,600')).split(',').map((step) => Number(step.trim()));
 if (steps.some((step, i) => !Number.isInteger(step) || step < 2 || (i > 0 && step <= steps[i - 1]!))) throw new Error(`WEBINAR_STEPS must be rising whole numbers of at least 2: ${steps.join(',')}`);
 if (steps.at(-1)! > 998) throw new Error('one room holds at most 1,000 participants: 2 panelists and 998 attendees');
 const settleMs = positiveInteger('WEBINAR_SETTLE_MS', quick ? 3_000 : 5_000);
