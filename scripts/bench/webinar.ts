@@ -20,9 +20,11 @@
  * The baseline is the same fan-out (two publishers, the same attendees)
  * through bare mediasoup (bare-sfu.ts: one worker, the smallest server the
  * bots can talk to), at the same steps, started fresh after Parley's ramp.
+ * At 400 attendees the servers and the bots fill a 2-core machine; past it
+ * receivers stopped getting media (docs/performance.md, 8).
  *
  *   scripts/bench.sh webinar [--quick]
- * Settings: WEBINAR_STEPS (attendees, rising; default 50,100,200,300,400,500,600;
+ * Settings: WEBINAR_STEPS (attendees, rising; default 50,100,200,300,400;
  * --quick: 10,20), WEBINAR_SETTLE_MS (5000; --quick 3000), WEBINAR_WINDOW_MS
  * (10000; --quick 5000), WEBINAR_RECEIVE (native | headers | decrypt),
  * WEBINAR_JOIN_CONCURRENCY (10), WEBINAR_ROOM=1 to create the room as a
@@ -43,7 +45,7 @@ import { compare, printHeader, printRow, type WebinarRow } from './webinar-repor
 import { measureWindow, type ServerSide } from './webinar-window.js';
 
 const quick = process.argv.includes('--quick');
-const steps = (process.env['WEBINAR_STEPS'] ?? (quick ? '10,20' : '50,100,200,300,400,500,600')).split(',').map((step) => Number(step.trim()));
+const steps = (process.env['WEBINAR_STEPS'] ?? (quick ? '10,20' : '50,100,200,300,400')).split(',').map((step) => Number(step.trim()));
 if (steps.some((step, i) => !Number.isInteger(step) || step < 2 || (i > 0 && step <= steps[i - 1]!))) throw new Error(`WEBINAR_STEPS must be rising whole numbers of at least 2: ${steps.join(',')}`);
 if (steps.at(-1)! > 998) throw new Error('one room holds at most 1,000 participants: 2 panelists and 998 attendees');
 const settleMs = positiveInteger('WEBINAR_SETTLE_MS', quick ? 3_000 : 5_000);
@@ -65,6 +67,7 @@ const SATURATED_PERCENT = os.cpus().length * 100 * 0.9;
 interface Deployment {
   name: 'parley' | 'bare';
   servers: ServerSide[];
+  started: ServerUnderTest[];
   redisPid: number | undefined;
   stop(): Promise<void>;
 }
@@ -93,7 +96,7 @@ async function startParley(): Promise<Deployment> {
   try {
     for (const node of ['a', 'b']) started.push(await startParleyServer({ ...shared, PARLEY_NODE_ID: `node-${node}` }));
     const servers = await Promise.all(started.map((server, i) => sideOf(server, 'AB'[i]!, true)));
-    return { name: 'parley', servers, redisPid, stop };
+    return { name: 'parley', servers, started, redisPid, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -103,7 +106,7 @@ async function startParley(): Promise<Deployment> {
 async function startBare(): Promise<Deployment> {
   const server = await startBareServer();
   try {
-    return { name: 'bare', servers: [await sideOf(server, 'bare', false)], redisPid: undefined, stop: () => server.stop() };
+    return { name: 'bare', servers: [await sideOf(server, 'bare', false)], started: [server], redisPid: undefined, stop: () => server.stop() };
   } catch (error) {
     await server.stop();
     throw error;
@@ -117,7 +120,11 @@ async function ramp(deployment: Deployment, media: RecordedMedia[], stepsToRun: 
   const { servers } = deployment;
   const room = await createWebinarRoom(servers[0]!.url, { webinar });
   const panelists: Bot[] = [];
-  const pools = servers.map((server) => new ReceiverPool(server.url, room.id, { receive, joinConcurrency }, { streams: STREAMS_PER_ATTENDEE, namePrefix: `${server.name}-` }));
+  // Two halves of the attendees, each its own pool of bots and counters, on the two nodes (both on the one bare server): the load generator does the same for both.
+  const pools = [0, 1].map((half) => {
+    const server = servers[half % servers.length]!;
+    return new ReceiverPool(server.url, room.id, { receive, joinConcurrency }, { streams: STREAMS_PER_ATTENDEE, namePrefix: `${server.name}${half}-` });
+  });
   try {
     // One panelist on each node (both on the one bare server); the first is the host.
     for (const [i, clip] of media.entries()) panelists.push(await joinPanelist(servers[i % servers.length]!.url, room, `panelist-${i}`, { host: i === 0, media: clip }));
@@ -128,7 +135,7 @@ async function ramp(deployment: Deployment, media: RecordedMedia[], stepsToRun: 
       },
     };
     for (const step of stepsToRun) {
-      // Half the attendees on each node; the first node takes the odd one.
+      // Half the attendees in each pool; the first takes the odd one.
       for (const [i, pool] of pools.entries()) await pool.fillTo(Math.ceil((step - i) / pools.length));
       const attendees = pools.flatMap((pool) => pool.receivers);
       let row: WebinarRow;
@@ -156,6 +163,9 @@ async function run(start: () => Promise<Deployment>, media: RecordedMedia[], ste
   const deployment = await start();
   try {
     return await ramp(deployment, media, stepsToRun, rows);
+  } catch (error) {
+    for (const server of deployment.started) console.log(server.describe());
+    throw error;
   } finally {
     await deployment.stop();
   }
