@@ -14,8 +14,8 @@
  * people and to the other node, and the pipe streams, which stay at one per
  * panelist stream however many attendees there are. The ramp stops when an
  * attendee loses packets (a lossy step is measured once more first), at
- * the last step, or when the machine is full (the load generator shares
- * it with the servers), and says which.
+ * the last step, when the machine is full (the load generator shares it
+ * with the servers), or when attendees can no longer join, and says which.
  *
  * The baseline is the same fan-out (two publishers, the same attendees)
  * through bare mediasoup (bare-sfu.ts: one worker, the smallest server the
@@ -136,7 +136,12 @@ async function ramp(deployment: Deployment, media: RecordedMedia[], stepsToRun: 
     };
     for (const step of stepsToRun) {
       // Half the attendees in each pool; the first takes the odd one.
-      for (const [i, pool] of pools.entries()) await pool.fillTo(Math.ceil((step - i) / pools.length));
+      try {
+        for (const [i, pool] of pools.entries()) await pool.fillTo(Math.ceil((step - i) / pools.length));
+      } catch (error) {
+        // A server too busy to take more attendees (bare mediasoup's one worker at a full core stops answering joins in time).
+        return `attendees could not join at ${step}: ${(error as Error).message.slice(0, 300)}`;
+      }
       const attendees = pools.flatMap((pool) => pool.receivers);
       let row: WebinarRow;
       for (let attempt = 1; ; attempt++) {
