@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Run one benchmark (forwarding, time-to-first-media, capacity, signalling, phone-calls,
-# recording, recovery, versus-demo) in the same loopback-only network namespace and
-# set-up as the tests. Figures are printed and written to bench-results/NAME.json.
+# recording, recovery, versus-demo, webinar) in the same loopback-only network namespace
+# and set-up as the tests; further arguments go to the benchmark (webinar --quick).
+# Figures are printed and written to bench-results/NAME.json.
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
-name="${1:?usage: scripts/bench.sh forwarding|time-to-first-media|capacity|signalling|recovery|versus-demo|phone-calls|recording}"
+name="${1:?usage: scripts/bench.sh forwarding|time-to-first-media|capacity|signalling|recovery|versus-demo|phone-calls|recording|webinar [--quick]}"
+shift
 [ -f "$PARLEY_ROOT/scripts/bench/$name.ts" ] || { say "no benchmark named $name"; exit 2; }
 prepare_browser_run
 # The mediasoup demo is built (or found in the cache) before the namespace
@@ -15,4 +17,4 @@ if [ "$name" = versus-demo ]; then
   export DEMO_BUILD_DIR
 fi
 cd "$PARLEY_ROOT"
-exec unshare --net -- sh -c 'ip link set lo up && exec node --import tsx "scripts/bench/$0.ts"' "$name"
+exec unshare --net -- sh -c 'ip link set lo up && exec node --import tsx "scripts/bench/$0.ts" "$@"' "$name" "$@"

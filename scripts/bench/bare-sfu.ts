@@ -50,6 +50,11 @@ new WebSocketServer({ server: http }).on('connection', (ws) => {
   ws.on('message', async (raw) => {
     const { id, method, data } = JSON.parse(raw.toString());
     const answer = (result: object) => ws.send(JSON.stringify({ type: 'response', id, ok: true, data: result }));
+    // A client that leaves mid-request closes its transports under it: that request fails, the server goes on.
+    await handle(method, data, answer).catch((error: Error) => ws.send(JSON.stringify({ type: 'response', id, ok: false, error: { code: 'failed', message: error.message } })));
+  });
+
+  async function handle(method: string, data: any, answer: (result: object) => void): Promise<void> {
     switch (method) {
       case 'getRouterRtpCapabilities':
         return answer({ rtpCapabilities: router.rtpCapabilities });
@@ -74,7 +79,7 @@ new WebSocketServer({ server: http }).on('connection', (ws) => {
         producers.push(producer);
         if (producer.kind === 'audio') await audioLevels?.addProducer({ producerId: producer.id });
         answer({ producerId: producer.id });
-        for (const other of clients) if (other !== client) await consume(other, producer);
+        for (const other of clients) if (other !== client) await consume(other, producer).catch(() => {}); // it left meanwhile
         return;
       }
       case 'resumeConsumer':
@@ -83,7 +88,7 @@ new WebSocketServer({ server: http }).on('connection', (ws) => {
       default:
         return answer({});
     }
-  });
+  }
 });
 // A clean exit, so a CPU profile (node --cpu-prof) gets written.
 process.once('SIGTERM', () => process.exit(0));

@@ -12,6 +12,13 @@ import { waitUntil } from '../../server/testkit/wait.js';
 import type { CapacitySettings } from './capacity-settings.js';
 
 export const CONSUMERS_PER_RECEIVER = 2;
+
+export interface ReceiverShape {
+  /** Streams each receiver gets once media flows; CONSUMERS_PER_RECEIVER unless said. */
+  streams?: number;
+  /** Receivers are named this followed by a number; 'r' unless said. */
+  namePrefix?: string;
+}
 /** Receivers per group, so per counter process. */
 const GROUP = 100;
 /** Joining and connecting receivers is slow on a busy machine; a receiver still without media after this is replaced. */
@@ -26,7 +33,8 @@ export class ReceiverPool {
   constructor(
     private readonly baseUrl: string,
     private readonly roomId: string,
-    private readonly settings: CapacitySettings,
+    private readonly settings: Pick<CapacitySettings, 'receive' | 'joinConcurrency'>,
+    private readonly shape: ReceiverShape = {},
   ) {}
 
   /** The counter processes, and how to bring the receivers' counts up to date, for a measurement window. */
@@ -57,10 +65,11 @@ export class ReceiverPool {
     for (let round = 1; ; round++) {
       while (group.length < size) {
         const batch = Math.min(this.settings.joinConcurrency, size - group.length);
-        const names = Array.from({ length: batch }, () => `r${this.joined++}`);
+        const names = Array.from({ length: batch }, () => `${this.shape.namePrefix ?? 'r'}${this.joined++}`);
         group.push(...(await Promise.all(names.map((name) => Bot.join({ baseUrl: this.baseUrl, roomId: this.roomId, name, publish: false, subscribe: true, receive })))));
       }
-      const silent = () => group.filter((bot) => [...bot.received.values()].filter((stream) => stream.packets > 0).length < CONSUMERS_PER_RECEIVER);
+      const streams = this.shape.streams ?? CONSUMERS_PER_RECEIVER;
+      const silent = () => group.filter((bot) => [...bot.received.values()].filter((stream) => stream.packets > 0).length < streams);
       // Waiting in vain is handled below: silent receivers are replaced, a few times at most.
       await waitUntil(async () => silent().length, (count) => count === 0, MEDIA_FLOWING_TIMEOUT_MS, 'media to flow to every receiver').catch(() => {});
       const stuck = silent();

@@ -27,7 +27,7 @@ import { summariseProfile, type ProfileSummary } from './cpu-profile.js';
 import { positiveInteger, saveResults, sleep } from './results.js';
 import { startBareServer, startParleyServer, type ServerUnderTest } from './servers.js';
 import { spread } from './spread.js';
-import { byThreadName, threadDelta, treeThreads, type ThreadCpu } from './thread-cpu.js';
+import { byThreadName, serverPartOf, threadDelta, treeThreads, type ServerPart } from './thread-cpu.js';
 
 const publishers = positiveInteger('FORWARD_PUBLISHERS', 2);
 const subscribers = positiveInteger('FORWARD_SUBSCRIBERS', 6);
@@ -52,20 +52,6 @@ const VARIANTS: Record<VariantName, (env: Record<string, string>) => Promise<Ser
   bare: (env) => startBareServer({ env }),
   bareAlo: (env) => startBareServer({ audioLevel: true, env }),
 };
-
-type ServerPart = 'node' | 'worker' | 'not counted';
-
-/**
- * Which part of the server a thread belongs to. tsx's esbuild service (the
- * servers run from TypeScript source) and the V8 profiler's own thread are
- * tools of the benchmark, not part of either server; their CPU is listed
- * with the threads but not counted.
- */
-function partOf({ process, thread }: ThreadCpu): ServerPart {
-  if (process.startsWith('mediasoup-work')) return 'worker'; // comm is cut at 15 characters
-  if (process === 'esbuild' || thread === 'v8:ProfEvntProc') return 'not counted';
-  return 'node';
-}
 
 interface Measurement {
   /** CPU of the whole server (Node process + worker) per forwarded stream-second. */
@@ -99,7 +85,7 @@ async function measure(variant: VariantName, label: string): Promise<Measurement
     const after = await treeThreads(server.pid);
     window = [Number(from / 1000n), Number(process.hrtime.bigint() / 1000n)];
     const used = threadDelta(before, after);
-    const seconds = (part: ServerPart) => used.filter((thread) => partOf(thread) === part).reduce((sum, thread) => sum + thread.seconds, 0);
+    const seconds = (part: ServerPart) => used.filter((thread) => serverPartOf(thread) === part).reduce((sum, thread) => sum + thread.seconds, 0);
     const workerSeconds = seconds('worker');
     const nodeSeconds = seconds('node');
     const totals = bots.map((bot) => bot.totals());

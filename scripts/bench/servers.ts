@@ -8,12 +8,22 @@ export interface ServerUnderTest {
   name: string;
   url: string;
   pid: number;
+  /** Whether it still runs, and the last of what it wrote: for a benchmark that fails to say why. */
+  describe(): string;
   stop(): Promise<void>;
 }
 
+const lastLines = (output: string) => output.trim().split('\n').slice(-20).join('\n');
+
 export async function startParleyServer(env: Record<string, string> = {}): Promise<ServerUnderTest> {
   const node = await NodeProcess.start({ PARLEY_MAX_MESSAGES_PER_SECOND: '100000', PARLEY_MAX_CONNECTIONS_PER_IP: '10000', ...env });
-  return { name: 'parley', url: node.url, pid: node.pid, stop: () => node.stop() };
+  return {
+    name: 'parley',
+    url: node.url,
+    pid: node.pid,
+    describe: () => `Parley on ${node.url} ${node.running ? 'runs' : 'has exited'}; its last output:\n${lastLines(node.output)}`,
+    stop: () => node.stop(),
+  };
 }
 
 /** Bare mediasoup; with `audioLevel`, plus an AudioLevelObserver like Parley's speaker detection. */
@@ -26,5 +36,11 @@ export async function startBareServer(options: { audioLevel?: boolean; env?: Rec
     ready: (output) => output.includes('listening'),
     timeoutMs: 60_000,
   });
-  return { name, url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGTERM', 5_000) };
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    describe: () => `${name} ${child.running ? 'runs' : 'has exited'}; its last output:\n${lastLines(child.output)}`,
+    stop: () => child.kill('SIGTERM', 5_000),
+  };
 }

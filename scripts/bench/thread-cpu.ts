@@ -59,3 +59,17 @@ export function byThreadName(threads: ThreadCpu[]): Record<string, number> {
   }
   return totals;
 }
+
+export type ServerPart = 'node' | 'worker' | 'not counted';
+
+/**
+ * Which part of a server a thread belongs to. tsx's esbuild service (the
+ * servers run from TypeScript source) and the V8 profiler's own thread are
+ * tools of the benchmark, not part of the server; their CPU is listed
+ * with the threads but not counted.
+ */
+export function serverPartOf({ process, thread }: ThreadCpu): ServerPart {
+  if (process.startsWith('mediasoup-work')) return 'worker'; // comm is cut at 15 characters
+  if (process === 'esbuild' || thread === 'v8:ProfEvntProc') return 'not counted';
+  return 'node';
+}

@@ -31,6 +31,12 @@ export interface NodeLoad {
   recordingsFinishing: number;
 }
 
+/** The transports on this node's workers, by type (rtc/transport-census.ts). */
+export interface TransportTally {
+  counts(): Partial<Record<string, { transports: number; producers: number; consumers: number }>>;
+  bytesSent(): Promise<Partial<Record<string, number>>>;
+}
+
 export interface WorkerUsage {
   pid: number;
   cpuSeconds: number;
@@ -71,7 +77,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(load: () => Promise<NodeLoad>, workers: () => Promise<WorkerUsage[]>) {
+  constructor(load: () => Promise<NodeLoad>, workers: () => Promise<WorkerUsage[]>, transports: TransportTally) {
     collectDefaultMetrics({ register: this.registry, prefix: 'parley_node_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     const count = (name: string, help: string, measure: keyof NodeLoad) =>
       new Gauge({
@@ -104,5 +110,33 @@ export class Metrics {
       });
     perWorker('parley_worker_cpu_seconds', 'CPU time (user + system) used by each mediasoup worker.', 'cpuSeconds');
     perWorker('parley_worker_max_rss_bytes', 'Peak resident memory of each mediasoup worker.', 'maxRssBytes');
+    const perTransportType = (name: string, help: string, measure: 'transports' | 'producers' | 'consumers') =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['type'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const [type, figures] of Object.entries(transports.counts())) this.set({ type }, figures![measure]);
+        },
+      });
+    perTransportType('parley_transports', 'Transports open on this node, by type: webrtc (participants), pipe (one per other node sharing a room), plain (phones, recorders).', 'transports');
+    perTransportType('parley_transport_producers', 'Producers on this node, by transport type; on pipe transports, streams arriving from other nodes.', 'producers');
+    perTransportType(
+      'parley_transport_consumers',
+      'Consumers on this node, by transport type; on pipe transports, streams leaving for other nodes: one per stream and node that wants it, however many watch it there.',
+      'consumers',
+    );
+    new Gauge({
+      name: 'parley_transport_sent_bytes',
+      help: 'Bytes sent so far by the transports open now, by transport type: the node\'s egress. It drops when a transport closes; rate() it only while the set of transports stays.',
+      labelNames: ['type'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [type, bytes] of Object.entries(await transports.bytesSent())) this.set({ type }, bytes!);
+      },
+    });
   }
 }

@@ -26,6 +26,7 @@ import { SuspendedSessions } from './meeting/suspended-sessions.js';
 import { WebhookReporter } from './meeting/webhook-reporter.js';
 import { Metrics, type NodeLoad } from './metrics.js';
 import type { IceConfig } from './rtc/ice-config.js';
+import { TransportCensus } from './rtc/transport-census.js';
 import { WorkerPool } from './rtc/worker-pool.js';
 import { attachSignalling, type SignallingEndpoint } from './signalling/ws-endpoint.js';
 import { Recordings } from './recording/recordings.js';
@@ -81,7 +82,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   if (!config.PARLEY_SECRET) {
     logger.warn('PARLEY_SECRET is not set: using a random one, so meeting links stop working when the server restarts');
   }
-  const pool = await WorkerPool.create({ size: config.PARLEY_WORKERS, logger });
+  const census = new TransportCensus();
+  const pool = await WorkerPool.create({ size: config.PARLEY_WORKERS, logger, onWorker: (worker) => census.watch(worker) });
   const ice: IceConfig = (peerId) => ({
     iceServers:
       config.PARLEY_TURN_URLS && config.PARLEY_TURN_SECRET
@@ -92,7 +94,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
   const meetings = new Meetings({ store, credentials, ice, pool, config, nodeId, logger });
   let draining = false;
   let recordings: Recordings | undefined;
-  const metrics = new Metrics(() => nodeLoad(meetings, recordings), () => workerUsage(pool));
+  const metrics = new Metrics(() => nodeLoad(meetings, recordings), () => workerUsage(pool), census);
   const control = new MeetingControl({ meetings, store, cluster, secret: config.PARLEY_SECRET, logger });
   const app = await buildApp({ config, meetings, pool: () => pool, draining: () => draining, metrics, control }, logger);
   const webhooks = config.PARLEY_WEBHOOK_URLS ? startWebhooks(config, nodeId, app.log, metrics) : undefined;

@@ -21,6 +21,15 @@ export class NodeProcess {
     return this.process.pid;
   }
 
+  /** The last of what it logged, and whether it still runs: for a caller to say why a node stopped answering. */
+  get output(): string {
+    return this.process.output;
+  }
+
+  get running(): boolean {
+    return this.process.running;
+  }
+
   static async start(env: Record<string, string>): Promise<NodeProcess> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

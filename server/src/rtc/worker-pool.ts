@@ -15,6 +15,8 @@ interface PooledWorker {
 export interface WorkerPoolOptions {
   size: number;
   logger: FastifyBaseLogger;
+  /** Told of every worker as it starts, replacements too, before any router is made on it. */
+  onWorker?: (worker: types.Worker) => void;
 }
 
 export class WorkerPool extends EventEmitter<{ workerReplaced: [pid: number] }> {
@@ -85,6 +87,7 @@ export class WorkerPool extends EventEmitter<{ workerReplaced: [pid: number] }> 
 
   private async spawn(): Promise<void> {
     const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+    this.options.onWorker?.(worker);
     const entry: PooledWorker = { worker, peers: 0 };
     this.workers.push(entry);
     worker.on('died', (error) => {

@@ -1,6 +1,11 @@
-/** GET /metrics: the gauges follow peers joining and leaving, and the counters and histograms move. */
+/**
+ * GET /metrics: the gauges follow peers joining and leaving, the transport
+ * gauges follow their transports and what those send, and the counters and
+ * histograms move.
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Bot } from '../../../scripts/load/bot.js';
 import { createRoom } from '../../testkit/parley.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { TestSocket } from '../../testkit/ws-client.js';
@@ -52,4 +57,25 @@ test('the counters move when a peer joins and leaves', SERVER, async () => {
   const after = await waitUntil(scrape, (values) => values.get('parley_peers') === 0, 10_000, 'the peer to be counted out');
   assert.equal(after.get('parley_peers'), 0);
   assert.equal(after.get('parley_rooms'), 0);
+});
+
+test('the transport gauges count the participants’ transports, producers and consumers, and the bytes sent', SERVER, async (t) => {
+  const room = await createRoom(server.parley, { lobby: false });
+  const join = (name: string, publish: boolean) => Bot.join({ baseUrl: server.parley.url, roomId: room.id, name, publish, subscribe: !publish, receive: 'headers' });
+  const publisher = await join('publisher', true);
+  const receiver = await join('receiver', false);
+  t.after(() => [publisher, receiver].forEach((bot) => bot.close()));
+  await waitUntil(async () => [...receiver.received.values()].filter((stream) => stream.packets > 0).length, (streams) => streams === 2, 20_000, 'audio and video to reach the receiver');
+  const first = await scrape();
+  assert.ok((first.get('parley_transports{type="webrtc"}') ?? 0) >= 2, 'a transport each at least');
+  assert.equal(first.get('parley_transport_producers{type="webrtc"}'), 2);
+  assert.equal(first.get('parley_transport_consumers{type="webrtc"}'), 2);
+  assert.equal(first.has('parley_transports{type="pipe"}'), false, 'one node has no pipes');
+  const sentBefore = first.get('parley_transport_sent_bytes{type="webrtc"}') ?? 0;
+  // The receiver gets ~100 video packets a second of 1,000 bytes: 20 kB is a fraction of a second of it.
+  await waitUntil(scrape, (values) => (values.get('parley_transport_sent_bytes{type="webrtc"}') ?? 0) > sentBefore + 20_000, 10_000, 'the bytes sent to grow');
+  publisher.close();
+  receiver.close();
+  const after = await waitUntil(scrape, (values) => !values.has('parley_transports{type="webrtc"}'), 10_000, 'the transports to be counted out');
+  assert.equal(after.has('parley_transport_sent_bytes{type="webrtc"}'), false);
 });
