@@ -21,9 +21,12 @@ export const MAX_LINE_LENGTH = 4096;
 export const MAX_MEDIA_SECTIONS = 8;
 export const MAX_CODECS_PER_MEDIA = 64;
 
-/** The client's text as it may appear in a reason: printable ASCII only, at most `limit` characters. */
+/**
+ * The client's text as it may appear in a reason: the characters SDP's own
+ * tokens are made of (no quotes, brackets or markup), at most `limit` of them.
+ */
 export function quote(value: unknown, limit = 60): string {
-  const printable = String(value).replace(/[^\x20-\x7e]/g, '?');
+  const printable = String(value).replace(/[^A-Za-z0-9 _.:/=+#;,@*-]/g, '?');
   return printable.length > limit ? `${printable.slice(0, limit)}…` : printable;
 }
 
