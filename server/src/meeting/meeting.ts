@@ -108,6 +108,8 @@ export interface MeetingDeps {
   credentials: Credentials;
   ice: IceConfig;
   maxPeers: number;
+  /** A webinar's attendees, on every node together. */
+  maxAttendees: number;
   /** The room's password and knock budgets, which outlive this meeting object. */
   limits: RoomLimit;
   logger: FastifyBaseLogger;
@@ -364,7 +366,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
    * is read, and closed again if the peer cannot enter after all.
    */
   private async enter(peer: Peer, role: Role, capabilities: types.RtpCapabilities, known?: RoomRecord): Promise<string> {
-    this.assertRoom();
+    this.assertRoom(role);
     const { records, credentials } = this.deps;
     const wasWaiting = peer.state === 'waiting';
     // Reads and the peer's transports at once; the store is written only once they are ready.
@@ -385,7 +387,7 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     try {
       await records.participant(peer.id, peer.displayName, role, 'joined');
       await this.afterWrite(peer, () => {
-        this.assertRoom();
+        this.assertRoom(role);
         peer.transition('joined');
       });
     } catch (error) {
@@ -443,8 +445,14 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     return { send, recv };
   }
 
-  private assertRoom(): void {
-    if (this.roster.headcount() >= this.deps.maxPeers) {
+  /** The panel and the audience fill up apart: thousands may watch a panel of a few. */
+  private assertRoom(role: Role): void {
+    const audience = this.roster.audienceSize();
+    if (role === 'attendee') {
+      if (audience >= this.deps.maxAttendees) throw new SignallingError('room_full', `this webinar's audience is full (${this.deps.maxAttendees} attendees)`);
+      return;
+    }
+    if (this.roster.headcount() - audience >= this.deps.maxPeers) {
       throw new SignallingError('room_full', `this room is full (${this.deps.maxPeers} participants)`);
     }
   }

@@ -188,6 +188,7 @@ export class Meetings {
       credentials,
       ice,
       maxPeers: config.PARLEY_MAX_PEERS_PER_ROOM,
+      maxAttendees: config.PARLEY_MAX_ATTENDEES_PER_ROOM,
       limits: this.limits.of(roomId),
       logger: child,
       phones: this.phones,

@@ -96,7 +96,7 @@ export interface Fixture {
 }
 
 export async function meetingFixture(
-  settings: { lobby?: boolean; locked?: boolean; webinar?: boolean; maxPeers?: number; passwordHash?: string; limits?: RoomLimits; egress?: Egress<Meeting> } = {},
+  settings: { lobby?: boolean; locked?: boolean; webinar?: boolean; maxPeers?: number; maxAttendees?: number; passwordHash?: string; limits?: RoomLimits; egress?: Egress<Meeting> } = {},
   store: RoomStore = new MemoryRoomStore(),
 ): Promise<Fixture> {
   const credentials = new Credentials('a-test-secret-of-enough-length-000', 3600);
@@ -116,6 +116,7 @@ export async function meetingFixture(
     credentials,
     ice: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
     maxPeers: settings.maxPeers ?? 50,
+    maxAttendees: settings.maxAttendees ?? 1000,
     limits: (settings.limits ?? new RoomLimits()).of(id),
     logger: pino({ level: 'silent' }),
     phones: undefined,

@@ -18,8 +18,8 @@ const code = (expected: string) => (error: unknown) => error instanceof Signalli
 const ids = (peers: PeerInfo[]) => peers.map((peer) => peer.id).sort();
 const welcomeOf = (peer: TestPeer) => peer.got('joined').at(-1) as NotificationData<'joined'>;
 
-async function webinar(settings: { lobby?: boolean } = {}): Promise<Fixture & { host: TestPeer }> {
-  const f = await meetingFixture({ webinar: true, lobby: settings.lobby ?? false });
+async function webinar(settings: { lobby?: boolean; maxPeers?: number; maxAttendees?: number } = {}): Promise<Fixture & { host: TestPeer }> {
+  const f = await meetingFixture({ ...settings, webinar: true, lobby: settings.lobby ?? false });
   return { ...f, host: await hostIn(f) };
 }
 
@@ -218,4 +218,12 @@ test('turning webinar mode off brings every attendee into the panel; on again, n
   assert.equal(ben.role, 'participant', 'turning it on leaves the panel as it is');
   await attendee(f, 'cy');
   assert.equal((await f.store.getRoom(f.meeting.id))?.webinar, true);
+});
+
+test('the panel and the audience fill up apart: a full panel lets attendees in, a full audience refuses only attendees', QUICK, async () => {
+  const f = await webinar({ maxPeers: 1, maxAttendees: 2 });
+  await attendee(f, 'a1');
+  await attendee(f, 'a2');
+  await assert.rejects(f.join(new TestPeer('a3')), code('room_full'), 'the audience is full');
+  assert.equal(f.meeting.roster.audienceSize(), 2);
 });
