@@ -77,7 +77,7 @@ export async function publishWhip(endpoint: string, key: string, codec: VideoCod
       location,
       status: response.status,
       close: async () => {
-        await fetch(location, { method: 'DELETE' }).catch(() => {});
+        await fetch(location, { method: 'DELETE', headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(10_000) }).catch(() => {});
         await close();
       },
     };

@@ -3,7 +3,7 @@
  * `/whip/<room>` (with a stream key) or `/whep/<room>` (with a viewer
  * token) and get the answer, a Location for the session, and its ETag;
  * PATCH the session with a trickle-ice-sdpfrag (candidates, or an ICE
- * restart); DELETE it to stop. Any origin may call these (CORS): the token
+ * restart); DELETE it to stop, both with the token that made it. Any origin may call these (CORS): the token
  * in Authorization is the whole permission, and browsers never send it on
  * their own. See docs/streaming.md.
  */
@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientAddress } from '../auth/request-info.js';
 import { ROOM_ID_PATTERN } from '../store/room-id.js';
 import { MAX_SDP_BYTES } from '../whip/sdp-guard.js';
-import type { SessionKind, WhipSessions } from '../whip/sessions.js';
+import type { WhipSessions } from '../whip/sessions.js';
 import { refusalOf, WhipError } from '../whip/whip-error.js';
 
 /** Offers per address per minute: a player that retries in a loop is slowed, a studio is not. */
@@ -62,7 +62,8 @@ export async function registerWhipRoutes(app: FastifyInstance, { sessions, trust
         return answer(reply, async () => {
           const { roomId, sessionId } = session(request);
           const ifMatch = request.headers['if-match'];
-          const restarted = await sessions.update(kind, roomId, sessionId, typeof ifMatch === 'string' ? ifMatch : undefined, body(request, SDP_FRAGMENT));
+          const fragment = body(request, SDP_FRAGMENT);
+          const restarted = await sessions.update(kind, roomId, sessionId, request.headers.authorization, typeof ifMatch === 'string' ? ifMatch : undefined, fragment);
           if (!restarted) return reply.code(204).send();
           reply.code(200).header('content-type', SDP_FRAGMENT).header('etag', restarted.etag);
           return restarted.fragment;
@@ -71,7 +72,7 @@ export async function registerWhipRoutes(app: FastifyInstance, { sessions, trust
       scope.delete(`/${kind}/:roomId/:sessionId`, async (request, reply) => {
         return answer(reply, async () => {
           const { roomId, sessionId } = session(request);
-          sessions.remove(kind as SessionKind, roomId, sessionId);
+          sessions.remove(kind, roomId, sessionId, request.headers.authorization);
           return reply.code(200).send();
         });
       });

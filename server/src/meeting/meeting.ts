@@ -305,7 +305,8 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     const [record, revoked] = await Promise.all([this.deps.records.room(), this.deps.records.isRevoked(claims.sub)]);
     if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
     if (revoked) throw new SignallingError('credential_revoked', 'a host turned this viewer away');
-    peer.identify(VIEWER_NAME, claims.sub, false);
+    // A viewer link is shared: each player is someone of its own, or the second would replace the first.
+    peer.identify(VIEWER_NAME, `${claims.sub}:${randomUUID()}`, false);
     // Outside a webinar too, a player only receives, and is counted rather than listed.
     await this.enter(peer, 'attendee', capabilities, record);
   }

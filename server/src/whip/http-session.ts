@@ -5,7 +5,7 @@
  * (removed, ended, replaced, its worker lost), from the transport (DTLS
  * closed, ICE consent lapsed), or from never connecting at all.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { types } from 'mediasoup';
 import type { Meeting } from '../meeting/meeting.js';
@@ -33,6 +33,8 @@ export abstract class HttpSession implements Connection {
   protected transport: TransportDescription | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private isEnded = false;
+  /** SHA-256 of the bearer token that made the session: PATCH and DELETE must bring it again. */
+  private tokenHash: Buffer | undefined;
   private readonly endedHandlers: (() => void)[] = [];
 
   constructor(
@@ -60,6 +62,14 @@ export abstract class HttpSession implements Connection {
 
   /** The mids of the offer's accepted m-lines, for the ICE restart's fragment. */
   abstract get mids(): string[];
+
+  rememberToken(token: string): void {
+    this.tokenHash = sha256(token);
+  }
+
+  madeWith(token: string): boolean {
+    return this.tokenHash !== undefined && timingSafeEqual(this.tokenHash, sha256(token));
+  }
 
   onEnded(handler: () => void): void {
     this.endedHandlers.push(handler);
@@ -108,3 +118,5 @@ export abstract class HttpSession implements Connection {
     }, CONNECT_TIMEOUT_MS);
   }
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();

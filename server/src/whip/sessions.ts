@@ -61,7 +61,7 @@ export class WhipSessions {
     this.assertCapacity(address);
     const offer = parseOffer(sdp, 'publish');
     const { session, answer } = await WhipPublisher.start(this.deps.meetings, roomId, key, offer, address, this.deps.logger);
-    return this.track('whip', session, answer);
+    return this.track('whip', session, answer, token);
   }
 
   /** POST /whep/<room>: a player watches with a viewer token (or any credential of the room). */
@@ -72,7 +72,7 @@ export class WhipSessions {
     this.assertCapacity(address);
     const offer = parseOffer(sdp, 'watch');
     const { session, answer } = await WhepViewer.start(this.deps.meetings, this.feeds, roomId, claims, offer, address, this.deps.logger);
-    return this.track('whep', session, answer);
+    return this.track('whep', session, answer, token);
   }
 
   /**
@@ -80,8 +80,15 @@ export class WhipSessions {
    * are checked and dropped: undefined, 204) or an ICE restart (new
    * credentials in the fragment): the server's new fragment and ETag.
    */
-  async update(kind: SessionKind, roomId: string, sessionId: string, ifMatch: string | undefined, fragment: string): Promise<{ fragment: string; etag: string } | undefined> {
-    const session = this.find(kind, roomId, sessionId);
+  async update(
+    kind: SessionKind,
+    roomId: string,
+    sessionId: string,
+    authorization: string | undefined,
+    ifMatch: string | undefined,
+    fragment: string,
+  ): Promise<{ fragment: string; etag: string } | undefined> {
+    const session = this.find(kind, roomId, sessionId, authorization);
     if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== session.etag) {
       throw new WhipError(412, 'this session’s ICE has restarted since: its ETag is no longer that one');
     }
@@ -95,8 +102,8 @@ export class WhipSessions {
   }
 
   /** DELETE: the session ends and its stream leaves the meeting. */
-  remove(kind: SessionKind, roomId: string, sessionId: string): void {
-    this.find(kind, roomId, sessionId).end();
+  remove(kind: SessionKind, roomId: string, sessionId: string, authorization: string | undefined): void {
+    this.find(kind, roomId, sessionId, authorization).end();
   }
 
   closeAll(): void {
@@ -123,7 +130,8 @@ export class WhipSessions {
     },
   };
 
-  private track(kind: SessionKind, session: HttpSession, answer: string): Started {
+  private track(kind: SessionKind, session: HttpSession, answer: string, token: string): Started {
+    session.rememberToken(token);
     this.sessions.set(session.id, { kind, session });
     session.onEnded(() => this.sessions.delete(session.id));
     this.follow(session);
@@ -140,11 +148,14 @@ export class WhipSessions {
     });
   }
 
-  private find(kind: SessionKind, roomId: string, sessionId: string): HttpSession {
+  /** The session at that URL, to a client holding the token that made it (RFC 9725 §4.5). */
+  private find(kind: SessionKind, roomId: string, sessionId: string, authorization: string | undefined): HttpSession {
+    const token = bearer(authorization);
     const entry = this.sessions.get(sessionId);
     if (!entry || entry.kind !== kind || entry.session.roomId !== roomId || entry.session.ended) {
       throw new WhipError(404, 'no such session: it has ended, or it lives on another node');
     }
+    if (!entry.session.madeWith(token)) throw new WhipError(403, 'this session was made with another token');
     return entry.session;
   }
 

@@ -50,11 +50,11 @@ test('a plain page publishes by WHIP onto the stage, another watches by WHEP, an
   assert.ok(seen.audioSamples > 48_000, 'the player hears the meeting’s mix');
 
   // DELETE from the publisher's page: the stream leaves the stage; the player's session stays.
-  assert.equal(await deleteFromPage(publisher, new URL(published.location!, parley.url).href), 200);
+  assert.equal(await deleteFromPage(publisher, new URL(published.location!, parley.url).href, key), 200);
   await host.page.getByRole('group', { name: STAGE }).waitFor({ state: 'detached' });
-  assert.equal(await deleteFromPage(publisher, new URL(published.location!, parley.url).href), 404, 'a session is deleted once');
+  assert.equal(await deleteFromPage(publisher, new URL(published.location!, parley.url).href, key), 404, 'a session is deleted once');
 
-  assert.equal(await deleteFromPage(viewer, new URL(watching.location!, parley.url).href), 200);
+  assert.equal(await deleteFromPage(viewer, new URL(watching.location!, parley.url).href, token), 200);
   await waitUntil(async () => parley.whip.size, (size) => size === 0, 10_000, 'both sessions to end');
 });
 

@@ -109,7 +109,7 @@ export function receivedOnPage(page: Page): Promise<Received> {
   });
 }
 
-/** DELETE of a session URL, from the page (across origins, as a player would). */
-export function deleteFromPage(page: Page, url: string): Promise<number> {
-  return page.evaluate(async (url) => (await fetch(url, { method: 'DELETE' })).status, url);
+/** DELETE of a session URL with the token that made it, from the page (across origins, as a player would). */
+export function deleteFromPage(page: Page, url: string, token: string): Promise<number> {
+  return page.evaluate(async ({ url, token }) => (await fetch(url, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status, { url, token });
 }

@@ -3,7 +3,8 @@
  * hostile client sends: each mistake gets its status and Parley's own
  * sentence (never the client's input back), nothing is left behind, and
  * a good offer afterwards still works. PATCH answers trickle with 204, an
- * ICE restart with new credentials and a new ETag, a stale ETag with 412.
+ * ICE restart with new credentials and a new ETag, a stale ETag with 412;
+ * PATCH and DELETE need the token that made the session.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -76,24 +77,33 @@ test('every bad WHIP or WHEP request gets its status and a reason, and a good on
 
   // PATCH: trickled candidates are taken and dropped; a stale ETag is refused; an ICE restart answers anew.
   const trickle = 'a=ice-ufrag:' + /a=ice-ufrag:(\S+)/.exec(chromeWhip)![1] + '\r\na=ice-pwd:' + /a=ice-pwd:(\S+)/.exec(chromeWhip)![1] + '\r\n';
-  assert.equal((await send(location, { method: 'PATCH', type: 'application/trickle-ice-sdpfrag', body: 'a=mid:0\r\na=candidate:1 1 udp 2113937151 192.0.2.1 50000 typ host\r\n', ifMatch: etag })).status, 204);
-  assert.equal((await send(location, { method: 'PATCH', type: 'application/trickle-ice-sdpfrag', body: trickle, ifMatch: '"stale"' })).status, 412);
-  const restart = await send(location, { method: 'PATCH', type: 'application/trickle-ice-sdpfrag', body: trickle.replace(/ice-ufrag:\S+/, 'ice-ufrag:Fresh').replace(/ice-pwd:\S+/, 'ice-pwd:FreshPasswordOfEnoughLength'), ifMatch: '*' });
+  const patch = { method: 'PATCH', type: 'application/trickle-ice-sdpfrag', token: key };
+  assert.equal((await send(location, { ...patch, token: undefined, body: trickle })).status, 401, 'PATCH needs the token');
+  assert.equal((await send(location, { ...patch, token: viewer, body: trickle })).status, 403, "PATCH needs the session's own token");
+  assert.equal((await send(location, { ...patch, body: 'a=mid:0\r\na=candidate:1 1 udp 2113937151 192.0.2.1 50000 typ host\r\n', ifMatch: etag })).status, 204);
+  assert.equal((await send(location, { ...patch, body: trickle, ifMatch: '"stale"' })).status, 412);
+  const restart = await send(location, { ...patch, body: trickle.replace(/ice-ufrag:\S+/, 'ice-ufrag:Fresh').replace(/ice-pwd:\S+/, 'ice-pwd:FreshPasswordOfEnoughLength'), ifMatch: '*' });
   assert.equal(restart.status, 200, restart.text);
   assert.notEqual(restart.headers.get('etag'), etag, 'the ETag changes with the ICE credentials');
   assert.match(restart.text, /a=ice-ufrag:/);
-  assert.equal((await send(location, { method: 'PATCH', type: SDP, body: chromeWhip })).status, 415);
+  assert.equal((await send(location, { ...patch, type: SDP, body: chromeWhip })).status, 415);
 
-  assert.equal((await send(location, { method: 'DELETE' })).status, 200);
-  assert.equal((await send(location, { method: 'DELETE' })).status, 404);
+  assert.equal((await send(location, { method: 'DELETE' })).status, 401, 'DELETE needs the token');
+  assert.equal((await send(location, { method: 'DELETE', token: viewer })).status, 403, "DELETE needs the session's own token");
+  assert.equal((await send(location, { method: 'DELETE', token: key })).status, 200);
+  assert.equal((await send(location, { method: 'DELETE', token: key })).status, 404);
   assert.equal(parley.whip.size, 0);
 
   // WHEP with a guest's lobby ticket is refused; with the viewer token it works.
   const ticket = await parley.credentials.issue(room.id, 'guest');
   assert.equal((await send(whep, { type: SDP, body: chromeWhep, token: ticket })).status, 403);
+  // A viewer link is shared: a second player with the same token does not push out the first.
   const watching = await send(whep, { type: SDP, body: chromeWhep, token: viewer });
+  const second = await send(whep, { type: SDP, body: chromeWhep, token: viewer });
   assert.equal(watching.status, 201, watching.text);
-  assert.equal((await send(watching.headers.get('location')!, { method: 'DELETE' })).status, 200);
+  assert.equal(second.status, 201, second.text);
+  assert.equal(parley.whip.size, 2, 'both players watch');
+  for (const player of [watching, second]) assert.equal((await send(player.headers.get('location')!, { method: 'DELETE', token: viewer })).status, 200);
 });
 
 test('random bytes and mangled offers never get more than a 4xx, and the server stays up', SERVER, async () => {
@@ -109,7 +119,7 @@ test('random bytes and mangled offers never get more than a 4xx, and the server 
   await fc.assert(
     fc.asyncProperty(mangled, async (body) => {
       const reply = await send(`/whip/${room.id}`, { type: SDP, body, token: key });
-      if (reply.status === 201) await send(reply.headers.get('location')!, { method: 'DELETE' });
+      if (reply.status === 201) await send(reply.headers.get('location')!, { method: 'DELETE', token: key });
       else assert.ok(reply.status >= 400 && reply.status < 500, `${reply.status}: ${reply.text}`);
     }),
     { numRuns: 150 },
