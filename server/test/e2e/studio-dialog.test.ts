@@ -5,17 +5,17 @@
  * and the key, copies them (and is told when the clipboard is refused),
  * finds the key in the list, revokes it, and creates a WHEP viewer token;
  * a participant has no Studio button; on a phone the dialog fits and
- * scrolls. A peer the server marks as a WHIP stream is shown by its label
- * alone, its people row says so and offers only stopping its share and
- * removing it (the mark is fed to the host's page through its own
- * WebSocket, onto a real screen share).
+ * scrolls. A real WHIP stream (werift) is shown by its label alone, its
+ * people row says so and offers only stopping its share and removing it,
+ * and removing it ends its WHIP session.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Page, WebSocketRoute } from 'playwright-core';
-import type { NotificationData, NotificationMethod } from '../../src/protocol/messages.js';
+import type { Page } from 'playwright-core';
+import { publishWhip } from '../../../scripts/load/whip-publisher.js';
 import { joinMeeting, openParticipant } from '../../testkit/browser.js';
 import { createRoom } from '../../testkit/parley.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
 import { BROWSER } from '../helpers/timeouts.js';
 
@@ -30,19 +30,6 @@ async function openStudio(page: Page) {
   const dialog = page.getByRole('dialog', { name: STUDIO });
   await dialog.waitFor();
   return dialog;
-}
-
-/** Routes the page's signalling through this test, which may then push notifications of its own to the page. */
-async function feedable(page: Page): Promise<<M extends NotificationMethod>(method: M, data: NotificationData<M>) => void> {
-  let route: WebSocketRoute | undefined;
-  await page.routeWebSocket(/\/ws\?room=/, (ws) => {
-    ws.connectToServer();
-    route = ws;
-  });
-  return (method, data) => {
-    assert.ok(route, 'the page has connected');
-    route.send(JSON.stringify({ type: 'notification', method, data }));
-  };
 }
 
 test('a host creates, copies, lists and revokes a stream key and creates a viewer token; a participant has no Studio', BROWSER, async () => {
@@ -144,38 +131,33 @@ test('a host creates, copies, lists and revokes a stream key and creates a viewe
 });
 
 test('a WHIP stream is shown by its label, and a host may only stop its share or remove it', BROWSER, async () => {
-  const room = await createRoom(meeting.parley, { lobby: false });
-  const host = await openParticipant(meeting.browser, meeting.parley.url);
-  const feed = await feedable(host.page);
+  const { parley } = meeting;
+  const room = await createRoom(parley, { lobby: false });
+  const host = await openParticipant(meeting.browser, parley.url);
   await joinMeeting(host.page, room.hostUrl, 'Hostess');
-  const bob = await openParticipant(meeting.browser, meeting.parley.url);
-  await joinMeeting(bob.page, room.url, 'Bob');
-  await bob.page.getByRole('button', { name: 'Share screen' }).click();
-  const stage = host.page.getByRole('region', { name: 'Screen shares' });
-  await stage.getByRole('group', { name: "Bob's screen" }).waitFor();
+  const { key } = await parley.meetings.streamKeys.create(room.id, LABEL);
+  const publication = await publishWhip(`${parley.url}/whip/${room.id}`, key, 'VP8');
+  try {
+    const stage = host.page.getByRole('region', { name: 'Screen shares' });
+    await stage.getByRole('group', { name: LABEL, exact: true }).waitFor();
+    assert.equal(await host.page.getByRole('group', { name: `${LABEL}'s screen` }).count(), 0);
+    assert.equal(await host.page.getByRole('region', { name: 'Participants video' }).getByRole('group', { name: LABEL }).count(), 0, 'no camera tile');
+    const row = host.page.getByRole('listitem', { name: LABEL });
+    await row.getByText('WHIP stream', { exact: true }).waitFor();
+    assert.equal(await row.getByText(/mic|camera|Participant/).count(), 0, 'no microphone, camera or role');
 
-  // The server marks Bob as a WHIP stream (as it does a publisher): his live producers, his peer, a stream's name.
-  const live = (await meeting.parley.meetings.list()).find((candidate) => candidate.id === room.id)!;
-  const bobPeer = live.roster.all().find((peer) => peer.displayName === 'Bob')!;
-  const producers = live.media.producersOf(bobPeer.id);
-  assert.ok(producers.some(({ source, paused }) => source === 'screen' && !paused), 'Bob shares his screen');
-  feed('peerUpdated', { peer: { id: bobPeer.id, displayName: LABEL, role: 'participant', handRaised: false, producers, stream: true } });
+    const menu = host.page.getByRole('menu', { name: `Actions for ${LABEL}` });
+    await host.page.getByRole('button', { name: `Actions for ${LABEL}` }).click();
+    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), [`Stop screen share of ${LABEL}`, `Remove ${LABEL}`]);
+    await menu.getByRole('menuitem', { name: `Stop screen share of ${LABEL}` }).click();
+    await stage.getByRole('group', { name: LABEL, exact: true }).waitFor({ state: 'detached' });
 
-  await stage.getByRole('group', { name: LABEL, exact: true }).waitFor();
-  assert.equal(await host.page.getByRole('group', { name: `${LABEL}'s screen` }).count(), 0);
-  assert.equal(await host.page.getByRole('region', { name: 'Participants video' }).getByRole('group', { name: LABEL }).count(), 0, 'no camera tile');
-  const row = host.page.getByRole('listitem', { name: LABEL });
-  await row.getByText('WHIP stream', { exact: true }).waitFor();
-  assert.equal(await row.getByText(/mic|camera|Participant/).count(), 0, 'no microphone, camera or role');
-
-  await host.page.getByRole('button', { name: `Actions for ${LABEL}` }).click();
-  const menu = host.page.getByRole('menu', { name: `Actions for ${LABEL}` });
-  await menu.waitFor();
-  const items = await menu.getByRole('menuitem').allTextContents();
-  assert.deepEqual(items, [`Stop screen share of ${LABEL}`, `Remove ${LABEL}`]);
-  await menu.getByRole('menuitem', { name: `Stop screen share of ${LABEL}` }).click();
-  await bob.page.getByText('A host stopped your screen share.').waitFor();
-  await host.page.waitForFunction(() => document.querySelectorAll('.stage .tile').length === 0);
-  await host.context.close();
-  await bob.context.close();
+    // Removing it ends the WHIP session on the server.
+    await host.page.getByRole('button', { name: `Actions for ${LABEL}` }).click();
+    await menu.getByRole('menuitem', { name: `Remove ${LABEL}` }).click();
+    await row.waitFor({ state: 'detached' });
+    await waitUntil(async () => parley.whip.size, (size) => size === 0, 10_000, 'the WHIP session to end');
+  } finally {
+    await publication.close();
+  }
 });
