@@ -71,8 +71,13 @@ export class WhepViewer extends HttpSession {
     };
     await meeting.joinAsViewer(this.peer, claims, capabilities);
     const { router: own, release } = await feeds.router(meeting, routerCodecs(capabilities));
-    this.onEnded(release);
-    own.observer.once('close', () => this.end());
+    // A router that dies with its worker ends its players; a player that ends first lets go of it.
+    const lost = () => this.end();
+    own.observer.once('close', lost);
+    this.onEnded(() => {
+      own.observer.off('close', lost);
+      release();
+    });
     meeting.media.addViewer(this.peer.id, capabilities, this.peer.notify, own);
     const transport = (await meeting.media.createTransport(this.peer.id, 'recv')) as unknown as TransportDescription;
     await this.connect(meeting, transport, offer);
