@@ -16,6 +16,8 @@ import { refusalOf, WhipError } from '../whip/whip-error.js';
 
 /** Offers per address per minute: a player that retries in a loop is slowed, a studio is not. */
 export const WHIP_OFFER_LIMIT = { max: 30, timeWindow: '1 minute' } as const;
+/** PATCHes per address per minute: each ICE restart is a round trip to a worker. */
+export const WHIP_PATCH_LIMIT = { max: 60, timeWindow: '1 minute' } as const;
 
 const SDP = 'application/sdp';
 const SDP_FRAGMENT = 'application/trickle-ice-sdpfrag';
@@ -58,7 +60,7 @@ export async function registerWhipRoutes(app: FastifyInstance, { sessions, trust
           return started.answer;
         });
       });
-      scope.patch(`/${kind}/:roomId/:sessionId`, async (request, reply) => {
+      scope.patch(`/${kind}/:roomId/:sessionId`, { config: { rateLimit: WHIP_PATCH_LIMIT } }, async (request, reply) => {
         return answer(reply, async () => {
           const { roomId, sessionId } = session(request);
           const ifMatch = request.headers['if-match'];

@@ -283,7 +283,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       const piped = await this.group.pipeOut(producerId, peer.router!);
       return transport.consume({ producerId: piped, rtpCapabilities: peer.rtpCapabilities, mid, paused: false });
     });
-    if (peer.closed) consumer.close();
+    if (peer.closed) {
+      consumer.close();
+      throw new SignallingError('invalid_state', 'the session has closed');
+    }
     peer.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
     return consumer;

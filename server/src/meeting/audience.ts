@@ -111,6 +111,7 @@ export class Audience {
   /** An attendee of this node joins the panel as a participant, with a send transport made for them. */
   async makePanelist(target: Peer): Promise<void> {
     if (isPanelist(target.role)) return;
+    if (target.kind === 'viewer') throw new SignallingError('invalid_state', 'a WHEP player only watches; it cannot join the panel');
     const { media, credentials, records, meetingId } = this.context;
     const [credential, send] = await Promise.all([
       credentials.issue(meetingId, 'participant', target.credentialId),
@@ -128,6 +129,7 @@ export class Audience {
   async makeAttendee(target: Peer): Promise<void> {
     if (!isPanelist(target.role)) return;
     if (target.phone) throw new SignallingError('invalid_state', 'someone on the phone cannot be an attendee');
+    if (target.kind === 'stream') throw new SignallingError('invalid_state', 'a WHIP stream only sends; stop its share or remove it instead');
     const { media, credentials, records, meetingId } = this.context;
     const credential = await credentials.issue(meetingId, 'attendee', target.credentialId);
     await records.participant(target.id, target.displayName, 'attendee', 'joined');

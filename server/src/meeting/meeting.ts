@@ -42,7 +42,7 @@ import { LobbyNotices } from './lobby-notices.js';
 import type { PhoneBridge } from './phone-bridge.js';
 import type { MeetingRecords } from './records.js';
 import type { RoomLimit } from './room-limits.js';
-import { streamCredentialId, type StreamKeys } from './stream-keys.js';
+import { streamCredentialId, streamKeyOf, type StreamKeys } from './stream-keys.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type HostCommand =
@@ -123,6 +123,13 @@ export interface MeetingDeps {
 
 /** What a WHEP player is called where viewers are listed. */
 const VIEWER_NAME = 'WHEP viewer';
+/** Between a player's viewer link (the credential's subject) and its own identity. */
+const VIEWER_SEPARATOR = '/';
+
+/** What a removal revokes: the person's credential, or for a WHEP player the viewer link it came with. */
+function revokedOnRemoval(peer: Peer): string {
+  return peer.kind === 'viewer' ? peer.credentialId.split(VIEWER_SEPARATOR)[0]! : peer.credentialId;
+}
 
 /** People from one address who may wait in one meeting's lobby at once. */
 const WAITING_PER_ADDRESS = 3;
@@ -290,10 +297,17 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
    * key's label. A second session with the same key replaces the first.
    */
   async joinAsStream(peer: Peer, key: StreamKeyInfo): Promise<void> {
-    const record = await this.deps.records.room();
+    const credentialId = streamCredentialId(key.id);
+    const [record, revoked] = await Promise.all([this.deps.records.room(), this.deps.records.isRevoked(credentialId)]);
     if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
-    peer.identify(key.label, streamCredentialId(key.id), false);
+    if (revoked) throw new SignallingError('credential_revoked', 'a host removed this stream: its key publishes no more');
+    peer.identify(key.label, credentialId, false);
     await this.enter(peer, 'participant', this.media.router.rtpCapabilities, record);
+    // A key revoked while this one joined: the revocation looked for it before it was here.
+    if (!(await this.deps.streamKeys.has(this.id, key.id))) {
+      await this.leave(peer);
+      throw new SignallingError('credential_revoked', 'this stream key was revoked');
+    }
   }
 
   /**
@@ -305,8 +319,8 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
     const [record, revoked] = await Promise.all([this.deps.records.room(), this.deps.records.isRevoked(claims.sub)]);
     if (!record) throw new SignallingError('room_not_found', 'this meeting has ended');
     if (revoked) throw new SignallingError('credential_revoked', 'a host turned this viewer away');
-    // A viewer link is shared: each player is someone of its own, or the second would replace the first.
-    peer.identify(VIEWER_NAME, `${claims.sub}:${randomUUID()}`, false);
+    // Each player is someone of its own (players sharing a link do not replace each other); removal revokes the link itself.
+    peer.identify(VIEWER_NAME, `${claims.sub}${VIEWER_SEPARATOR}${randomUUID()}`, false);
     // Outside a webinar too, a player only receives, and is counted rather than listed.
     await this.enter(peer, 'attendee', capabilities, record);
   }
@@ -531,7 +545,8 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
 
   /** The meeting is no longer a webinar: this node's attendees join the panel. */
   private async openPanel(): Promise<void> {
-    const attendees = this.roster.joined().filter((peer) => peer.role === 'attendee');
+    // WHEP players stay in the audience: they only watch.
+    const attendees = this.roster.joined().filter((peer) => peer.role === 'attendee' && peer.kind !== 'viewer');
     const results = await Promise.allSettled(attendees.map((peer) => this.audience.makePanelist(peer)));
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) this.deps.logger.warn({ err: failed.reason }, 'could not make every attendee a panelist');
@@ -639,7 +654,9 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       case 'stopScreenShare':
         return this.stopMedia(target, ['screen', 'screen-audio']);
       case 'remove':
-        await this.deps.records.revoke(target.credentialId);
+        await this.deps.records.revoke(revokedOnRemoval(target));
+        // A removed stream's key goes with it, so the list of keys tells the truth.
+        if (target.kind === 'stream') await this.deps.streamKeys.revoke(this.id, streamKeyOf(target.credentialId)).catch(() => {});
         return this.dismiss(target, 'A host removed you from the meeting.', 'removed');
       case 'makePanelist':
         return this.audience.makePanelist(target);

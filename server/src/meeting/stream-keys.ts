@@ -17,7 +17,11 @@ export const MAX_STREAM_KEYS = 10;
 export const streamPeerPrefix = (keyId: string) => `whip-${keyId}-`;
 
 /** The credential id a publisher's session carries: a second session with the same key replaces the first. */
-export const streamCredentialId = (keyId: string) => `stream:${keyId}`;
+const STREAM_CREDENTIAL = 'stream:';
+export const streamCredentialId = (keyId: string) => `${STREAM_CREDENTIAL}${keyId}`;
+
+/** The key of a publisher's credential id. */
+export const streamKeyOf = (credentialId: string) => credentialId.slice(STREAM_CREDENTIAL.length);
 
 export class StreamKeys {
   constructor(
@@ -44,6 +48,10 @@ export class StreamKeys {
     if (!(await new MeetingRecords(this.store, roomId, this.nodeId).removeStreamKey(keyId))) {
       throw new SignallingError('not_found', 'this meeting has no such stream key');
     }
+  }
+
+  async has(roomId: string, keyId: string): Promise<boolean> {
+    return (await this.store.listStreamKeys(roomId)).some((key) => key.id === keyId);
   }
 
   /** The key `presented` stands for, or undefined when it is not one of the room's. */

@@ -12,6 +12,7 @@ import type { Meeting } from '../meeting/meeting.js';
 import type { NotificationMethod } from '../protocol/messages.js';
 import { Peer, type Connection, type PeerKind } from '../roster/peer.js';
 import type { Offer } from './sdp-offer.js';
+import { WhipError } from './whip-error.js';
 
 /** How long a session may take to connect after its answer before it is given up. */
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -71,8 +72,15 @@ export abstract class HttpSession implements Connection {
     return this.tokenHash !== undefined && timingSafeEqual(this.tokenHash, sha256(token));
   }
 
+  /** Runs `handler` when the session ends: at once if it already has (it may end while its POST is still being answered). */
   onEnded(handler: () => void): void {
-    this.endedHandlers.push(handler);
+    if (this.isEnded) handler();
+    else this.endedHandlers.push(handler);
+  }
+
+  /** Throws if the session ended meanwhile (removed, replaced, the meeting over) while its POST was being answered. */
+  protected assertLive(): void {
+    if (this.isEnded) throw new WhipError(409, 'the session ended while it was being set up: a host removed it, or a newer one with the same key replaced it');
   }
 
   notify = (method: NotificationMethod): void => {

@@ -46,6 +46,7 @@ export class WhipPublisher extends HttpSession {
       throw new SdpError(406, `no supported codec: Parley takes ${supported(router)}`);
     }
     await meeting.joinAsStream(this.peer, key);
+    this.assertLive();
     const transport = (await meeting.media.createTransport(this.peer.id, 'send')) as unknown as TransportDescription;
     await this.connect(meeting, transport, offer);
     const answered: AnswerInput['media'] = [];
@@ -63,6 +64,7 @@ export class WhipPublisher extends HttpSession {
         rtpParameters: parameters as RtpParameters,
       });
       await meeting.media.consumeFromAll(this.peer.id, producerId);
+      this.assertLive();
       this.accepted.push(line.mid);
       answered.push({
         mid: line.mid,

@@ -38,6 +38,7 @@ export class RoomMix {
   private readonly id = `mix-${randomUUID()}`;
   private producer: types.Producer | undefined;
   private isClosed = false;
+  private readonly lostHandlers = new Set<() => void>();
 
   private constructor(
     private readonly media: MediaRoom,
@@ -58,6 +59,12 @@ export class RoomMix {
 
   get producerId(): string {
     return this.producer!.id;
+  }
+
+  /** Runs `handler` if the mix dies with its worker; the returned function forgets it. */
+  onLost(handler: () => void): () => void {
+    this.lostHandlers.add(handler);
+    return () => this.lostHandlers.delete(handler);
   }
 
   close(): void {
@@ -88,6 +95,10 @@ export class RoomMix {
       this.listen(data as NotificationData<'newConsumer'>).catch((error: unknown) => this.logger.warn({ err: error }, 'the viewers’ mix could not take a stream'));
     } else if (method === 'consumerClosed') {
       this.mixer.removeInput((data as NotificationData<'consumerClosed'>).consumerId);
+    } else if (method === 'mediaReset') {
+      // Its worker died and took the producer with it: the mix ends, and its players with it.
+      this.close();
+      for (const handler of [...this.lostHandlers]) handler();
     }
   };
 

@@ -6,6 +6,7 @@
  * end of DELETE. Each meeting's stage and mix are shared by its viewers
  * here and closed with the last of them.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CredentialClaims, Credentials } from '../auth/credentials.js';
 import type { types } from 'mediasoup';
@@ -28,6 +29,8 @@ export type SessionKind = 'whip' | 'whep';
 /** Sessions on one node, and from one address: a player or encoder needs one, a studio a few. */
 export const MAX_SESSIONS = 1_000;
 export const MAX_SESSIONS_PER_ADDRESS = 20;
+/** Routers of players' payload types per meeting per node: Chrome's, Firefox's, Safari's, one more. */
+const MAX_PLAYER_ROUTERS = 4;
 
 export interface WhipSessionsDeps {
   meetings: Meetings;
@@ -49,6 +52,7 @@ export class WhipSessions {
   private readonly mixes = new Shared<RoomMix>();
   private readonly routers = new Shared<types.Router>();
   private readonly followed = new WeakSet<Meeting>();
+  private readonly meetingKeys = new WeakMap<Meeting, string>();
 
   constructor(private readonly deps: WhipSessionsDeps) {}
 
@@ -116,21 +120,33 @@ export class WhipSessions {
 
   private readonly feeds: ViewerFeeds = {
     stage: async (meeting) => {
-      const { value, release } = await this.stages.acquire(meeting.id, async () => new Stage(meeting.media));
+      const { value, release } = await this.stages.acquire(this.keyOf(meeting), async () => new Stage(meeting.media));
       return { stage: value, release };
     },
     mix: async (meeting) => {
-      const { value, release } = await this.mixes.acquire(meeting.id, () => RoomMix.start(meeting.media, this.deps.logger));
+      const { value, release } = await this.mixes.acquire(this.keyOf(meeting), () => RoomMix.start(meeting.media, this.deps.logger));
       return { mix: value, release };
     },
     router: async (meeting, codecs) => {
-      const key = `${meeting.id} ${JSON.stringify(codecs)}`;
-      const { value, release } = await this.routers.acquire(key, () => this.deps.pool().leastLoaded().createRouter({ mediaCodecs: codecs }));
+      const prefix = `${this.keyOf(meeting)} `;
+      const key = `${prefix}${JSON.stringify(codecs)}`;
+      if (this.routers.count(prefix) >= MAX_PLAYER_ROUTERS && !this.routers.has(key)) {
+        throw new WhipError(503, 'this meeting has players of too many kinds on this node; try a common browser');
+      }
+      const { value, release } = await this.routers.acquire(key, () => playerRouter(this.deps.pool().leastLoaded(), codecs));
       return { router: value, release };
     },
   };
 
+  /** Feeds are a meeting's on this node: one that closes and opens again gets new ones. */
+  private keyOf(meeting: Meeting): string {
+    let key = this.meetingKeys.get(meeting);
+    if (!key) this.meetingKeys.set(meeting, (key = randomUUID()));
+    return key;
+  }
+
   private track(kind: SessionKind, session: HttpSession, answer: string, token: string): Started {
+    if (session.ended) throw new WhipError(409, 'the session ended while it was being set up');
     session.rememberToken(token);
     this.sessions.set(session.id, { kind, session });
     session.onEnded(() => this.sessions.delete(session.id));
@@ -179,6 +195,24 @@ export class WhipSessions {
       throw error;
     }
   }
+}
+
+/**
+ * A router whose codecs carry a player's payload types. mediasoup gives each
+ * video codec an RTX payload type from its own list as it goes, which may be
+ * one the player gave a later codec: other orders are tried before the
+ * player is told its numbers cannot be served.
+ */
+async function playerRouter(worker: types.Worker, codecs: types.RouterRtpCodecCapability[]): Promise<types.Router> {
+  const audioFirst = [...codecs].sort((a, b) => (a.kind === b.kind ? (a.preferredPayloadType ?? 0) - (b.preferredPayloadType ?? 0) : a.kind === 'audio' ? -1 : 1));
+  for (const order of [audioFirst, [...audioFirst].reverse(), codecs]) {
+    try {
+      return await worker.createRouter({ mediaCodecs: order });
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+    }
+  }
+  throw new WhipError(406, 'Parley cannot send with the payload type numbers this offer gives; offer others');
 }
 
 /** The bearer token of an Authorization header (RFC 6750), or a 401 saying what is missing. */

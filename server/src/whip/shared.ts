@@ -6,6 +6,15 @@
 export class Shared<T extends { close(): void }> {
   private readonly entries = new Map<string, { value: Promise<T>; users: number }>();
 
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** How many live entries have keys starting with `prefix`. */
+  count(prefix: string): number {
+    return [...this.entries.keys()].filter((key) => key.startsWith(prefix)).length;
+  }
+
   async acquire(key: string, make: () => Promise<T>): Promise<{ value: T; release: () => void }> {
     let entry = this.entries.get(key);
     if (!entry) {

@@ -71,6 +71,7 @@ export class WhepViewer extends HttpSession {
     };
     await meeting.joinAsViewer(this.peer, claims, capabilities);
     const { router: own, release } = await feeds.router(meeting, routerCodecs(capabilities));
+    this.assertLive();
     // A router that dies with its worker ends its players; a player that ends first lets go of it.
     const lost = () => this.end();
     own.observer.once('close', lost);
@@ -84,6 +85,7 @@ export class WhepViewer extends HttpSession {
     for (const { media } of this.lines) {
       if (media.kind === 'audio') await this.hearMix(meeting, feeds, media.mid);
       else await this.watchStage(meeting, feeds, media.mid);
+      this.assertLive();
     }
     const answered: AnswerInput['media'] = offer.lines.map((line) => {
       const accepted = this.lines.find(({ media }) => media.mid === line.mid);
@@ -95,7 +97,13 @@ export class WhepViewer extends HttpSession {
 
   private async hearMix(meeting: Meeting, feeds: ViewerFeeds, mid: string): Promise<void> {
     const { mix, release } = await feeds.mix(meeting);
-    this.onEnded(release);
+    // The mix lost its worker: its players end, and come back to a new one.
+    const forget = mix.onLost(() => this.end());
+    this.onEnded(() => {
+      forget();
+      release();
+    });
+    this.assertLive();
     await meeting.media.consumeAs(this.peer.id, mix.producerId, mid);
   }
 

@@ -10,11 +10,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { createRoom } from '../../testkit/parley.js';
+import { waitUntil } from '../../testkit/wait.js';
 import { serverFixture } from '../helpers/meeting-fixture.js';
 import { chromeWhep, chromeWhip, noCodecWhip } from '../helpers/whip-offers.js';
 import { SERVER } from '../helpers/timeouts.js';
 
-const fixture = serverFixture();
+// Behind a trusted proxy, each request says its own address: the per-address limits stay out of these tests' way.
+const fixture = serverFixture({ PARLEY_TRUST_PROXY: 'true' });
+let requests = 0;
 
 interface Reply {
   status: number;
@@ -22,8 +25,9 @@ interface Reply {
   headers: Headers;
 }
 
-async function send(path: string, init: { method?: string; token?: string; type?: string; body?: string; ifMatch?: string } = {}): Promise<Reply> {
-  const headers: Record<string, string> = {};
+async function send(path: string, init: { method?: string; token?: string; type?: string; body?: string; ifMatch?: string; from?: string } = {}): Promise<Reply> {
+  requests++;
+  const headers: Record<string, string> = { 'x-forwarded-for': init.from ?? `10.${(requests >> 16) & 255}.${(requests >> 8) & 255}.${requests & 255}` };
   if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
   if (init.type !== undefined) headers['content-type'] = init.type;
   if (init.ifMatch !== undefined) headers['if-match'] = init.ifMatch;
@@ -63,6 +67,10 @@ test('every bad WHIP or WHEP request gets its status and a reason, and a good on
   }
   const unauthorized = await send(whip, { type: SDP, body: chromeWhip });
   assert.equal(unauthorized.headers.get('www-authenticate'), 'Bearer');
+  // One address offers 30 times a minute at most, whatever the offers are.
+  const burst = await Promise.all(Array.from({ length: 31 }, () => send(whip, { type: SDP, body: chromeWhip, from: '192.0.2.7' })));
+  assert.deepEqual([...new Set(burst.map((reply) => reply.status))].sort(), [401, 429]);
+  assert.equal(burst.filter((reply) => reply.status === 429).length, 1);
   assert.equal(parley.whip.size, 0, 'no refused request left a session');
 
   // A good offer still works, and answers as RFC 9725 asks.
@@ -120,10 +128,32 @@ test('random bytes and mangled offers never get more than a 4xx, and the server 
     fc.asyncProperty(mangled, async (body) => {
       const reply = await send(`/whip/${room.id}`, { type: SDP, body, token: key });
       if (reply.status === 201) await send(reply.headers.get('location')!, { method: 'DELETE', token: key });
-      else assert.ok(reply.status >= 400 && reply.status < 500, `${reply.status}: ${reply.text}`);
+      else assert.ok(reply.status >= 400 && reply.status < 500 && reply.status !== 429, `${reply.status}: ${reply.text}`);
     }),
     { numRuns: 150 },
   );
   assert.equal(parley.whip.size, 0, 'nothing was left behind');
   assert.equal((await fetch(`${parley.url}/healthz`)).status, 200);
+});
+
+test('a removed stream or player stays out: the key and the viewer link they came with are revoked', SERVER, async () => {
+  const { parley } = fixture;
+  const room = await createRoom(parley, { lobby: false });
+  const { key } = await parley.meetings.streamKeys.create(room.id, 'Encoder');
+  const viewer = await parley.meetings.viewerToken(room.id);
+  const published = await send(`/whip/${room.id}`, { type: SDP, body: chromeWhip, token: key });
+  const watching = await send(`/whep/${room.id}`, { type: SDP, body: chromeWhep, token: viewer });
+  assert.equal(published.status, 201, published.text);
+  assert.equal(watching.status, 201, watching.text);
+  const meeting = await parley.meetings.live(room.id);
+  const [stream, player] = meeting!.roster.joined();
+  assert.deepEqual([stream!.kind, player!.kind], ['stream', 'viewer']);
+  await assert.rejects(meeting!.command(stream!, player!.id, 'makePanelist'), /only watches/, 'a player cannot join the panel');
+
+  await meeting!.removeByServer(stream!.id);
+  await meeting!.removeByServer(player!.id);
+  await waitUntil(async () => parley.whip.size, (size) => size === 0, 10_000, 'both sessions to end');
+  assert.deepEqual(await parley.meetings.streamKeys.list(room.id), [], 'the removed stream took its key');
+  assert.equal((await send(`/whip/${room.id}`, { type: SDP, body: chromeWhip, token: key })).status, 403, 'the encoder reconnecting is refused');
+  assert.equal((await send(`/whep/${room.id}`, { type: SDP, body: chromeWhep, token: viewer })).status, 403, 'the viewer link is revoked');
 });
