@@ -133,7 +133,7 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async listStreamKeys(roomId: string): Promise<StreamKeyRecord[]> {
-    return (this.rooms.get(roomId)?.streamKeys ?? []).map((key) => ({ ...key }));
+    return (this.rooms.get(roomId)?.streamKeys ?? []).map((key) => ({ ...key })).sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async appendChat(roomId: string, message: ChatMessage, keep: number): Promise<void> {
