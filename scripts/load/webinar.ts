@@ -12,7 +12,8 @@ import type { RecordedMedia } from './recorded-media.js';
 
 export interface WebinarRoom {
   id: string;
-  /** The host credential from the room's host link; a bare SFU gives none. */
+  /** The room's link and the host credential from its host link; a bare SFU gives neither. */
+  url: string | undefined;
   hostCredential: string | undefined;
 }
 
@@ -25,8 +26,8 @@ export async function createWebinarRoom(baseUrl: string): Promise<WebinarRoom> {
     signal: AbortSignal.timeout(10_000),
   });
   if (response.status !== 201) throw new Error(`POST /api/rooms answered ${response.status}: ${await response.text()}`);
-  const room = (await response.json()) as { id: string; hostUrl?: string };
-  return { id: room.id, hostCredential: room.hostUrl?.split('#host=')[1] };
+  const room = (await response.json()) as { id: string; url?: string; hostUrl?: string };
+  return { id: room.id, url: room.url, hostCredential: room.hostUrl?.split('#host=')[1] };
 }
 
 export interface PanelistOptions {
