@@ -160,11 +160,7 @@ async function botPanel(deployment: Deployment, room: WebinarRoom, media: Record
 
 async function browserPanel(deployment: Deployment, room: WebinarRoom): Promise<Panel> {
   if (!room.url || !room.hostCredential) throw new Error('the Chromium panel needs Parley: its room link and host credential');
-  const panel = await joinChromiumPanel(
-    deployment.servers.map((server) => server.url),
-    room.url,
-    room.hostCredential,
-  );
+  const panel = await joinChromiumPanel(deployment.servers.map((server) => server.url), room.url, room.hostCredential);
   return { sentBytes: panel.sentBytes, cpuSeconds: panel.cpuSeconds, close: panel.close };
 }
 

@@ -59,7 +59,9 @@ test('30 attendees over two nodes get both panelists with little loss; the panel
   const countForPanelist = (i: number) => (method: string, data: any) => {
     if (isAttendeeJoin(method, data)) heardByPanelists[i]!++;
   };
-  // One listener per attendee: what it hears once in (an arrival heard before its own `joined` is counted apart).
+  // One listener per attendee: what it hears once in. An arrival heard before its own `joined` is counted apart: the
+  // server marks a newcomer joined a moment before it gives it its role (Meeting.enter), so a concurrent arrival can
+  // reach it as if it were a panelist.
   let heardBeforeJoined = 0;
   const attendeeListener = () => {
     let joined = false;
