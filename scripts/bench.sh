@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Run one benchmark (forwarding, time-to-first-media, capacity, signalling, phone-calls,
-# recording, recovery, versus-demo, webinar) in the same loopback-only network namespace
-# and set-up as the tests; further arguments go to the benchmark (webinar --quick).
+# recording, recovery, versus-demo, webinar, whep) in the same loopback-only network namespace
+# and set-up as the tests; further arguments go to the benchmark (webinar --quick, webinar
+# --chromium-panel, whep --quick).
 # Figures are printed and written to bench-results/NAME.json.
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
-name="${1:?usage: scripts/bench.sh forwarding|time-to-first-media|capacity|signalling|recovery|versus-demo|phone-calls|recording|webinar [--quick]}"
+name="${1:?usage: scripts/bench.sh forwarding|time-to-first-media|capacity|signalling|recovery|versus-demo|phone-calls|recording|webinar|whep [--quick]}"
 shift
 [ -f "$PARLEY_ROOT/scripts/bench/$name.ts" ] || { say "no benchmark named $name"; exit 2; }
 prepare_browser_run

@@ -8,59 +8,29 @@
  * before its first frame.
  *   scripts/bench.sh time-to-first-media
  */
-import { FIRST_MEDIA_STAGES, type FirstMediaStage } from '../../server/src/protocol/messages.js';
+import { FIRST_MEDIA_STAGES } from '../../server/src/protocol/messages.js';
 import { joinMeeting, launchBrowser, openParticipant } from '../../server/testkit/browser.js';
 import { createRoom, startTestParley } from '../../server/testkit/parley.js';
-import { withDeadline } from '../../server/testkit/wait.js';
+import { timePageJoin, type PageJoin } from './first-frame.js';
 import { median, percentile, saveResults } from './results.js';
 
 const joins = Number(process.env['JOINS'] ?? 20);
 
-interface Sample {
-  firstFrameMs: number;
-  stages: Partial<Record<FirstMediaStage, number>>;
-  messagesBeforeFirstFrame: number;
-}
-
-// Strings, not functions: tsx would wrap named inner functions in a helper the page lacks.
-const FIRST_FRAME = `new Promise((resolve) => {
-  const look = () => {
-    const video = [...document.querySelectorAll('.tile.camera video')].find((element) => element.srcObject);
-    if (video) video.requestVideoFrameCallback(() => resolve(performance.now()));
-    else setTimeout(look, 20);
-  };
-  look();
-})`;
-const STAGES = `Object.fromEntries(performance.getEntriesByType('mark')
-  .filter((mark) => mark.name.startsWith('parley:'))
-  .map((mark) => [mark.name.slice('parley:'.length), Math.round(mark.startTime)]))`;
-
 const parley = await startTestParley();
 const browser = await launchBrowser();
-const samples: Sample[] = [];
+const samples: PageJoin[] = [];
 try {
   const room = await createRoom(parley, { lobby: false });
   const host = await openParticipant(browser, parley.url);
   await joinMeeting(host.page, room.url, 'Far end');
   for (let i = 0; i < joins; i++) {
-    const guest = await openParticipant(browser, parley.url);
-    const sent: number[] = [];
-    guest.page.on('websocket', (socket) => socket.on('framesent', () => sent.push(Date.now())));
-    await guest.page.goto(room.url);
-    await guest.page.getByLabel('Your name').fill(`Guest ${i}`);
-    await guest.page.getByRole('button', { name: 'Join' }).click();
-    const firstFrame = guest.page.evaluate<number>(FIRST_FRAME);
-    const firstFrameMs = Math.round(await withDeadline(firstFrame, 60_000, `the first remote frame of join ${i + 1}`));
-    // The page's clock and this process's are the same machine's: the frame's moment as a wall-clock time.
-    const frameAt = (await guest.page.evaluate<number>('performance.timeOrigin')) + firstFrameMs;
-    const stages = await guest.page.evaluate<Sample['stages']>(STAGES);
-    const messagesBeforeFirstFrame = sent.filter((at) => at <= frameAt).length;
-    samples.push({ firstFrameMs, stages, messagesBeforeFirstFrame });
+    const sample = await timePageJoin(browser, parley.url, room.url, `Guest ${i}`);
+    samples.push(sample);
+    const { firstFrameMs, stages, messagesBeforeFirstFrame } = sample;
     console.log(
       `join ${i + 1}: first remote frame after ${firstFrameMs} ms (Join pressed at ${stages.joinPressed} ms; ` +
         `${messagesBeforeFirstFrame} messages sent)`,
     );
-    await guest.context.close();
   }
 } finally {
   await browser.close();

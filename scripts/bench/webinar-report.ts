@@ -16,6 +16,8 @@ const serverCpu = (server: ServerFigures) => `${server.name} ${server.nodeCpuPer
 const egress = (server: ServerFigures) => (server.egressMbps ? `${server.name} ${server.egressMbps.webrtc.toFixed(1)}+${server.egressMbps.pipe.toFixed(2)}` : '');
 const pipes = (server: ServerFigures) => (server.pipes ? `${server.name} ${server.pipes.streamsOut}/${server.pipes.streamsIn}` : '');
 
+const delivered = (row: WebinarWindow) => row.deliveredPercent?.toFixed(1) ?? '—';
+
 export function printRow(row: WebinarRow): void {
   const parts = (show: (server: ServerFigures) => string) => row.servers.map(show).filter(Boolean).join(', ') || '—';
   console.log(
@@ -23,7 +25,7 @@ export function printRow(row: WebinarRow): void {
       row.deployment.padEnd(6),
       String(row.attendees).padStart(9),
       `${row.lossPercent.toFixed(3)} (${row.worstAttendeeLossPercent.toFixed(2)}, ${row.attendeesWithLoss})`.padEnd(30),
-      row.deliveredPercent.toFixed(1).padStart(11),
+      delivered(row).padStart(11),
       `${row.serverCpuPercent.toFixed(1)} = ${parts(serverCpu)}`.padEnd(33),
       parts(egress).padEnd(43),
       parts(pipes).padEnd(19),
@@ -34,6 +36,54 @@ export function printRow(row: WebinarRow): void {
       `${row.kernelDrops.workers}/${row.kernelDrops.elsewhere}`.padStart(21),
     ].join(' | '),
   );
+}
+
+/** A browser panel's window, per node: what its own panelist sent, and what the node sent on down the pipe and to its attendees. */
+export interface PanelEgress {
+  attendees: number;
+  /** The panel's Chromium, percent of one core (part of the window's "others"). */
+  browserCpuPercent: number;
+  nodes: {
+    name: string;
+    attendees: number;
+    panelistSentMbps: number;
+    pipeMbps: number;
+    /** Pipe egress ÷ its panelist's send rate: 1 when each of the panelist's streams leaves the node once. */
+    pipeRatio: number;
+    pipeStreamsOut: number;
+    pipeStreamsIn: number;
+    attendeeMbps: number;
+    perAttendeeMbps: number;
+  }[];
+}
+
+/** Node i hosts panelist i and `attendeesPerNode[i]` attendees; `panelistMbps[i]` is what that panelist's page sent in the window. */
+export function printPanelEgress(row: WebinarRow, attendeesPerNode: number[], panelistMbps: number[], browserCpuPercent: number): PanelEgress {
+  const nodes = row.servers.map((server, i) => {
+    const pipeMbps = server.egressMbps?.pipe ?? 0;
+    const attendeeMbps = server.egressMbps?.webrtc ?? 0;
+    const attendees = attendeesPerNode[i] ?? 0;
+    return {
+      name: server.name,
+      attendees,
+      panelistSentMbps: panelistMbps[i] ?? 0,
+      pipeMbps,
+      pipeRatio: pipeMbps / (panelistMbps[i] ?? NaN),
+      pipeStreamsOut: server.pipes?.streamsOut ?? 0,
+      pipeStreamsIn: server.pipes?.streamsIn ?? 0,
+      attendeeMbps,
+      perAttendeeMbps: attendeeMbps / Math.max(1, attendees),
+    };
+  });
+  console.log(`  the panel's Chromium used ${browserCpuPercent.toFixed(1)} % of a core (counted in "others" above)`);
+  for (const node of nodes) {
+    console.log(
+      `  node ${node.name}: its panelist sent ${node.panelistSentMbps.toFixed(2)} Mbit/s; down the pipe ${node.pipeMbps.toFixed(2)} Mbit/s ` +
+        `(${node.pipeRatio.toFixed(2)} × its panelist; pipe streams out/in ${node.pipeStreamsOut}/${node.pipeStreamsIn}); ` +
+        `to ${node.attendees} attendees ${node.attendeeMbps.toFixed(1)} Mbit/s (${node.perAttendeeMbps.toFixed(2)} each)`,
+    );
+  }
+  return { attendees: row.attendees, browserCpuPercent, nodes };
 }
 
 /** The last window measured at each step: a repeated step counts as its final attempt. */
@@ -47,7 +97,7 @@ function finalRows(rows: WebinarRow[], deployment: WebinarRow['deployment']): Ma
  * which gaps do not show).
  */
 const CLEAN_DELIVERED_PERCENT = 99;
-const clean = (row: WebinarRow) => row.lossPercent === 0 && row.deliveredPercent >= CLEAN_DELIVERED_PERCENT;
+export const clean = (row: WebinarRow) => row.lossPercent === 0 && (row.deliveredPercent ?? 100) >= CLEAN_DELIVERED_PERCENT;
 
 /** Parley against the bare SFU at each step both measured: CPU for the same fan-out, and attendees per core. */
 export function compare(rows: WebinarRow[]) {
@@ -61,7 +111,7 @@ export function compare(rows: WebinarRow[]) {
     console.log(
       [
         String(step).padStart(9),
-        `${p.lossPercent.toFixed(3)} (${p.deliveredPercent.toFixed(1)}) / ${b.lossPercent.toFixed(3)} (${b.deliveredPercent.toFixed(1)})`.padStart(34),
+        `${p.lossPercent.toFixed(3)} (${delivered(p)}) / ${b.lossPercent.toFixed(3)} (${delivered(b)})`.padStart(34),
         `${p.serverCpuPercent.toFixed(1)} / ${b.serverCpuPercent.toFixed(1)}`.padStart(19),
         cpuRatio.toFixed(2).padStart(17),
         `${p.attendeesPerCore.toFixed(0)} / ${b.attendeesPerCore.toFixed(0)}`.padStart(32),

@@ -25,7 +25,8 @@ export interface ServerSide {
 export interface WindowParties {
   servers: ServerSide[];
   attendees: Bot[];
-  panelists: Bot[];
+  /** RTP packets the panel has sent so far, where each attendee should get all of them (bots; not a browser's simulcast layers). */
+  panelSentPackets?: () => number;
   /** Processes that count for the attendees, and how to bring the attendees' counts up to date. */
   counters: { pids(): number[]; refresh(): Promise<void> };
   /** redis-server, when the servers share one. */
@@ -49,8 +50,8 @@ export interface WebinarWindow {
   lossPercent: number;
   worstAttendeeLossPercent: number;
   attendeesWithLoss: number;
-  /** Packets the attendees received ÷ packets the panelists sent × attendees: below 100 % if streams stall, not only by loss. */
-  deliveredPercent: number;
+  /** Packets the attendees received ÷ packets the panelists sent × attendees: below 100 % if streams stall, not only by loss. Unknown for a browser panel. */
+  deliveredPercent: number | undefined;
   servers: ServerFigures[];
   /** All servers' Node processes and workers together, percent of one core. */
   serverCpuPercent: number;
@@ -99,7 +100,7 @@ async function cpu(parties: WindowParties) {
 
 async function media(parties: WindowParties) {
   // What the panelists have sent, read as the counters are asked for what arrived, so the two match.
-  const sent = parties.panelists.reduce((sum, bot) => sum + bot.sentPackets(), 0);
+  const sent = parties.panelSentPackets?.();
   await parties.counters.refresh();
   return { sent, totals: parties.attendees.map((bot) => bot.totals()) };
 }
@@ -151,7 +152,8 @@ export async function measureWindow(parties: WindowParties, windowMs: number): P
     lossPercent: lossPercent({ packets, lost }),
     worstAttendeeLossPercent: Math.max(0, ...perAttendee.map(lossPercent)),
     attendeesWithLoss: perAttendee.filter((attendee) => attendee.lost > 0).length,
-    deliveredPercent: (packets / Math.max(1, (mediaAfter.sent - mediaBefore.sent) * parties.attendees.length)) * 100,
+    deliveredPercent:
+      mediaAfter.sent === undefined || mediaBefore.sent === undefined ? undefined : (packets / Math.max(1, (mediaAfter.sent - mediaBefore.sent) * parties.attendees.length)) * 100,
     servers,
     serverCpuPercent,
     attendeesPerCore: parties.attendees.length / (serverCpuPercent / 100),

@@ -18,7 +18,6 @@ import { AUDIO, VIDEO, sendSynthetic, type SyntheticSender } from './synthetic-m
 
 export type ReceiveMode = 'decrypt' | 'headers';
 
-
 export interface BotOptions {
   baseUrl: string;
   roomId: string;
@@ -76,6 +75,8 @@ export class Bot {
   /** Why receiving has not started, for a caller that waits in vain: the last consume that failed, and the receive transport's state. */
   consumeFailure: Error | undefined;
   recvConnectionState = 'new';
+  /** The role the server gave in `joined` (`attendee` for a webinar's newcomers); undefined from a server that names none. */
+  role: string | undefined;
   private nextId = 1;
   private recvTransport!: Promise<types.Transport>;
   /** Transports Parley makes with its welcome (`joined`); the bare SFU makes none, so they are asked for. */
@@ -181,7 +182,10 @@ export class Bot {
       return;
     }
     this.options.onNotification?.(message.method, message.data);
-    if (message.method === 'joined' && message.data.transports) this.givenTransports = message.data.transports;
+    if (message.method === 'joined') {
+      this.role = message.data.role;
+      if (message.data.transports) this.givenTransports = message.data.transports;
+    }
     if (message.method === 'newConsumer') void this.consume(message.data).catch((error: Error) => (this.consumeFailure = error));
   }
 

@@ -1,15 +1,17 @@
 /**
  * A webinar over two nodes sharing a real redis-server: a panelist bot on
- * each node publishes audio and video, 30 receive-only attendee bots join,
- * half on each node. Every attendee gets both panelists' audio and video
- * with little loss, and each node's metrics show the panel's media crossing
- * between the nodes once: its own panelist's two streams leave on one pipe,
- * the other panelist's two arrive on it, however many attendees watch.
+ * each node publishes audio and video, the host turns webinar mode on, and
+ * 30 attendee bots join, half on each node. They enter as attendees, the
+ * panel hears of each and the attendees of none; every attendee gets both panelists' audio
+ * and video with little loss, and each node's metrics show the panel's
+ * media crossing between the nodes once: its own panelist's two streams
+ * leave on one pipe, the other panelist's two arrive on it, however many
+ * attendees watch.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Bot } from '../../../scripts/load/bot.js';
-import { createWebinarRoom, joinAttendee, joinPanelist } from '../../../scripts/load/webinar.js';
+import { createWebinarRoom, joinAttendee, joinPanelist, turnWebinarOn } from '../../../scripts/load/webinar.js';
 import type { Parley } from '../../src/server.js';
 import { startTestParley } from '../../testkit/parley.js';
 import { TestRedis } from '../../testkit/redis.js';
@@ -49,17 +51,40 @@ async function scrape(node: Parley): Promise<Map<string, number>> {
 const streamsFlowing = (bot: Bot) => [...bot.received.values()].filter((stream) => stream.packets > 0).length;
 
 test('30 attendees over two nodes get both panelists with little loss; the panel crosses between the nodes once', SERVER, async () => {
-  // A normal room until the bots can make a guest a panelist (scripts/load/webinar.ts).
-  const room = await createWebinarRoom(nodes[0]!.url, { webinar: false });
-  const panelists = await Promise.all(nodes.map((node, i) => joinPanelist(node.url, room, `panelist-${i}`, { host: i === 0 })));
+  const room = await createWebinarRoom(nodes[0]!.url);
+  // Attendees' arrivals as the panelists hear them (each one), and as the attendees hear them (none).
+  const heardByPanelists = [0, 0];
+  let heardByAttendees = 0;
+  const isAttendeeJoin = (method: string, data: any) => method === 'peerJoined' && data.peer.role === 'attendee';
+  const countForPanelist = (i: number) => (method: string, data: any) => {
+    if (isAttendeeJoin(method, data)) heardByPanelists[i]!++;
+  };
+  // One listener per attendee: what it hears once in. An arrival heard before its own `joined` is counted apart: the
+  // server marks a newcomer joined a moment before it gives it its role (Meeting.enter), so a concurrent arrival can
+  // reach it as if it were a panelist.
+  let heardBeforeJoined = 0;
+  const attendeeListener = () => {
+    let joined = false;
+    return (method: string, data: any) => {
+      if (method === 'joined') joined = true;
+      if (!isAttendeeJoin(method, data)) return;
+      if (joined) heardByAttendees++;
+      else heardBeforeJoined++;
+    };
+  };
+  const panelists = await Promise.all(nodes.map((node, i) => joinPanelist(node.url, room, `panelist-${i}`, { host: i === 0, onNotification: countForPanelist(i) })));
   bots.push(...panelists);
+  await turnWebinarOn(panelists[0]!);
   const attendees: Bot[] = [];
   for (let joined = 0; joined < ATTENDEES; joined += JOIN_BATCH) {
     const batch = Array.from({ length: JOIN_BATCH }, (_, i) => joined + i);
-    const group = await Promise.all(batch.map((index) => joinAttendee(nodes[index % 2]!.url, room, `attendee-${index}`, 'headers')));
+    const group = await Promise.all(batch.map((index) => joinAttendee(nodes[index % 2]!.url, room, `attendee-${index}`, 'headers', attendeeListener())));
     bots.push(...group);
     attendees.push(...group);
   }
+  assert.deepEqual(panelists.map((bot) => bot.role), ['host', 'participant'], 'the panelists keep their roles');
+  const notAttendees = attendees.filter((bot) => bot.role !== 'attendee').map((bot) => `${bot.name}: ${bot.role}`);
+  assert.deepEqual(notAttendees, [], 'everyone who joined after webinar mode went on is an attendee');
   // Each attendee consumes two panelists' audio and video; each panelist the other's.
   await waitUntil(async () => attendees.filter((bot) => streamsFlowing(bot) < 4).length, (silent) => silent === 0, 30_000, 'all four streams to reach every attendee');
   await waitUntil(async () => panelists.filter((bot) => streamsFlowing(bot) < 2).length, (silent) => silent === 0, 10_000, 'each panelist to get the other');
@@ -78,6 +103,10 @@ test('30 attendees over two nodes get both panelists with little loss; the panel
     assert.equal(new Set([...bot.received.values()].map((stream) => stream.producerId)).size, 4, `${bot.name} receives four distinct producers`);
   }
 
+  // By now every attendee's join has reached both nodes (their media flows, their streams were counted).
+  if (heardBeforeJoined) console.log(`# ${heardBeforeJoined} attendee arrivals reached attendees that were still joining`);
+  assert.equal(heardByAttendees, 0, 'attendees get no peerJoined for each other');
+  assert.deepEqual(heardByPanelists, [ATTENDEES, ATTENDEES], 'each panelist hears of each attendee once');
   for (const [i, node] of nodes.entries()) {
     const figures = await scrape(node);
     const name = `node ${'AB'[i]}`;

@@ -12,7 +12,7 @@ import { joinMeeting, openParticipant, tileVideo } from '../../testkit/browser.j
 import { createRoom } from '../../testkit/parley.js';
 import { waitUntil } from '../../testkit/wait.js';
 import { meetingFixture } from '../helpers/meeting-fixture.js';
-import { deleteFromPage, openPlainPage, plainOrigin, publishFromPage, receivedOnPage, watchFromPage, type PlainOrigin } from '../helpers/plain-pages.js';
+import { deleteFromPage, openPlainPage, plainOrigin, publishFromPage, receivedOnPage, watchFromPage, type PlainOrigin } from '../../testkit/plain-pages.js';
 import { BROWSER, HOOK } from '../helpers/timeouts.js';
 
 const meeting = meetingFixture();

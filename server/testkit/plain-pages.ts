@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { PAGE_TIMEOUT_MS } from '../../testkit/browser.js';
+import { PAGE_TIMEOUT_MS } from './browser.js';
 
 export interface PlainOrigin {
   url: string;
@@ -59,11 +59,25 @@ export function publishFromPage(page: Page, endpoint: string, key: string): Prom
   );
 }
 
-/** WHEP from the page: recvonly video and audio, POSTed to `endpoint`; what arrives plays in a <video>. */
+/**
+ * When a WHEP session's media arrived, in ms of the page's clock
+ * (performance.now()): `startedAt` just before the POST, the answer, the
+ * first video frame presented (requestVideoFrameCallback) and the first
+ * audio samples (getStats polled every 10 ms).
+ */
+export interface WhepMoments {
+  startedAt: number;
+  answeredAt?: number;
+  firstFrameAt?: number;
+  firstAudioAt?: number;
+}
+
+/** WHEP from the page: recvonly video and audio, POSTed to `endpoint`; what arrives plays in a <video>, its moments kept (whepMoments). */
 export function watchFromPage(page: Page, endpoint: string, token: string): Promise<HttpAnswer> {
   return page.evaluate(
     async ({ endpoint, token }) => {
       const pc = new RTCPeerConnection();
+      const moments: WhepMoments = { startedAt: 0 };
       pc.addTransceiver('video', { direction: 'recvonly' });
       pc.addTransceiver('audio', { direction: 'recvonly' });
       // Each track plays in its own element, as a player would: the picture, and the sound out loud.
@@ -71,16 +85,33 @@ export function watchFromPage(page: Page, endpoint: string, token: string): Prom
         const element = document.body.appendChild(document.createElement(event.track.kind === 'video' ? 'video' : 'audio'));
         element.autoplay = true;
         element.srcObject = new MediaStream([event.track]);
+        if (element instanceof HTMLVideoElement) element.requestVideoFrameCallback(() => (moments.firstFrameAt ??= performance.now()));
       };
+      const audioWatch = setInterval(async () => {
+        if (pc.connectionState === 'closed') return clearInterval(audioWatch);
+        (await pc.getStats()).forEach((report) => {
+          if (report.type === 'inbound-rtp' && report.kind === 'audio' && (report.totalSamplesReceived ?? 0) > 0) moments.firstAudioAt ??= performance.now();
+        });
+        if (moments.firstAudioAt !== undefined) clearInterval(audioWatch);
+      }, 10);
+      (window as unknown as { whep: WhepMoments }).whep = moments;
       await pc.setLocalDescription(await pc.createOffer());
+      moments.startedAt = performance.now();
       const response = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` }, body: pc.localDescription!.sdp });
       const body = await response.text();
+      moments.answeredAt = performance.now();
       if (response.status === 201) await pc.setRemoteDescription({ type: 'answer', sdp: body });
+      else clearInterval(audioWatch);
       (window as unknown as { pc: RTCPeerConnection }).pc = pc;
       return { status: response.status, location: response.headers.get('Location'), etag: response.headers.get('ETag'), body };
     },
     { endpoint, token },
   );
+}
+
+/** The moments of the page's WHEP session so far (watchFromPage). */
+export function whepMoments(page: Page): Promise<WhepMoments> {
+  return page.evaluate(() => ({ ...(window as unknown as { whep: WhepMoments }).whep }));
 }
 
 export interface Received {
