@@ -403,13 +403,14 @@ export class Meeting extends EventEmitter<{ event: [MeetingEvent] }> {
       await records.participant(peer.id, peer.displayName, role, 'joined');
       await this.afterWrite(peer, () => {
         this.assertRoom(role);
+        // The role with the state, at once: a joined attendee must never pass for a panelist to others' broadcasts.
+        peer.setRole(role);
         peer.transition('joined');
       });
     } catch (error) {
       this.media.remove(peer.id);
       throw error;
     }
-    peer.setRole(role);
     this.capabilities.delete(peer.id);
     this.replaceEarlierSessions(peer.id, peer.credentialId);
     this.audience.joined(this.info(peer), peer);
