@@ -68,7 +68,7 @@ async function timeWhepOnce({ parley, browser, plain, room }: Setting): Promise<
     if (answer.status === 429) return 'rate limited';
     if (answer.status !== 201) throw new Error(`WHEP answered ${answer.status}: ${answer.body}`);
     const moments = await waitUntil(() => whepMoments(page), (m) => m.firstFrameAt !== undefined && m.firstAudioAt !== undefined, 30_000, 'the WHEP player’s first frame and sound');
-    const deleted = await deleteFromPage(page, new URL(answer.location!, parley.url).href);
+    const deleted = await deleteFromPage(page, new URL(answer.location!, parley.url).href, token);
     if (deleted !== 200) throw new Error(`DELETE of the WHEP session answered ${deleted}`);
     const since = (at: number | undefined) => Math.round(at! - moments.startedAt);
     return { answerMs: since(moments.answeredAt), firstFrameMs: since(moments.firstFrameAt), firstAudioMs: since(moments.firstAudioAt) };
