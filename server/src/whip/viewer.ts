@@ -128,7 +128,8 @@ export class WhepViewer extends HttpSession {
       if (!producerId) return;
       try {
         const consumer = await meeting.media.consumeAs(this.peer.id, producerId, mid);
-        consumer.on('producerclose', () => stage.recheck());
+        // Once the room has forgotten the closed producer (a piped one leaves no event the stage hears).
+        consumer.on('producerclose', () => setImmediate(() => stage.recheck()));
         this.video = { producerId, consumer };
       } catch (error) {
         // The player cannot decode this stage's codec, or the producer went meanwhile.
