@@ -8,6 +8,8 @@ import type { Browser } from 'playwright-core';
 import type { Parley } from '../../src/server.js';
 import { launchBrowser } from '../../testkit/browser.js';
 import { startTestParley } from '../../testkit/parley.js';
+import { TestRedis } from '../../testkit/redis.js';
+import type { TestSocket } from '../../testkit/ws-client.js';
 import { HOOK } from './timeouts.js';
 
 export interface MeetingFixture {
@@ -46,3 +48,29 @@ export function meetingFixture(overrides: Record<string, string> = {}, browserAr
   return fixture;
 }
 
+
+export interface TwoNodes {
+  nodeA: Parley;
+  nodeB: Parley;
+  /** Sockets the tests open, closed before the nodes. */
+  sockets: TestSocket[];
+}
+
+/** Two Parley nodes sharing a real redis-server, for the tests of this file: `nodes.nodeA` and `nodes.nodeB` once they run. */
+export function twoNodesFixture(overrides: Record<string, string> = {}): TwoNodes {
+  const nodes = { sockets: [] } as unknown as TwoNodes;
+  let redis: TestRedis | undefined;
+  before(async () => {
+    redis = await TestRedis.start();
+    const shared = { PARLEY_REDIS_URL: redis.url, PARLEY_SECRET: 'two-nodes-test-secret-of-32-characters!', ...overrides };
+    nodes.nodeA = await startTestParley({ ...shared, PARLEY_NODE_ID: 'node-a' });
+    nodes.nodeB = await startTestParley({ ...shared, PARLEY_NODE_ID: 'node-b' });
+  }, HOOK);
+  after(async () => {
+    await Promise.all(nodes.sockets.map((socket) => socket.close()));
+    await nodes.nodeA?.close();
+    await nodes.nodeB?.close();
+    await redis?.stop();
+  }, HOOK);
+  return nodes;
+}

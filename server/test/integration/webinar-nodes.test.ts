@@ -6,32 +6,13 @@
  * panel. Attendees are refused media there as here.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Parley } from '../../src/server.js';
-import { startTestParley } from '../../testkit/parley.js';
-import { TestRedis } from '../../testkit/redis.js';
+import { test } from 'node:test';
 import type { ServerMessage, TestSocket } from '../../testkit/ws-client.js';
 import { callApi, joinOver } from '../helpers/management-api.js';
-import { HOOK, SERVER } from '../helpers/timeouts.js';
+import { twoNodesFixture } from '../helpers/meeting-fixture.js';
+import { SERVER } from '../helpers/timeouts.js';
 
-let redis: TestRedis;
-let nodeA: Parley;
-let nodeB: Parley;
-const sockets: TestSocket[] = [];
-
-before(async () => {
-  redis = await TestRedis.start();
-  const shared = { PARLEY_REDIS_URL: redis.url, PARLEY_SECRET: 'webinar-nodes-test-secret-of-32-chars!!' };
-  nodeA = await startTestParley({ ...shared, PARLEY_NODE_ID: 'node-a' });
-  nodeB = await startTestParley({ ...shared, PARLEY_NODE_ID: 'node-b' });
-}, HOOK);
-
-after(async () => {
-  await Promise.all(sockets.map((socket) => socket.close()));
-  await nodeA?.close();
-  await nodeB?.close();
-  await redis?.stop();
-}, HOOK);
+const nodes = twoNodesFixture();
 
 const counted = (socket: TestSocket, count: number) =>
   socket.waitFor((message) => message.method === 'audienceChanged' && (message.data as { count: number }).count === count, 10_000, `an audience of ${count}`);
@@ -40,16 +21,16 @@ const about = (socket: TestSocket, method: string, peerId: string) =>
   socket.received.filter((message: ServerMessage) => message.method === method && JSON.stringify(message.data).includes(peerId));
 
 test('the audience is counted on both nodes, attendees stay apart, questions and promotions cross nodes', SERVER, async () => {
-  const created = await callApi(nodeA.url, 'POST', '/api/rooms', { body: { lobby: false, webinar: true } });
+  const created = await callApi(nodes.nodeA.url, 'POST', '/api/rooms', { body: { lobby: false, webinar: true } });
   assert.equal(created.status, 201);
   const room = created.body as { id: string; hostUrl: string };
-  const host = await joinOver(nodeA.url, room.id, 'Hostess', sockets, room.hostUrl.split('#host=')[1]);
+  const host = await joinOver(nodes.nodeA.url, room.id, 'Hostess', nodes.sockets, room.hostUrl.split('#host=')[1]);
   await host.socket.notification('joined');
   assert.equal(welcome(host.socket).role, 'host');
 
-  const ann = await joinOver(nodeA.url, room.id, 'Ann', sockets);
-  const ben = await joinOver(nodeB.url, room.id, 'Ben', sockets);
-  const cat = await joinOver(nodeB.url, room.id, 'Cat', sockets);
+  const ann = await joinOver(nodes.nodeA.url, room.id, 'Ann', nodes.sockets);
+  const ben = await joinOver(nodes.nodeB.url, room.id, 'Ben', nodes.sockets);
+  const cat = await joinOver(nodes.nodeB.url, room.id, 'Cat', nodes.sockets);
   for (const attendee of [ann, ben, cat]) await attendee.socket.notification('joined');
   assert.deepEqual([ann, ben, cat].map((attendee) => welcome(attendee.socket).role), ['attendee', 'attendee', 'attendee']);
   assert.deepEqual(welcome(cat.socket).peers.map((peer) => peer.id), [host.peerId], 'an attendee on node B is told of the panel only');
