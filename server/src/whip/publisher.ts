@@ -6,15 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { types } from 'mediasoup';
 import type { Meetings } from '../meeting/meetings.js';
 import { streamPeerPrefix } from '../meeting/stream-keys.js';
 import type { RtpParameters } from '../protocol/mediasoup-schemas.js';
 import type { StreamKeyInfo } from '../protocol/messages.js';
 import { HttpSession, type TransportDescription } from './http-session.js';
 import { writeAnswer, type AnswerInput } from './sdp-answer.js';
-import { SdpError, type Offer } from './sdp-offer.js';
-import { publishParameters } from './sdp-rtp.js';
+import type { Offer } from './sdp-offer.js';
+import { publishParameters, requireSupportedCodec } from './sdp-rtp.js';
 
 export class WhipPublisher extends HttpSession {
   private accepted: string[] = [];
@@ -41,10 +40,8 @@ export class WhipPublisher extends HttpSession {
   private async publish(meetings: Meetings, key: StreamKeyInfo, offer: Offer): Promise<string> {
     const meeting = (this.meeting = await meetings.attach(this.roomId, this.peer));
     const router = meeting.media.router.rtpCapabilities;
+    requireSupportedCodec(offer.media, router);
     const plans = offer.media.map((media) => ({ media, parameters: publishParameters(media, router) }));
-    if (!plans.some((plan) => plan.parameters)) {
-      throw new SdpError(406, `no supported codec: Parley takes ${supported(router)}`);
-    }
     await meeting.joinAsStream(this.peer, key);
     this.assertLive();
     const transport = (await meeting.media.createTransport(this.peer.id, 'send')) as unknown as TransportDescription;
@@ -78,10 +75,4 @@ export class WhipPublisher extends HttpSession {
     this.logger.info({ roomId: this.roomId, keyId: key.id, mids: this.accepted }, 'a WHIP stream started');
     return writeAnswer({ offer, ice: transport.iceParameters, candidates: transport.iceCandidates, dtls: transport.dtlsParameters, media: answered });
   }
-}
-
-/** The codecs a router takes, by name, for the 406's sentence. */
-export function supported(router: types.RtpCapabilities): string {
-  const names = (router.codecs ?? []).map((codec) => codec.mimeType.split('/')[1]!).filter((name) => name !== 'rtx');
-  return [...new Set(names)].join(', ');
 }

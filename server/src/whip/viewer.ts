@@ -13,11 +13,10 @@ import type { CredentialClaims } from '../auth/credentials.js';
 import type { Meeting } from '../meeting/meeting.js';
 import type { Meetings } from '../meeting/meetings.js';
 import { HttpSession, type TransportDescription } from './http-session.js';
-import { supported } from './publisher.js';
 import type { RoomMix } from './room-mix.js';
 import { writeAnswer, type AnswerInput } from './sdp-answer.js';
-import { SdpError, type Offer, type OfferedMedia } from './sdp-offer.js';
-import { watchCapabilities } from './sdp-rtp.js';
+import type { Offer, OfferedMedia } from './sdp-offer.js';
+import { requireSupportedCodec, watchCapabilities } from './sdp-rtp.js';
 import type { Stage } from './stage.js';
 
 /** What a meeting's viewers on this node share: its stage, its mix, and routers of their payload types. */
@@ -60,11 +59,11 @@ export class WhepViewer extends HttpSession {
   private async watch(meetings: Meetings, feeds: ViewerFeeds, claims: CredentialClaims, offer: Offer): Promise<string> {
     const meeting = (this.meeting = await meetings.attach(this.roomId, this.peer));
     const router = meeting.media.router.rtpCapabilities;
+    requireSupportedCodec(offer.media, router);
     for (const media of offer.media) {
       const capabilities = withoutRtx(watchCapabilities(media, router));
       if (capabilities?.codecs?.length) this.lines.push({ media, capabilities });
     }
-    if (this.lines.length === 0) throw new SdpError(406, `no supported codec: Parley sends ${supported(router)}`);
     const capabilities: types.RtpCapabilities = {
       codecs: this.lines.flatMap(({ capabilities }) => capabilities.codecs ?? []),
       headerExtensions: this.lines.flatMap(({ capabilities }) => capabilities.headerExtensions ?? []),
