@@ -53,6 +53,8 @@ export class WhipSessions {
   private readonly routers = new Shared<types.Router>();
   private readonly followed = new WeakSet<Meeting>();
   private readonly meetingKeys = new WeakMap<Meeting, string>();
+  /** Starts in progress, by address. */
+  private readonly starting = new Map<string, number>();
 
   constructor(private readonly deps: WhipSessionsDeps) {}
 
@@ -62,9 +64,8 @@ export class WhipSessions {
     await this.assertRoom(roomId);
     const key = await this.deps.meetings.streamKeys.verify(roomId, token);
     if (!key) throw new WhipError(403, 'this stream key is not one of the meeting’s: a host creates keys under More → Studio');
-    this.assertCapacity(address);
     const offer = parseOffer(sdp, 'publish');
-    const { session, answer } = await WhipPublisher.start(this.deps.meetings, roomId, key, offer, address, this.deps.logger);
+    const { session, answer } = await this.reserved(address, () => WhipPublisher.start(this.deps.meetings, roomId, key, offer, address, this.deps.logger));
     return this.track('whip', session, answer, token);
   }
 
@@ -73,9 +74,8 @@ export class WhipSessions {
     const token = bearer(authorization);
     await this.assertRoom(roomId);
     const claims = await this.viewer(roomId, token);
-    this.assertCapacity(address);
     const offer = parseOffer(sdp, 'watch');
-    const { session, answer } = await WhepViewer.start(this.deps.meetings, this.feeds, roomId, claims, offer, address, this.deps.logger);
+    const { session, answer } = await this.reserved(address, () => WhepViewer.start(this.deps.meetings, this.feeds, roomId, claims, offer, address, this.deps.logger));
     return this.track('whep', session, answer, token);
   }
 
@@ -179,10 +179,23 @@ export class WhipSessions {
     if (!(await this.deps.meetings.describe(roomId))) throw new WhipError(404, 'no such meeting: it has ended or expired, or never existed');
   }
 
-  private assertCapacity(address: string): void {
-    if (this.sessions.size >= MAX_SESSIONS) throw new WhipError(503, 'this server has as many streams as it takes; try again later');
-    const fromAddress = [...this.sessions.values()].filter(({ session }) => session.peer.address === address).length;
+  /**
+   * Runs a session's start within the caps, counting the starts still in
+   * progress: many POSTs at once cannot all pass the check before any is tracked.
+   */
+  private async reserved<T>(address: string, start: () => Promise<T>): Promise<T> {
+    const starting = [...this.starting.values()].reduce((sum, count) => sum + count, 0);
+    if (this.sessions.size + starting >= MAX_SESSIONS) throw new WhipError(503, 'this server has as many streams as it takes; try again later');
+    const fromAddress = [...this.sessions.values()].filter(({ session }) => session.peer.address === address).length + (this.starting.get(address) ?? 0);
     if (address && fromAddress >= MAX_SESSIONS_PER_ADDRESS) throw new WhipError(429, 'too many streams from your address; end one first');
+    this.starting.set(address, (this.starting.get(address) ?? 0) + 1);
+    try {
+      return await start();
+    } finally {
+      const left = this.starting.get(address)! - 1;
+      if (left > 0) this.starting.set(address, left);
+      else this.starting.delete(address);
+    }
   }
 
   private async viewer(roomId: string, token: string): Promise<CredentialClaims> {

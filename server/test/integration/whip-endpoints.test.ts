@@ -157,3 +157,18 @@ test('a removed stream or player stays out: the key and the viewer link they cam
   assert.equal((await send(`/whip/${room.id}`, { type: SDP, body: chromeWhip, token: key })).status, 403, 'the encoder reconnecting is refused');
   assert.equal((await send(`/whep/${room.id}`, { type: SDP, body: chromeWhep, token: viewer })).status, 403, 'the viewer link is revoked');
 });
+
+test('one address holds 20 sessions at most, even when it asks for more all at once', SERVER, async () => {
+  const { parley } = fixture;
+  const room = await createRoom(parley, { lobby: false });
+  const viewer = await parley.meetings.viewerToken(room.id);
+  const replies = await Promise.all(Array.from({ length: 22 }, () => send(`/whep/${room.id}`, { type: SDP, body: chromeWhep, token: viewer, from: '192.0.2.9' })));
+  assert.deepEqual(
+    replies.map((reply) => reply.status).sort(),
+    [...Array<number>(20).fill(201), 429, 429],
+  );
+  for (const reply of replies.filter((one) => one.status === 201)) {
+    assert.equal((await send(reply.headers.get('location')!, { method: 'DELETE', token: viewer })).status, 200);
+  }
+  assert.equal(parley.whip.size, 0);
+});
